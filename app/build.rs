@@ -1,0 +1,19 @@
+//! Generates the typed translation module from `locales/*.json`; a missing key in one locale fails the build.
+use leptos_i18n_build::{Config, TranslationsInfos};
+use std::path::PathBuf;
+
+fn main() {
+    println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rerun-if-changed=Cargo.toml");
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    // Spanish (Peru) first: it is the district's language and the fallback for anything unset.
+    let config = Config::new("es-PE")
+        .and_then(|config| config.add_locale("en"))
+        .expect("valid locale list");
+    let translations = TranslationsInfos::parse(config).expect("locales/*.json parse");
+    translations.emit_diagnostics();
+    translations.rerun_if_locales_changed();
+    translations
+        .generate_i18n_module(out_dir.join("i18n"))
+        .expect("write the generated i18n module");
+}

@@ -1,0 +1,99 @@
+//! The document shell rendered by the server and the route tree shared by server and browser.
+
+use crate::components::layout::Layout;
+use crate::i18n::Locale;
+use crate::locale::{DefaultLocale, language_tag, split_path};
+use crate::pages::{home::HomePage, not_found::NotFoundPage, privacy::PrivacyPage};
+use leptos::prelude::*;
+use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
+use leptos_router::{
+    MatchNestedRoutes, PossibleRouteMatch,
+    components::{Outlet, ParentRoute, Route, Router, Routes},
+    hooks::use_location,
+    path,
+};
+
+/// The name of the `<meta>` that tells the browser which language unprefixed paths are in.
+pub const DEFAULT_LANGUAGE_META: &str = "portal-default-language";
+
+/// The whole HTML document, rendered on the server for every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let default = use_context::<DefaultLocale>().unwrap_or(DefaultLocale(Locale::es_PE));
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <meta name=DEFAULT_LANGUAGE_META content=language_tag(default.0) />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HashedStylesheet options=options.clone() id="leptos" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Reads the deployment's default language from the page the server rendered.
+#[cfg(feature = "hydrate")]
+pub fn default_locale_from_document() -> DefaultLocale {
+    let tag = document()
+        .query_selector(&format!("meta[name=\"{DEFAULT_LANGUAGE_META}\"]"))
+        .ok()
+        .flatten()
+        .and_then(|meta| meta.get_attribute("content"));
+    DefaultLocale(tag.as_deref().and_then(crate::locale::parse_language).unwrap_or(Locale::es_PE))
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let default = use_context::<DefaultLocale>().unwrap_or(DefaultLocale(Locale::es_PE));
+    provide_context(default);
+
+    view! {
+        <Router>
+            <Routes fallback=move || {
+                let (prefix, _) = split_path(&use_location().pathname.get_untracked());
+                view! {
+                    <Layout locale=prefix.unwrap_or(default.0)>
+                        <NotFoundPage />
+                    </Layout>
+                }
+            }>
+                <LocalizedRoutes prefix=path!("/en") locale=Locale::en />
+                <LocalizedRoutes prefix=path!("/es") locale=Locale::es_PE />
+                <LocalizedRoutes prefix=path!("") locale=default.0 />
+            </Routes>
+        </Router>
+    }
+}
+
+/// The portal's pages under one language prefix. Every page exists once, in every language.
+#[component(transparent)]
+fn LocalizedRoutes<Segments>(prefix: Segments, locale: Locale) -> impl MatchNestedRoutes + Clone
+where
+    Segments: PossibleRouteMatch + Clone + Send + Sync + 'static,
+{
+    view! {
+        <ParentRoute
+            path=prefix
+            view=move || {
+                view! {
+                    <Layout locale>
+                        <Outlet />
+                    </Layout>
+                }
+            }
+        >
+            <Route path=path!("") view=HomePage />
+            <Route path=path!("privacidad") view=PrivacyPage />
+        </ParentRoute>
+    }
+    .into_inner()
+}

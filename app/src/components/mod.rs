@@ -1,0 +1,5 @@
+//! Building blocks shared by every page.
+pub mod footer;
+pub mod header;
+pub mod layout;
+pub mod page_link;

@@ -1,0 +1,22 @@
+use crate::i18n::{t, t_string, use_i18n};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || format!("{} · {}", t_string!(i18n, home.title), t_string!(i18n, site.name)) />
+        <h1>{t!(i18n, home.heading)}</h1>
+        <p class="lead">{t!(i18n, home.lead)}</p>
+        <section aria-labelledby="promises-heading">
+            <h2 id="promises-heading">{t!(i18n, home.promises_heading)}</h2>
+            <ul class="promises">
+                <li>{t!(i18n, home.promise_encryption)}</li>
+                <li>{t!(i18n, home.promise_no_ip)}</li>
+                <li>{t!(i18n, home.promise_no_third_party)}</li>
+                <li>{t!(i18n, home.promise_language)}</li>
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,4 @@
+//! One module a page. A page is added with the issue that makes it work: no placeholders.
+pub mod home;
+pub mod not_found;
+pub mod privacy;

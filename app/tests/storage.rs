@@ -1,0 +1,146 @@
+//! Storage behaviour, run against a real SQLite file and a real PostgreSQL server. The PostgreSQL
+//! cases need `TEST_POSTGRES_URL` (a server URL whose user may create databases); `scripts/test`
+//! installs and starts one on loopback and runs them with `--include-ignored`.
+#![cfg(feature = "ssr")]
+
+use app::storage::office_keys::{ConfiguredKey, list_office_keys, sync_configured_keys};
+use app::storage::{Backend, Database, StorageError};
+use sqlx::Row;
+
+const KEY_A: &str = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+const KEY_B: &str = "age1lggyhqrw2nlhcxprm67z43rta597azn8gknawjehu9d9dl0jq3yqqvfafg";
+
+fn key(id: &str, recipient: &str) -> ConfiguredKey {
+    ConfiguredKey { key_id: id.into(), name: format!("Officer {id}"), recipient: recipient.into() }
+}
+
+/// A fresh, empty database of each kind.
+struct TestDatabase {
+    database: Database,
+    _dir: Option<tempfile::TempDir>,
+}
+
+async fn sqlite() -> TestDatabase {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/data/portal.db", dir.path().display());
+    TestDatabase { database: Database::open(&url, 4).await.unwrap(), _dir: Some(dir) }
+}
+
+async fn postgres() -> TestDatabase {
+    let server = std::env::var("TEST_POSTGRES_URL")
+        .expect("TEST_POSTGRES_URL must name a PostgreSQL server (scripts/test starts one)");
+    sqlx::any::install_default_drivers();
+    let admin = sqlx::AnyPool::connect(&server).await.expect("connect to the PostgreSQL test server");
+    let name = format!("portal_test_{}_{}", std::process::id(), rand_suffix());
+    let create = format!("CREATE DATABASE {name}");
+    sqlx::query(&create).execute(&admin).await.unwrap();
+    admin.close().await;
+    let (base, _) = server.rsplit_once('/').expect("URL with a database path");
+    let database = Database::open(&format!("{base}/{name}"), 4).await.unwrap();
+    assert_eq!(database.backend(), Backend::Postgres);
+    TestDatabase { database, _dir: None }
+}
+
+fn rand_suffix() -> u64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos() as u64
+}
+
+async fn keys_are_added_retired_and_reactivated(db: &Database) {
+    let summary = sync_configured_keys(db, &[key("a", KEY_A)], "2026-11-01").await.unwrap();
+    assert_eq!(summary.added, ["a"]);
+
+    let summary = sync_configured_keys(db, &[key("b", KEY_B)], "2026-11-20").await.unwrap();
+    assert_eq!(summary.added, ["b"]);
+    assert_eq!(summary.retired, ["a"]);
+    let stored = list_office_keys(db).await.unwrap();
+    assert_eq!(stored.len(), 2, "a retired key is kept");
+    assert_eq!((stored[0].key_id.as_str(), stored[0].retired_on.as_deref()), ("b", None));
+    assert_eq!((stored[1].key_id.as_str(), stored[1].retired_on.as_deref()), ("a", Some("2026-11-20")));
+    assert_eq!(stored[1].first_configured_on, "2026-11-01");
+
+    let summary = sync_configured_keys(db, &[key("a", KEY_A), key("b", KEY_B)], "2026-11-21").await.unwrap();
+    assert_eq!(summary.reactivated, ["a"]);
+    assert!(list_office_keys(db).await.unwrap().iter().all(|k| k.retired_on.is_none()));
+
+    // Running again with the same configuration changes nothing.
+    let summary = sync_configured_keys(db, &[key("a", KEY_A), key("b", KEY_B)], "2026-11-22").await.unwrap();
+    assert_eq!(summary, Default::default());
+}
+
+async fn a_key_id_cannot_change_its_key(db: &Database) {
+    sync_configured_keys(db, &[key("a", KEY_A)], "2026-11-01").await.unwrap();
+    let error = sync_configured_keys(db, &[key("a", KEY_B)], "2026-11-02").await.unwrap_err();
+    assert!(matches!(error, StorageError::KeyIdReused { .. }), "{error}");
+    let error = sync_configured_keys(db, &[key("renamed", KEY_A)], "2026-11-02").await.unwrap_err();
+    assert!(matches!(error, StorageError::RecipientRenamed { .. }), "{error}");
+    // The refused synchronisations left nothing behind: still exactly the original key.
+    let stored = list_office_keys(db).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!((stored[0].key_id.as_str(), stored[0].recipient.as_str()), ("a", KEY_A));
+}
+
+async fn migrations_are_recorded_and_idempotent(db: &Database, url_for_reopen: Option<&str>) {
+    let applied: i64 = sqlx::query("SELECT COUNT(*) AS n FROM _sqlx_migrations WHERE success = TRUE")
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+    assert!(applied >= 1);
+    if let Some(url) = url_for_reopen {
+        let again = Database::open(url, 2).await.unwrap();
+        let reapplied: i64 = sqlx::query("SELECT COUNT(*) AS n FROM _sqlx_migrations")
+            .fetch_one(again.pool())
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap();
+        assert_eq!(reapplied, applied);
+    }
+}
+
+#[tokio::test]
+async fn sqlite_keys_are_added_retired_and_reactivated() {
+    keys_are_added_retired_and_reactivated(&sqlite().await.database).await;
+}
+
+#[tokio::test]
+async fn sqlite_a_key_id_cannot_change_its_key() {
+    a_key_id_cannot_change_its_key(&sqlite().await.database).await;
+}
+
+#[tokio::test]
+async fn sqlite_uses_a_file_in_wal_mode_with_full_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/nested/portal.db", dir.path().display());
+    let db = Database::open(&url, 2).await.unwrap();
+    assert_eq!(db.backend(), Backend::Sqlite);
+    assert!(dir.path().join("nested/portal.db").is_file());
+    let mode: String = sqlx::query("PRAGMA journal_mode").fetch_one(db.pool()).await.unwrap().try_get(0).unwrap();
+    assert_eq!(mode, "wal");
+    let sync: i64 = sqlx::query("PRAGMA synchronous").fetch_one(db.pool()).await.unwrap().try_get(0).unwrap();
+    assert_eq!(sync, 2, "synchronous = FULL");
+    migrations_are_recorded_and_idempotent(&db, Some(&url)).await;
+    db.ping().await.unwrap();
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: run scripts/test, which starts one"]
+async fn postgres_keys_are_added_retired_and_reactivated() {
+    keys_are_added_retired_and_reactivated(&postgres().await.database).await;
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: run scripts/test, which starts one"]
+async fn postgres_a_key_id_cannot_change_its_key() {
+    a_key_id_cannot_change_its_key(&postgres().await.database).await;
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: run scripts/test, which starts one"]
+async fn postgres_migrations_are_recorded() {
+    let db = postgres().await.database;
+    migrations_are_recorded_and_idempotent(&db, None).await;
+    db.ping().await.unwrap();
+}

@@ -1,0 +1,122 @@
+//! The portal's HTTP server, as a library so that tests can build the same router the binary runs.
+#![recursion_limit = "256"]
+
+pub mod config;
+pub mod demo;
+pub mod security;
+
+use app::locale::DefaultLocale;
+use app::storage::{Database, StorageError, office_keys};
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use config::PortalConfig;
+use http::StatusCode;
+use leptos::config::LeptosOptions;
+use leptos::nonce::Nonce;
+use leptos::prelude::{provide_context, use_context};
+use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use std::path::PathBuf;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+/// What request handlers share.
+#[derive(Clone, axum::extract::FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub database: Database,
+}
+
+/// Where the built site is: the configured directory, or the one cargo-leptos wrote when it built
+/// this binary (it passes LEPTOS_* variables to the build).
+pub fn leptos_options(config: &PortalConfig) -> LeptosOptions {
+    let site_root = config
+        .site
+        .assets_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(option_env!("LEPTOS_SITE_ROOT").unwrap_or("target/site")));
+    LeptosOptions::builder()
+        .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("portal"))
+        .site_root(site_root.to_string_lossy().to_string())
+        .site_pkg_dir(option_env!("LEPTOS_SITE_PKG_DIR").unwrap_or("pkg"))
+        .site_addr(config.site.address)
+        .hash_files(option_env!("LEPTOS_HASH_FILES") == Some("true"))
+        .build()
+}
+
+/// Opens the database (applying migrations) and records the configured office keys.
+pub async fn open_database(config: &PortalConfig) -> Result<Database, StorageError> {
+    let database = Database::open(&config.database.url, config.database.max_connections).await?;
+    let summary = office_keys::sync_configured_keys(&database, &config.configured_keys(), &today_in_lima()).await?;
+    if !summary.added.is_empty() || !summary.retired.is_empty() || !summary.reactivated.is_empty() {
+        tracing::info!(added = ?summary.added, retired = ?summary.retired, reactivated = ?summary.reactivated, "integrity office keys updated");
+    }
+    Ok(database)
+}
+
+/// Today's date in Lima (UTC-5 all year: Peru keeps no daylight saving time), `YYYY-MM-DD`.
+pub fn today_in_lima() -> String {
+    let lima = time::UtcOffset::from_hms(-5, 0, 0).expect("valid offset");
+    let date = time::OffsetDateTime::now_utc().to_offset(lima).date();
+    date.format(time::macros::format_description!("[year]-[month]-[day]")).expect("formattable date")
+}
+
+/// The whole application: Leptos pages, static files, health check, and the layers every response
+/// passes through.
+pub fn router(config: &PortalConfig, state: AppState) -> Router {
+    let default_locale = DefaultLocale(config.default_locale());
+    let database = state.database.clone();
+    // Runs inside every server render: hands the pages what they need from the server.
+    let context = move || {
+        provide_context(default_locale);
+        provide_context(database.clone());
+        // Use the nonce the security middleware put in the CSP header, so the scripts match it.
+        if let Some(nonce) = use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Nonce>().cloned()) {
+            provide_context(nonce);
+        }
+    };
+    let options = state.leptos_options.clone();
+    let shell = move || {
+        let options = options.clone();
+        move || app::shell(options.clone())
+    };
+    let routes = generate_route_list(app::App);
+    let security = security::SecurityOptions { hsts: config.site.public_url.starts_with("https://") };
+
+    Router::new()
+        .route("/healthz", get(health))
+        .leptos_routes_with_context(&state, routes, context.clone(), shell())
+        .fallback(file_and_error_handler_with_context::<AppState, _>(context, {
+            let options = state.leptos_options.clone();
+            move |_| app::shell(options.clone())
+        }))
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(axum::middleware::from_fn(move |request, next| security::security_headers(security, request, next)))
+        .layer(request_log())
+        .with_state(state)
+}
+
+async fn health(State(database): State<Database>) -> (StatusCode, &'static str) {
+    match database.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(error) => {
+            tracing::error!(%error, "health check: database unavailable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+/// Request logging that names the method, the path (no query string) and the outcome, and never the
+/// client's address or user agent: the portal must not be able to tell who visited.
+fn request_log() -> TraceLayer<
+    tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>,
+    impl Fn(&http::Request<axum::body::Body>) -> tracing::Span + Clone,
+    tower_http::trace::DefaultOnRequest,
+    tower_http::trace::DefaultOnResponse,
+> {
+    TraceLayer::new_for_http()
+        .make_span_with(|request: &http::Request<axum::body::Body>| {
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+        })
+        .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO))
+}

@@ -1,0 +1,106 @@
+//! `server`: runs the portal.
+
+use clap::Parser;
+use portal_server::config::{PortalConfig, Problem};
+use portal_server::{AppState, demo, leptos_options, open_database, router};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(about = "Runs the Miraflores citizen portal")]
+struct Args {
+    /// The portal's configuration file.
+    #[arg(long, env = "PORTAL_CONFIG", default_value = "Leptos.toml")]
+    config: PathBuf,
+    /// Demo mode: when no integrity-office recipient is configured, generate (once) a demo key pair
+    /// under the data directory and use it. Never for production.
+    #[arg(long)]
+    demo: bool,
+}
+
+/// Exit code for a configuration the server refuses to run with.
+const EXIT_CONFIG: u8 = 2;
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+        .init();
+    let args = Args::parse();
+
+    let mut config = match PortalConfig::load(&args.config) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("error: {} refused: {error}", args.config.display());
+            return ExitCode::from(EXIT_CONFIG);
+        }
+    };
+
+    if config.integrity_office.recipients.is_empty() {
+        if !args.demo {
+            let problem = Problem {
+                key: "integrity_office.recipients".into(),
+                reason: "no recipient configured: add the integrity office's age1... public keys \
+                         (see README), or run with --demo to try the portal with a demo key"
+                    .into(),
+            };
+            eprintln!("error: {} refused: {problem}", args.config.display());
+            return ExitCode::from(EXIT_CONFIG);
+        }
+        match demo::ensure_demo_key(&config.site.data_dir) {
+            Ok(key) => {
+                let path = std::fs::canonicalize(&key.identity_path).unwrap_or(key.identity_path.clone());
+                println!("==================================================================");
+                println!(" DEMO MODE: reports are encrypted to a DEMO integrity-office key.");
+                println!(" Demo secret key file (never use in production): {}", path.display());
+                println!(" Decrypt a stored report with: age -d -i {} FILE", path.display());
+                println!("==================================================================");
+                config.integrity_office.recipients.push(key.recipient);
+            }
+            Err(error) => {
+                eprintln!("error: demo mode: {error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    match runtime.block_on(serve(config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: PortalConfig) -> Result<(), String> {
+    let database = open_database(&config).await.map_err(|e| e.to_string())?;
+    let state = AppState { leptos_options: leptos_options(&config), database: database.clone() };
+    let app = router(&config, state);
+    let listener = tokio::net::TcpListener::bind(config.site.address)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.site.address))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("Portal listening on http://{address}");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
+    database.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate.recv() => {},
+    }
+}

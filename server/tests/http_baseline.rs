@@ -1,0 +1,121 @@
+//! The security baseline and the pages, through the same router the binary serves.
+
+mod common;
+
+use axum::body::Body;
+use http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use portal_server::config::PortalConfig;
+use portal_server::{AppState, leptos_options, open_database, router};
+use tower::ServiceExt;
+
+struct Portal {
+    app: axum::Router,
+    _dir: tempfile::TempDir,
+}
+
+async fn portal() -> Portal {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::write_config(dir.path(), &common::valid_config(dir.path(), "127.0.0.1:0"));
+    let config = PortalConfig::load(&path).unwrap();
+    let database = open_database(&config).await.unwrap();
+    let state = AppState { leptos_options: leptos_options(&config), database };
+    Portal { app: router(&config, state), _dir: dir }
+}
+
+async fn get(portal: &Portal, uri: &str) -> (StatusCode, http::HeaderMap, String) {
+    let response = portal
+        .app
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn header<'a>(headers: &'a http::HeaderMap, name: &str) -> &'a str {
+    headers.get(name).unwrap_or_else(|| panic!("missing {name}")).to_str().unwrap()
+}
+
+#[tokio::test]
+async fn every_page_carries_the_security_headers_and_a_fresh_matching_nonce() {
+    let portal = portal().await;
+    let mut nonces = Vec::new();
+    for uri in ["/", "/privacidad", "/en", "/en/privacidad", "/no-such-page"] {
+        let (_, headers, body) = get(&portal, uri).await;
+        let csp = header(&headers, "content-security-policy");
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"));
+        let nonce = csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce");
+        assert!(nonce.len() >= 22, "at least 128 bits: {nonce}");
+        // Every script in the page carries the header's nonce; none lacks it.
+        let scripts = body.matches("<script").count();
+        assert!(scripts >= 1, "{uri} has the hydration script");
+        assert_eq!(body.matches(&format!("<script type=\"module\" nonce=\"{nonce}\"")).count()
+            + body.matches(&format!("<script nonce=\"{nonce}\"")).count(), scripts, "{uri}: {body}");
+        assert_eq!(header(&headers, "x-content-type-options"), "nosniff");
+        assert_eq!(header(&headers, "referrer-policy"), "no-referrer");
+        assert_eq!(header(&headers, "x-frame-options"), "DENY");
+        assert!(header(&headers, "permissions-policy").contains("camera=()"));
+        assert_eq!(header(&headers, header::CACHE_CONTROL.as_str()), "no-store");
+        assert!(headers.get(header::SET_COOKIE).is_none(), "{uri} sets no cookie");
+        nonces.push(nonce.to_string());
+    }
+    nonces.sort();
+    nonces.dedup();
+    assert_eq!(nonces.len(), 5, "a new nonce for every response");
+}
+
+#[tokio::test]
+async fn the_language_follows_the_path() {
+    let portal = portal().await;
+    let (status, _, body) = get(&portal, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("<html lang=\"es-PE\""), "{body}");
+    assert!(body.contains("Portal Ciudadano de Miraflores"));
+    assert!(body.contains("href=\"/en\""), "a link to the English page");
+
+    let (_, _, body) = get(&portal, "/en/privacidad").await;
+    assert!(body.contains("<html lang=\"en\""));
+    assert!(body.contains("Privacy and security"));
+    assert!(body.contains("href=\"/privacidad\""), "a link back to the Spanish page");
+
+    let (_, _, body) = get(&portal, "/es/privacidad").await;
+    assert!(body.contains("<html lang=\"es-PE\""));
+    assert!(body.contains("Privacidad y seguridad"));
+}
+
+#[tokio::test]
+async fn an_unknown_page_is_a_404_in_the_right_language() {
+    let portal = portal().await;
+    let (status, _, body) = get(&portal, "/no-such-page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("No encontramos esa página"));
+    let (status, _, body) = get(&portal, "/en/no-such-page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("We could not find that page"));
+}
+
+#[tokio::test]
+async fn pages_load_nothing_from_another_origin() {
+    let portal = portal().await;
+    for uri in ["/", "/privacidad", "/en"] {
+        let (_, _, body) = get(&portal, uri).await;
+        for attribute in ["src=\"", "href=\""] {
+            for value in body.split(attribute).skip(1).map(|rest| rest.split('"').next().unwrap()) {
+                assert!(value.starts_with('/') || value.starts_with('#'), "{uri}: {attribute}{value}");
+                assert!(!value.starts_with("//"), "{uri}: {attribute}{value}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn health_reports_the_database() {
+    let portal = portal().await;
+    let (status, _, body) = get(&portal, "/healthz").await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
+}

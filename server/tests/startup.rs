@@ -1,0 +1,85 @@
+//! The server refuses a bad configuration with a message naming the key, and a non-zero exit code.
+
+mod common;
+
+use common::{OFFICE_KEY, server_command, valid_config, write_config};
+use std::process::Output;
+
+const EXIT_CONFIG: i32 = 2;
+
+fn run_with(config_text: &str, envs: &[(&str, &str)]) -> (Output, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(dir.path(), config_text);
+    let mut command = server_command(&path);
+    command.envs(envs.iter().copied());
+    (command.output().expect("run the server"), dir)
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn an_invalid_recipient_is_refused_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = valid_config(dir.path(), "127.0.0.1:0").replace(OFFICE_KEY, "age1thisisnotakey");
+    let (output, _dir) = run_with(&text, &[]);
+    assert_eq!(output.status.code(), Some(EXIT_CONFIG));
+    let message = stderr(&output);
+    assert!(message.contains("integrity_office.recipients[0].recipient"), "{message}");
+    assert!(message.contains("age1thisisnotakey"), "{message}");
+    assert!(message.contains("not a valid age X25519 recipient"), "{message}");
+    assert!(!dir.path().join("data").exists(), "nothing is created before the configuration is valid");
+}
+
+#[test]
+fn a_syntax_error_is_refused_with_its_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = valid_config(dir.path(), "127.0.0.1:0").replace("max_connections = 4", "max_connections = \"four\"");
+    let (output, _dir) = run_with(&text, &[]);
+    assert_eq!(output.status.code(), Some(EXIT_CONFIG));
+    let message = stderr(&output);
+    assert!(message.contains("database.max_connections"), "{message}");
+}
+
+#[test]
+fn an_unknown_key_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = valid_config(dir.path(), "127.0.0.1:0").replace("[limits]", "[limits]\nmax_reports_per_day = 3");
+    let (output, _dir) = run_with(&text, &[]);
+    assert_eq!(output.status.code(), Some(EXIT_CONFIG));
+    assert!(stderr(&output).contains("max_reports_per_day"), "{}", stderr(&output));
+}
+
+#[test]
+fn an_environment_override_is_validated_like_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = valid_config(dir.path(), "127.0.0.1:0");
+    let (output, _dir) = run_with(&text, &[("PORTAL_DATABASE__URL", "mysql://db.example/portal")]);
+    assert_eq!(output.status.code(), Some(EXIT_CONFIG));
+    let message = stderr(&output);
+    assert!(message.contains("database.url"), "{message}");
+    assert!(message.contains("mysql://db.example/portal"), "{message}");
+}
+
+#[test]
+fn no_recipient_is_refused_unless_in_demo_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = valid_config(dir.path(), "127.0.0.1:0");
+    let start = text.find("recipients = [").unwrap();
+    let end = start + text[start..].find(']').unwrap() + 1;
+    let without = format!("{}recipients = []{}", &text[..start], &text[end..]);
+    let (output, _dir) = run_with(&without, &[]);
+    assert_eq!(output.status.code(), Some(EXIT_CONFIG));
+    let message = stderr(&output);
+    assert!(message.contains("integrity_office.recipients"), "{message}");
+    assert!(message.contains("--demo"), "{message}");
+}
+
+#[test]
+fn a_missing_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = server_command(&dir.path().join("nowhere.toml")).output().unwrap();
+    assert_eq!(output.status.code(), Some(EXIT_CONFIG));
+    assert!(stderr(&output).contains("not found"), "{}", stderr(&output));
+}
