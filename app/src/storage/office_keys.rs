@@ -42,7 +42,7 @@ pub async fn sync_configured_keys(
     today: &str,
 ) -> Result<SyncSummary, StorageError> {
     let mut tx = db.pool().begin().await?;
-    let stored = list_in(&mut *tx).await?;
+    let stored = list_in(&mut tx).await?;
     let mut summary = SyncSummary::default();
 
     for key in configured {
@@ -105,7 +105,7 @@ pub async fn sync_configured_keys(
 /// Every key ever configured, active ones first, then by key id.
 pub async fn list_office_keys(db: &Database) -> Result<Vec<OfficeKey>, StorageError> {
     let mut conn = db.pool().acquire().await?;
-    list_in(&mut *conn).await
+    list_in(&mut conn).await
 }
 
 async fn list_in(conn: &mut sqlx::AnyConnection) -> Result<Vec<OfficeKey>, StorageError> {

@@ -1,0 +1,25 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from '@playwright/test';
+import { PAGES, jsEnabled, waitForHydration } from './pages';
+
+// WCAG 2.2 A and AA, the AAA rules axe has (among them 7:1 contrast for body text, as gob.pe asks),
+// and axe's best practices.
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag2aaa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
+
+for (const path of PAGES) {
+  test(`axe finds no violation on ${path}`, async ({ page }, testInfo) => {
+    await page.goto(path);
+    if (jsEnabled(testInfo)) await waitForHydration(page);
+    const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  });
+}
+
+test('axe finds no violation with the phone menu unfolded', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'phone', 'phone only');
+  await page.goto('/');
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'Menú' }).click();
+  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  expect(results.violations.map((v) => v.id)).toEqual([]);
+});

@@ -1,0 +1,38 @@
+import { expect, type Page, type TestInfo } from '@playwright/test';
+
+/** Every page of the portal, in both languages, plus a missing one. */
+export const PAGES = ['/', '/privacidad', '/en', '/en/privacidad', '/no-existe', '/en/no-existe'];
+
+export const jsEnabled = (testInfo: TestInfo) => testInfo.project.use.javaScriptEnabled !== false;
+
+/**
+ * Watches a page for what the portal promises never happens: a request to another origin, a
+ * Content-Security-Policy violation, an uncaught error. Call `verify()` at the end of the test.
+ */
+export function watch(page: Page, baseURL: string) {
+  const origin = new URL(baseURL).origin;
+  const foreignRequests: string[] = [];
+  const problems: string[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.protocol !== 'data:' && url.origin !== origin) foreignRequests.push(request.url());
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  return {
+    verify() {
+      expect(foreignRequests, 'requests to other origins').toEqual([]);
+      expect(problems, 'errors or CSP violations in the page').toEqual([]);
+    },
+  };
+}
+
+/** Resolves once the WASM has hydrated the page: the menu button only exists for a hydrated page. */
+export async function waitForHydration(page: Page) {
+  await page.waitForFunction(() => {
+    const toggle = document.querySelector('.site-nav__toggle');
+    return toggle !== null && !toggle.hasAttribute('hidden');
+  });
+}
