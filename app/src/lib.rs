@@ -13,3 +13,5 @@ pub mod pages;
 pub mod storage;
 
 pub use app::{App, shell};
+#[cfg(feature = "hydrate")]
+pub use app::default_locale_from_document;

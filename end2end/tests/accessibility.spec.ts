@@ -7,7 +7,14 @@ import { PAGES, jsEnabled, waitForHydration } from './pages';
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag2aaa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
 for (const path of PAGES) {
-  test(`axe finds no violation on ${path}`, async ({ page }, testInfo) => {
+  test(`axe finds no violation on ${path}`, async ({ page, browser, viewport }, testInfo) => {
+    if (!jsEnabled(testInfo)) {
+      // axe is JavaScript, so it cannot run in a page without it. It checks instead exactly what a
+      // browser without JavaScript shows: the server's HTML, with the portal's scripts blocked.
+      const context = await browser.newContext({ viewport: viewport ?? undefined, javaScriptEnabled: true });
+      await context.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
+      page = await context.newPage();
+    }
     await page.goto(path);
     if (jsEnabled(testInfo)) await waitForHydration(page);
     const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();

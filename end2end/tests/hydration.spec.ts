@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { jsEnabled, waitForHydration, watch } from './pages';
+import { waitForHydration, watch } from './pages';
 
 test.describe('with JavaScript, after the WASM has loaded', () => {
-  test.skip(({}, testInfo) => !jsEnabled(testInfo), 'needs JavaScript');
+  test.skip(({ javaScriptEnabled }) => javaScriptEnabled === false, 'needs JavaScript');
 
   test('the menu button folds and unfolds the navigation on a phone', async ({ page, baseURL }, testInfo) => {
     test.skip(testInfo.project.name !== 'phone', 'the menu folds only on narrow screens');
@@ -46,7 +46,7 @@ test.describe('with JavaScript, after the WASM has loaded', () => {
 });
 
 test.describe('without JavaScript', () => {
-  test.skip(({}, testInfo) => jsEnabled(testInfo), 'JavaScript disabled only');
+  test.skip(({ javaScriptEnabled }) => javaScriptEnabled !== false, 'JavaScript disabled only');
 
   test('no dead menu button, and every navigation link is there', async ({ page }) => {
     await page.goto('/');

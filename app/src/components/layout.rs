@@ -23,7 +23,9 @@ pub fn Layout(locale: Locale, children: Children) -> impl IntoView {
 fn Frame(children: Children) -> impl IntoView {
     let i18n = crate::i18n::use_i18n();
     view! {
-        <a class="skip-link" href=format!("#{MAIN_CONTENT_ID}")>
+        // target="_self" (the default anyway) keeps the router from handling this in-page link, so
+        // the browser moves focus to <main> as a skip link must.
+        <a class="skip-link" href=format!("#{MAIN_CONTENT_ID}") target="_self">
             {crate::i18n::t!(i18n, site.skip_link)}
         </a>
         <SiteHeader />
