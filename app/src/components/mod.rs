@@ -3,3 +3,4 @@ pub mod footer;
 pub mod header;
 pub mod layout;
 pub mod page_link;
+pub mod page_title;

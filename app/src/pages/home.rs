@@ -1,12 +1,12 @@
 use crate::i18n::{t, t_string, use_i18n};
+use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || format!("{} · {}", t_string!(i18n, home.title), t_string!(i18n, site.name)) />
+        <PageTitle text=move || t_string!(i18n, home.title) />
         <h1>{t!(i18n, home.heading)}</h1>
         <p class="lead">{t!(i18n, home.lead)}</p>
         <section aria-labelledby="promises-heading">

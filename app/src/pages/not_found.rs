@@ -1,7 +1,7 @@
 use crate::components::page_link::PageLink;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
@@ -11,7 +11,7 @@ pub fn NotFoundPage() -> impl IntoView {
     }
     let i18n = use_i18n();
     view! {
-        <Title text=move || format!("{} · {}", t_string!(i18n, not_found.title), t_string!(i18n, site.name)) />
+        <PageTitle text=move || t_string!(i18n, not_found.title) />
         <h1>{t!(i18n, not_found.heading)}</h1>
         <p>{t!(i18n, not_found.text)}</p>
         <p>

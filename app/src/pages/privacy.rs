@@ -1,6 +1,6 @@
 use crate::i18n::{t, t_string, use_i18n};
+use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// What the portal keeps and does not keep, stated plainly. Each statement is enforced by code and
 /// checked by a test (request log contents, response headers, no third-party origins).
@@ -8,7 +8,7 @@ use leptos_meta::Title;
 pub fn PrivacyPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || format!("{} · {}", t_string!(i18n, privacy.title), t_string!(i18n, site.name)) />
+        <PageTitle text=move || t_string!(i18n, privacy.title) />
         <h1>{t!(i18n, privacy.heading)}</h1>
         <p class="lead">{t!(i18n, privacy.lead)}</p>
         <section aria-labelledby="kept-heading">
