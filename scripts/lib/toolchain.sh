@@ -36,8 +36,13 @@ wasm_std_in_active_toolchain() {
 
 # Chooses how the WebAssembly standard library is obtained and exports the build environment:
 # WASM_ROUTE (rustup|debian) and LEPTOS_BUILD_ARGS (extra cargo-leptos flags).
+# PORTAL_WASM_ROUTE=debian forces the Debian route (to test it where rustup has the target).
 select_wasm_route() {
   LEPTOS_BUILD_ARGS=()
+  if [ "${PORTAL_WASM_ROUTE:-}" = debian ]; then
+    use_debian_wasm_route
+    return
+  fi
   if ! wasm_std_in_active_toolchain && command -v rustup >/dev/null 2>&1; then
     # Where the Rust download servers are reachable this is all it takes; where they are not it
     # hangs, so it gets a short time limit and the Debian route takes over.
@@ -45,16 +50,21 @@ select_wasm_route() {
   fi
   if wasm_std_in_active_toolchain; then
     WASM_ROUTE=rustup
+    log "WebAssembly standard library: rustup route ($(rustc --version))"
   else
-    WASM_ROUTE=debian
-    ensure_debian_packages rustc-web cargo-web rust-web-src lld-22
-    # Debian's cargo and rustc (1.96, with the standard library's source) come first on PATH.
-    export PATH="/usr/bin:$PATH"
-    export RUSTC_BOOTSTRAP=1
-    export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=/usr/bin/wasm-ld-22
-    LEPTOS_BUILD_ARGS=(--lib-cargo-args=-Zbuild-std=std,panic_abort)
+    use_debian_wasm_route
   fi
-  log "WebAssembly standard library: $WASM_ROUTE route ($(rustc --version))"
+}
+
+use_debian_wasm_route() {
+  WASM_ROUTE=debian
+  ensure_debian_packages rustc-web cargo-web rust-web-src lld-22
+  # Debian's cargo and rustc (1.96, with the standard library's source) come first on PATH.
+  export PATH="/usr/bin:$PATH"
+  export RUSTC_BOOTSTRAP=1
+  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=/usr/bin/wasm-ld-22
+  LEPTOS_BUILD_ARGS=(--lib-cargo-args=-Zbuild-std=std,panic_abort)
+  log "WebAssembly standard library: Debian route, built from source ($(rustc --version))"
 }
 
 # The wasm-bindgen version Cargo.lock resolved; the CLI must be exactly the same.
