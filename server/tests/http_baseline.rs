@@ -77,11 +77,13 @@ async fn the_language_follows_the_path() {
     assert!(body.contains("<html lang=\"es-PE\""), "{body}");
     assert!(body.contains("Portal Ciudadano de Miraflores"));
     assert!(body.contains("href=\"/en\""), "a link to the English page");
+    assert!(body.contains("<span lang=\"en\">English</span>"), "the language's name is marked as English");
 
     let (_, _, body) = get(&portal, "/en/privacidad").await;
     assert!(body.contains("<html lang=\"en\""));
     assert!(body.contains("Privacy and security"));
     assert!(body.contains("href=\"/privacidad\""), "a link back to the Spanish page");
+    assert!(body.contains("<span lang=\"es-PE\">Español</span>"), "the language's name is marked as Spanish");
 
     let (_, _, body) = get(&portal, "/es/privacidad").await;
     assert!(body.contains("<html lang=\"es-PE\""));

@@ -83,9 +83,10 @@ fn LanguageSwitch() -> impl IntoView {
         localized_path(other(), default.0, page)
     };
     view! {
-        <a class="language-switch" href=href hreflang=move || language_tag(other()) lang=move || language_tag(other())>
+        <a class="language-switch" href=href hreflang=move || language_tag(other())>
             <span class="visually-hidden">{t!(i18n, site.language_label)} ": "</span>
-            {t!(i18n, site.other_language)}
+            // Only the language's own name is in that language, so a screen reader voices it right.
+            <span lang=move || language_tag(other())>{t!(i18n, site.other_language)}</span>
         </a>
     }
 }
