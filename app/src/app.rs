@@ -18,7 +18,7 @@ pub const DEFAULT_LANGUAGE_META: &str = "portal-default-language";
 
 /// The whole HTML document, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let default = use_context::<DefaultLocale>().unwrap_or(DefaultLocale(Locale::es_PE));
+    let default = use_context::<DefaultLocale>().unwrap_or_default();
     view! {
         <!DOCTYPE html>
         <html>
@@ -47,13 +47,13 @@ pub fn default_locale_from_document() -> DefaultLocale {
         .ok()
         .flatten()
         .and_then(|meta| meta.get_attribute("content"));
-    DefaultLocale(tag.as_deref().and_then(crate::locale::parse_language).unwrap_or(Locale::es_PE))
+    tag.as_deref().and_then(crate::locale::parse_language).map(DefaultLocale).unwrap_or_default()
 }
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let default = use_context::<DefaultLocale>().unwrap_or(DefaultLocale(Locale::es_PE));
+    let default = use_context::<DefaultLocale>().unwrap_or_default();
     provide_context(default);
 
     view! {

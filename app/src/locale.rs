@@ -5,9 +5,16 @@
 
 use crate::i18n::Locale;
 
-/// The deployment's default language, the one served at unprefixed paths.
+/// The deployment's default language, the one served at unprefixed paths. Spanish (Peru) when
+/// nothing says otherwise.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DefaultLocale(pub Locale);
+
+impl Default for DefaultLocale {
+    fn default() -> Self {
+        Self(Locale::es_PE)
+    }
+}
 
 /// Every language the portal speaks, in the order they are offered.
 pub const LOCALES: [Locale; 2] = [Locale::es_PE, Locale::en];

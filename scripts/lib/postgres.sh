@@ -7,7 +7,7 @@ start_test_postgres() {
   bindir="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
   PG_BINDIR="$bindir"
   PG_DIR="$(mktemp -d /tmp/portal-test-pg.XXXXXX)"
-  PG_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  PG_PORT="$(free_loopback_port)"
   # initdb refuses to run as root: use the postgres account the package created.
   if [ "$(id -u)" -eq 0 ]; then PG_AS=(runuser -u postgres --); chown postgres: "$PG_DIR"; else PG_AS=(); fi
   log "starting PostgreSQL ($("$bindir/postgres" --version)) on 127.0.0.1:$PG_PORT"

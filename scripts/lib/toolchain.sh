@@ -12,6 +12,11 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
+# A TCP port on 127.0.0.1 that nothing listens on right now.
+free_loopback_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # Runs apt-get as root, or through sudo for a normal user.
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

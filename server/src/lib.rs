@@ -76,20 +76,14 @@ pub fn router(config: &PortalConfig, state: AppState) -> Router {
         }
     };
     let options = state.leptos_options.clone();
-    let shell = move || {
-        let options = options.clone();
-        move || app::shell(options.clone())
-    };
+    let shell = move || app::shell(options.clone());
     let routes = generate_route_list(app::App);
     let security = security::SecurityOptions { hsts: config.site.public_url.starts_with("https://") };
 
     Router::new()
         .route("/healthz", get(health))
-        .leptos_routes_with_context(&state, routes, context.clone(), shell())
-        .fallback(file_and_error_handler_with_context::<AppState, _>(context, {
-            let options = state.leptos_options.clone();
-            move |_| app::shell(options.clone())
-        }))
+        .leptos_routes_with_context(&state, routes, context.clone(), shell)
+        .fallback(file_and_error_handler_with_context::<AppState, _>(context, app::shell))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(axum::middleware::from_fn(move |request, next| security::security_headers(security, request, next)))
         .layer(request_log())

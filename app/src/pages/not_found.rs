@@ -1,6 +1,6 @@
 use crate::components::page_link::PageLink;
-use crate::i18n::{t, t_string, use_i18n};
 use crate::components::page_title::PageTitle;
+use crate::i18n::{t, t_string, use_i18n};
 use leptos::prelude::*;
 
 #[component]

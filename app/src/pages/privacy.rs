@@ -1,5 +1,5 @@
-use crate::i18n::{t, t_string, use_i18n};
 use crate::components::page_title::PageTitle;
+use crate::i18n::{t, t_string, use_i18n};
 use leptos::prelude::*;
 
 /// What the portal keeps and does not keep, stated plainly. Each statement is enforced by code and

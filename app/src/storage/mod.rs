@@ -115,13 +115,15 @@ impl Database {
 fn prepare_sqlite_url(url: &str) -> Result<String, StorageError> {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    if path != ":memory:" && !path.is_empty()
-        && let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| StorageError::CreateDirectory {
-                path: parent.display().to_string(),
-                source,
-            })?;
-        }
+    if path != ":memory:"
+        && !path.is_empty()
+        && let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent).map_err(|source| StorageError::CreateDirectory {
+            path: parent.display().to_string(),
+            source,
+        })?;
+    }
     let mode = if query.contains("mode=") { "" } else if query.is_empty() { "?mode=rwc" } else { "&mode=rwc" };
     Ok(format!("{url}{mode}"))
 }
