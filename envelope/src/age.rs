@@ -190,6 +190,14 @@ impl Encryptor {
     /// follows it, because the last chunk carries a different nonce.
     pub fn update(&mut self, mut plaintext: &[u8], out: &mut Vec<u8>) {
         self.take_header(out);
+        // Whole chunks with more plaintext after them are sealed straight into `out`, saving a copy.
+        while self.pending.is_empty() && plaintext.len() > CHUNK_SIZE {
+            let start = out.len();
+            out.extend_from_slice(&plaintext[..CHUNK_SIZE]);
+            let tag = self.stream.seal(&mut out[start..], false);
+            out.extend_from_slice(&tag);
+            plaintext = &plaintext[CHUNK_SIZE..];
+        }
         while !plaintext.is_empty() {
             if self.pending.len() == CHUNK_SIZE {
                 self.seal_pending(false, out);
