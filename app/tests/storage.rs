@@ -4,6 +4,8 @@
 #![cfg(feature = "ssr")]
 
 use app::storage::office_keys::{ConfiguredKey, list_office_keys, sync_configured_keys};
+use app::storage::objects::{ObjectStore, StoredObject};
+use app::storage::reports::{EncryptedIn, NewReport, count_reports, insert_report, list_reports, referenced_objects};
 use app::storage::{Backend, Database, StorageError};
 use sqlx::Row;
 
@@ -80,6 +82,56 @@ async fn a_key_id_cannot_change_its_key(db: &Database) {
     assert_eq!((stored[0].key_id.as_str(), stored[0].recipient.as_str()), ("a", KEY_A));
 }
 
+fn new_report(key_ids: &[&str], attachments: Vec<StoredObject>) -> NewReport {
+    NewReport {
+        received_on: "2026-11-23".into(),
+        lookup_hash: format!("{:064x}", rand_suffix()),
+        reply_recipient: KEY_B.into(),
+        encrypted_in: EncryptedIn::Browser,
+        ciphertext: b"age-encryption.org/v1\n...binary \x00\xff".to_vec(),
+        key_ids: key_ids.iter().map(|k| k.to_string()).collect(),
+        attachments,
+    }
+}
+
+async fn reports_are_stored_whole_with_their_keys_and_attachments(db: &Database) {
+    sync_configured_keys(db, &[key("a", KEY_A), key("b", KEY_B)], "2026-11-01").await.unwrap();
+    let attachments = vec![
+        StoredObject { name: "00ff.age".into(), len: 7_000_000 },
+        StoredObject { name: "11ee.age".into(), len: 300 },
+    ];
+    let report = new_report(&["b", "a"], attachments.clone());
+    let id = insert_report(db, &report).await.unwrap();
+    assert_eq!(id.len(), 32);
+    let stored = list_reports(db).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    let stored = &stored[0];
+    assert_eq!((stored.id.as_str(), stored.status.as_str(), stored.received_on.as_str()), (id.as_str(), "received", "2026-11-23"));
+    assert_eq!(stored.ciphertext, report.ciphertext, "binary ciphertext is kept byte for byte");
+    assert_eq!(stored.key_ids, ["a", "b"]);
+    assert_eq!(stored.attachments, attachments);
+    assert_eq!(stored.encrypted_in, "browser");
+    assert_eq!(referenced_objects(db).await.unwrap(), ["00ff.age".to_string(), "11ee.age".to_string()].into());
+}
+
+async fn a_report_to_a_stale_key_set_is_refused_and_leaves_nothing(db: &Database) {
+    sync_configured_keys(db, &[key("a", KEY_A), key("b", KEY_B)], "2026-11-01").await.unwrap();
+    for key_ids in [&["a"][..], &["a", "b", "c"], &["a", "a"]] {
+        let error = insert_report(db, &new_report(key_ids, vec![])).await.unwrap_err();
+        assert!(matches!(error, StorageError::RecipientsChanged), "{key_ids:?}: {error}");
+    }
+    // A failure half-way (the second attachment's object name is taken) rolls the whole report back.
+    let first = new_report(&["a", "b"], vec![StoredObject { name: "taken.age".into(), len: 1 }]);
+    insert_report(db, &first).await.unwrap();
+    let clash = new_report(
+        &["a", "b"],
+        vec![StoredObject { name: "fresh.age".into(), len: 1 }, StoredObject { name: "taken.age".into(), len: 1 }],
+    );
+    assert!(insert_report(db, &clash).await.is_err());
+    assert_eq!(count_reports(db).await.unwrap(), 1);
+    assert!(!referenced_objects(db).await.unwrap().contains("fresh.age"));
+}
+
 async fn migrations_are_recorded_and_idempotent(db: &Database, url_for_reopen: Option<&str>) {
     let applied: i64 = sqlx::query("SELECT COUNT(*) AS n FROM _sqlx_migrations WHERE success = TRUE")
         .fetch_one(db.pool())
@@ -108,6 +160,50 @@ async fn sqlite_keys_are_added_retired_and_reactivated() {
 #[tokio::test]
 async fn sqlite_a_key_id_cannot_change_its_key() {
     a_key_id_cannot_change_its_key(&sqlite().await.database).await;
+}
+
+#[tokio::test]
+async fn sqlite_reports_are_stored_whole_with_their_keys_and_attachments() {
+    reports_are_stored_whole_with_their_keys_and_attachments(&sqlite().await.database).await;
+}
+
+#[tokio::test]
+async fn sqlite_a_report_to_a_stale_key_set_is_refused_and_leaves_nothing() {
+    a_report_to_a_stale_key_set_is_refused_and_leaves_nothing(&sqlite().await.database).await;
+}
+
+#[tokio::test]
+async fn object_store_keeps_discards_and_sweeps() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = ObjectStore::open(dir.path().join("objects")).await.unwrap();
+    let mut kept = store.create().await.unwrap();
+    kept.write(b"age-encryption.org/v1\n").await.unwrap();
+    let kept = store.keep(kept).await.unwrap();
+    assert_eq!(std::fs::read(store.path_of(&kept.name)).unwrap(), b"age-encryption.org/v1\n");
+    let mut orphan = store.create().await.unwrap();
+    orphan.write(b"x").await.unwrap();
+    let orphan = store.keep(orphan).await.unwrap();
+    let mut interrupted = store.create().await.unwrap();
+    interrupted.write(b"half").await.unwrap();
+    drop(interrupted);
+    assert_eq!(store.sweep(&[kept.name.clone()].into()).await.unwrap(), 1);
+    assert!(!store.path_of(&orphan.name).exists());
+    // Reopening (a restart) clears whatever an interrupted upload left in incoming/.
+    let store = ObjectStore::open(dir.path().join("objects")).await.unwrap();
+    assert_eq!(std::fs::read_dir(store.dir().join("incoming")).unwrap().count(), 0);
+    assert!(store.path_of(&kept.name).exists());
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: run scripts/test, which starts one"]
+async fn postgres_reports_are_stored_whole_with_their_keys_and_attachments() {
+    reports_are_stored_whole_with_their_keys_and_attachments(&postgres().await.database).await;
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: run scripts/test, which starts one"]
+async fn postgres_a_report_to_a_stale_key_set_is_refused_and_leaves_nothing() {
+    a_report_to_a_stale_key_set_is_refused_and_leaves_nothing(&postgres().await.database).await;
 }
 
 #[tokio::test]

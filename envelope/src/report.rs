@@ -95,6 +95,15 @@ pub enum EncryptedIn {
     Server,
 }
 
+impl EncryptedIn {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EncryptedIn::Browser => "browser",
+            EncryptedIn::Server => "server",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
     pub format: String,

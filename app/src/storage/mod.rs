@@ -3,7 +3,9 @@
 //! its own embedded migrations because their DDL differs (e.g. BLOB against BYTEA), while the
 //! queries, written with `$N` parameters, are shared.
 
+pub mod objects;
 pub mod office_keys;
+pub mod reports;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
@@ -24,6 +26,8 @@ pub enum StorageError {
     KeyIdReused { key_id: String, stored: String },
     #[error("recipient {recipient} is already stored under key id {stored_key_id:?}, not {key_id:?}")]
     RecipientRenamed { recipient: String, key_id: String, stored_key_id: String },
+    #[error("the report was encrypted to a different set of office keys than the active one")]
+    RecipientsChanged,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

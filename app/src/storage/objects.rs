@@ -1,0 +1,118 @@
+//! Attachment ciphertexts on disk, under `data_dir/objects/`. An upload is written to `incoming/`,
+//! fsynced, then renamed into place and the directory fsynced, all before the report's transaction
+//! commits; so an acknowledged report never points at a missing or half-written file. Whatever a crash
+//! leaves behind (files in `incoming/`, or objects no report refers to) is removed at the next start.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use tokio::fs::{self, File};
+use tokio::io::AsyncWriteExt;
+
+#[derive(Clone, Debug)]
+pub struct ObjectStore {
+    dir: PathBuf,
+}
+
+/// An object being written. Dropping it without [`ObjectStore::keep`] leaves a file in `incoming/`
+/// that [`ObjectStore::discard`] or the next start removes.
+#[derive(Debug)]
+pub struct IncomingObject {
+    file: File,
+    path: PathBuf,
+    name: String,
+    len: u64,
+}
+
+/// An object that is durable on disk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredObject {
+    pub name: String,
+    pub len: u64,
+}
+
+fn random_name() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::getrandom(&mut bytes).expect("the operating system's random source works");
+    bytes.iter().map(|b| format!("{b:02x}")).collect::<String>() + ".age"
+}
+
+impl IncomingObject {
+    pub async fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.file.write_all(bytes).await?;
+        self.len += bytes.len() as u64;
+        Ok(())
+    }
+
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl ObjectStore {
+    /// Opens (creating) the store and removes what an interrupted upload left in `incoming/`.
+    pub async fn open(dir: impl Into<PathBuf>) -> std::io::Result<Self> {
+        let dir = dir.into();
+        let incoming = dir.join("incoming");
+        if fs::try_exists(&incoming).await? {
+            fs::remove_dir_all(&incoming).await?;
+        }
+        fs::create_dir_all(&incoming).await?;
+        Ok(Self { dir })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn path_of(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    pub async fn create(&self) -> std::io::Result<IncomingObject> {
+        let name = random_name();
+        let path = self.dir.join("incoming").join(&name);
+        let file = fs::OpenOptions::new().write(true).create_new(true).open(&path).await?;
+        Ok(IncomingObject { file, path, name, len: 0 })
+    }
+
+    /// Makes the object durable: its data, its name in the directory, and the directory itself.
+    pub async fn keep(&self, mut object: IncomingObject) -> std::io::Result<StoredObject> {
+        object.file.flush().await?;
+        object.file.sync_all().await?;
+        drop(object.file);
+        let target = self.dir.join(&object.name);
+        fs::rename(&object.path, &target).await?;
+        File::open(&self.dir).await?.sync_all().await?;
+        Ok(StoredObject { name: object.name, len: object.len })
+    }
+
+    /// Removes an object that will not be kept (the report failed), wherever it is.
+    pub async fn discard(&self, name: &str) {
+        for path in [self.dir.join("incoming").join(name), self.dir.join(name)] {
+            let _ = fs::remove_file(path).await;
+        }
+    }
+
+    pub async fn discard_incoming(&self, object: IncomingObject) {
+        drop(object.file);
+        let _ = fs::remove_file(&object.path).await;
+    }
+
+    /// Removes stored objects no report refers to (left by a crash between rename and commit).
+    pub async fn sweep(&self, referenced: &HashSet<String>) -> std::io::Result<usize> {
+        let mut removed = 0;
+        let mut entries = fs::read_dir(&self.dir).await?;
+        while let Some(entry) = entries.next_entry().await? {
+            let name = entry.file_name().to_string_lossy().to_string();
+            if name.ends_with(".age") && !referenced.contains(&name) && entry.file_type().await?.is_file() {
+                fs::remove_file(entry.path()).await?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+}
