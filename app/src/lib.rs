@@ -9,6 +9,7 @@ mod app;
 pub mod components;
 pub mod locale;
 pub mod pages;
+pub mod report_form;
 #[cfg(feature = "ssr")]
 pub mod storage;
 

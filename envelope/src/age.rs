@@ -224,6 +224,15 @@ impl Encryptor {
     }
 }
 
+/// The exact size of the age file [`Encryptor`] writes for `plaintext_len` bytes and `recipients` X25519
+/// recipients, so a limit on ciphertext can be checked before encrypting anything.
+pub fn encrypted_len(plaintext_len: u64, recipients: usize) -> u64 {
+    // Version line 22, each stanza 98 (two 43-character base64 lines), MAC line 48, payload nonce 16.
+    let header = 22 + 98 * recipients as u64 + 48 + PAYLOAD_NONCE_SIZE as u64;
+    let chunks = plaintext_len.div_ceil(CHUNK_SIZE as u64).max(1);
+    header + plaintext_len + chunks * TAG_SIZE as u64
+}
+
 /// Encrypts `plaintext` to every recipient as one age file.
 pub fn encrypt(recipients: &[Recipient], plaintext: &[u8]) -> Result<Vec<u8>, EncryptError> {
     let mut encryptor = Encryptor::new(recipients)?;
@@ -482,6 +491,17 @@ mod tests {
             let plaintext = sample(len);
             let ciphertext = encrypt(&[identity.to_public()], &plaintext).unwrap();
             assert_eq!(decrypt(&[identity.clone()], &ciphertext).unwrap(), plaintext, "length {len}");
+        }
+    }
+
+    #[test]
+    fn encrypted_len_is_exact() {
+        for recipients in 1..4 {
+            let office: Vec<Recipient> = (0..recipients).map(|_| Identity::generate().to_public()).collect();
+            for len in [0, 1, CHUNK_SIZE, CHUNK_SIZE + 1, 3 * CHUNK_SIZE - 1] {
+                let ciphertext = encrypt(&office, &sample(len)).unwrap();
+                assert_eq!(encrypted_len(len as u64, recipients), ciphertext.len() as u64, "{recipients} recipients, {len} bytes");
+            }
         }
     }
 

@@ -79,6 +79,8 @@ pub struct LimitsConfig {
     pub max_attachments: u32,
     /// Reports accepted per minute across the whole portal (a global limit: no per-IP state).
     pub reports_per_minute: u32,
+    /// Proof-of-work difficulty in bits: a browser computes about 2^bits SHA-256 hashes per report.
+    pub proof_of_work_bits: u32,
 }
 
 /// One thing wrong with the configuration, tied to the key that has it.
@@ -178,6 +180,9 @@ impl PortalConfig {
         if limits.reports_per_minute == 0 {
             problem("limits.reports_per_minute", "must be greater than 0".into());
         }
+        if !(8..=32).contains(&limits.proof_of_work_bits) {
+            problem("limits.proof_of_work_bits", format!("{} is outside 8..=32", limits.proof_of_work_bits));
+        }
 
         if problems.is_empty() { Ok(()) } else { Err(ConfigError::Invalid(problems)) }
     }
@@ -233,6 +238,7 @@ max_report_bytes = 1048576
 max_attachment_bytes = 104857600
 max_attachments = 10
 reports_per_minute = 30
+proof_of_work_bits = 20
 "#;
 
     fn parse(text: &str) -> PortalConfig {

@@ -4,13 +4,17 @@
 pub mod config;
 pub mod demo;
 pub mod security;
+pub mod submissions;
 
 use app::locale::DefaultLocale;
 use app::storage::{Database, StorageError, office_keys};
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
+use app::report_form::{ReportSettings, SubmissionOutcome};
 use config::PortalConfig;
+use std::sync::Arc;
+use submissions::Submissions;
 use http::StatusCode;
 use leptos::config::LeptosOptions;
 use leptos::nonce::Nonce;
@@ -25,6 +29,81 @@ use tower_http::trace::TraceLayer;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub database: Database,
+    pub page_context: PageContext,
+    pub submissions: Arc<Submissions>,
+}
+
+impl AppState {
+    /// Opens the database (migrations, office keys) and the object store for `config`.
+    pub async fn open(config: &PortalConfig) -> Result<Self, String> {
+        let database = open_database(config).await.map_err(|e| e.to_string())?;
+        let submissions = Submissions::open(config)
+            .await
+            .map_err(|e| format!("cannot open the object store under {}: {e}", config.site.data_dir.display()))?;
+        let referenced = app::storage::reports::referenced_objects(&database).await.map_err(|e| e.to_string())?;
+        let swept = submissions.store.sweep(&referenced).await.map_err(|e| e.to_string())?;
+        if swept > 0 {
+            tracing::warn!(swept, "removed attachment files that no report refers to (an interrupted submission)");
+        }
+        let leptos_options = leptos_options(config);
+        let page_context = PageContext {
+            default_locale: DefaultLocale(config.default_locale()),
+            database: database.clone(),
+            settings: submissions.settings.clone(),
+            leptos_options: leptos_options.clone(),
+        };
+        Ok(Self { leptos_options, database, page_context, submissions: Arc::new(submissions) })
+    }
+}
+
+/// What every server render of a page is given.
+#[derive(Clone)]
+pub struct PageContext {
+    pub default_locale: DefaultLocale,
+    pub database: Database,
+    pub settings: ReportSettings,
+    pub leptos_options: LeptosOptions,
+}
+
+impl PageContext {
+    /// Provides the context inside a render: called by Leptos for every page.
+    fn provide(&self) {
+        provide_context(self.default_locale);
+        provide_context(self.database.clone());
+        provide_context(self.settings.clone());
+        // Use the nonce the security middleware put in the CSP header, so the scripts match it.
+        if let Some(nonce) = use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Nonce>().cloned()) {
+            provide_context(nonce);
+        }
+    }
+
+    /// Renders the page at `path` with a submission's outcome (the no-JavaScript form path).
+    pub async fn render(
+        &self,
+        path: &str,
+        nonce: Option<Nonce>,
+        outcome: Option<SubmissionOutcome>,
+        status: StatusCode,
+    ) -> axum::response::Response {
+        let context = self.clone();
+        let options = self.leptos_options.clone();
+        let handler = leptos_axum::render_app_to_stream_with_context(
+            move || {
+                context.provide();
+                if let Some(outcome) = outcome.clone() {
+                    provide_context(outcome);
+                }
+            },
+            move || app::shell(options.clone()),
+        );
+        let mut request = http::Request::builder().uri(path).body(axum::body::Body::empty()).expect("valid request");
+        if let Some(nonce) = nonce {
+            request.extensions_mut().insert(nonce);
+        }
+        let mut response = handler(request).await;
+        *response.status_mut() = status;
+        response
+    }
 }
 
 /// Where the built site is: the configured directory, or the one cargo-leptos wrote when it built
@@ -64,29 +143,25 @@ pub fn today_in_lima() -> String {
 /// The whole application: Leptos pages, static files, health check, and the layers every response
 /// passes through.
 pub fn router(config: &PortalConfig, state: AppState) -> Router {
-    let default_locale = DefaultLocale(config.default_locale());
-    let database = state.database.clone();
+    let page_context = state.page_context.clone();
     // Runs inside every server render: hands the pages what they need from the server.
-    let context = move || {
-        provide_context(default_locale);
-        provide_context(database.clone());
-        // Use the nonce the security middleware put in the CSP header, so the scripts match it.
-        if let Some(nonce) = use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Nonce>().cloned()) {
-            provide_context(nonce);
-        }
-    };
+    let context = move || page_context.provide();
     let options = state.leptos_options.clone();
     let shell = move || app::shell(options.clone());
     let routes = generate_route_list(app::App);
     let security = security::SecurityOptions { hsts: config.site.public_url.starts_with("https://") };
 
-    Router::new()
+    let pages = Router::new()
         .route("/healthz", get(health))
         .leptos_routes_with_context(&state, routes, context.clone(), shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, app::shell))
+        .layer(request_log());
+    // Submissions are merged outside the request log: when a report arrived is not written anywhere.
+    Router::new()
+        .merge(submissions::routes(&state.submissions))
+        .merge(pages)
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(axum::middleware::from_fn(move |request, next| security::security_headers(security, request, next)))
-        .layer(request_log())
         .with_state(state)
 }
 

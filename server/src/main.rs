@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use portal_server::config::{PortalConfig, Problem};
-use portal_server::{AppState, demo, leptos_options, open_database, router};
+use portal_server::{AppState, demo, router};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -79,8 +79,8 @@ fn main() -> ExitCode {
 }
 
 async fn serve(config: PortalConfig) -> Result<(), String> {
-    let database = open_database(&config).await.map_err(|e| e.to_string())?;
-    let state = AppState { leptos_options: leptos_options(&config), database: database.clone() };
+    let state = AppState::open(&config).await?;
+    let database = state.database.clone();
     let app = router(&config, state);
     let listener = tokio::net::TcpListener::bind(config.site.address)
         .await

@@ -63,10 +63,11 @@ pub async fn security_headers(options: SecurityOptions, mut request: Request, ne
 /// Hashed build output never changes under its name, so it is cached for a year; pages are never
 /// stored (a reporter may share a device); other public files are revalidated daily.
 fn cache_control(hashed_asset: bool, success: bool, content_type: Option<&HeaderValue>) -> &'static str {
-    let is_html = content_type
+    // Pages and API answers are per request (a nonce, a challenge, a receipt): never cached.
+    let is_dynamic = content_type
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if !success || is_html {
+        .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/json"));
+    if !success || is_dynamic {
         "no-store"
     } else if hashed_asset {
         "public, max-age=31536000, immutable"

@@ -6,7 +6,7 @@ use axum::body::Body;
 use http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use portal_server::config::PortalConfig;
-use portal_server::{AppState, leptos_options, open_database, router};
+use portal_server::{AppState, router};
 use tower::ServiceExt;
 
 struct Portal {
@@ -18,8 +18,7 @@ async fn portal() -> Portal {
     let dir = tempfile::tempdir().unwrap();
     let path = common::write_config(dir.path(), &common::valid_config(dir.path(), "127.0.0.1:0"));
     let config = PortalConfig::load(&path).unwrap();
-    let database = open_database(&config).await.unwrap();
-    let state = AppState { leptos_options: leptos_options(&config), database };
+    let state = AppState::open(&config).await.unwrap();
     Portal { app: router(&config, state), _dir: dir }
 }
 

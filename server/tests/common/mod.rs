@@ -29,6 +29,7 @@ max_report_bytes = 1048576
 max_attachment_bytes = 104857600
 max_attachments = 10
 reports_per_minute = 30
+proof_of_work_bits = 12
 "#,
         data = dir.join("data").display()
     )

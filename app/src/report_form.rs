@@ -1,0 +1,298 @@
+//! The report form's fields, its validation rules and the portal settings the form needs. Compiled
+//! into both the server (which always validates, and encrypts on the no-JavaScript path) and the
+//! browser (which validates before encrypting, so a mistake costs no proof of work and no upload).
+
+use envelope::report::{Category, EncryptedIn, Report, ReporterIdentity};
+use serde::{Deserialize, Serialize};
+
+/// Longest description accepted, in characters (about ten printed pages).
+pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
+/// Longest short field (office, place, date, names…), in characters.
+pub const MAX_SHORT_FIELD_CHARS: usize = 300;
+
+/// An integrity office key as the reporter sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficeKeyView {
+    pub key_id: String,
+    pub name: String,
+    pub recipient: String,
+    pub fingerprint: String,
+}
+
+/// What the report pages need from the deployment, written into every page by the server and read
+/// back by the browser before hydration (no extra request, identical render on both sides).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportSettings {
+    pub office_keys: Vec<OfficeKeyView>,
+    pub max_report_bytes: u64,
+    pub max_attachment_bytes: u64,
+    pub max_attachments: u32,
+}
+
+/// The form's fields, as typed. Field names are the HTML `name`s.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportFields {
+    pub description: String,
+    pub category: String,
+    pub involved: String,
+    pub place: String,
+    pub approximate_date: String,
+    pub share_identity: bool,
+    pub names: String,
+    pub surnames: String,
+    pub phone: String,
+    pub email: String,
+    /// "yes", "no" or "" (not said).
+    pub lives_in_district: String,
+}
+
+/// A form field, for tying an error to its input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Description,
+    Category,
+    Involved,
+    Place,
+    ApproximateDate,
+    Names,
+    Surnames,
+    Phone,
+    Email,
+    Attachments,
+}
+
+impl Field {
+    /// The id of the input, the target of the error summary's link.
+    pub fn input_id(self) -> &'static str {
+        match self {
+            Field::Description => "description",
+            Field::Category => "category",
+            Field::Involved => "involved",
+            Field::Place => "place",
+            Field::ApproximateDate => "approximate_date",
+            Field::Names => "names",
+            Field::Surnames => "surnames",
+            Field::Phone => "phone",
+            Field::Email => "email",
+            Field::Attachments => "attachments",
+        }
+    }
+}
+
+/// Everything that can be wrong with a submission, as a stable code the server sends and both sides
+/// turn into a message in the reporter's language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Problem {
+    DescriptionMissing,
+    DescriptionTooLong,
+    CategoryMissing,
+    FieldTooLong,
+    IdentityEmpty,
+    EmailInvalid,
+    PhoneInvalid,
+    TooManyAttachments,
+    AttachmentTooLarge,
+    ReportTooLarge,
+    ProofOfWorkFailed,
+    ProofOfWorkExpired,
+    UploadMalformed,
+    NotEncrypted,
+    WrongRecipients,
+    UploadTruncated,
+    RateLimited,
+    ServerError,
+}
+
+/// One problem, tied to a field when it concerns one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    pub field: Option<Field>,
+    pub problem: Problem,
+}
+
+impl FieldProblem {
+    pub fn at(field: Field, problem: Problem) -> Self {
+        Self { field: Some(field), problem }
+    }
+
+    pub fn general(problem: Problem) -> Self {
+        Self { field: None, problem }
+    }
+}
+
+fn too_long(text: &str, limit: usize) -> bool {
+    text.chars().count() > limit
+}
+
+fn plausible_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else { return false };
+    !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+        && !email.chars().any(char::is_whitespace)
+}
+
+fn plausible_phone(phone: &str) -> bool {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    (6..=15).contains(&digits) && phone.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))
+}
+
+impl ReportFields {
+    /// Every problem with the typed fields, in the order the fields appear on the page.
+    pub fn validate(&self) -> Vec<FieldProblem> {
+        let mut problems = Vec::new();
+        if self.description.trim().is_empty() {
+            problems.push(FieldProblem::at(Field::Description, Problem::DescriptionMissing));
+        } else if too_long(&self.description, MAX_DESCRIPTION_CHARS) {
+            problems.push(FieldProblem::at(Field::Description, Problem::DescriptionTooLong));
+        }
+        if Category::parse(&self.category).is_none() {
+            problems.push(FieldProblem::at(Field::Category, Problem::CategoryMissing));
+        }
+        for (field, value) in [
+            (Field::Involved, &self.involved),
+            (Field::Place, &self.place),
+            (Field::ApproximateDate, &self.approximate_date),
+        ] {
+            if too_long(value, MAX_SHORT_FIELD_CHARS) {
+                problems.push(FieldProblem::at(field, Problem::FieldTooLong));
+            }
+        }
+        if self.share_identity {
+            let identity = [&self.names, &self.surnames, &self.phone, &self.email];
+            if identity.iter().all(|value| value.trim().is_empty()) {
+                problems.push(FieldProblem::at(Field::Names, Problem::IdentityEmpty));
+            }
+            for (field, value) in [(Field::Names, &self.names), (Field::Surnames, &self.surnames)] {
+                if too_long(value, MAX_SHORT_FIELD_CHARS) {
+                    problems.push(FieldProblem::at(field, Problem::FieldTooLong));
+                }
+            }
+            if !self.phone.trim().is_empty() && !plausible_phone(self.phone.trim()) {
+                problems.push(FieldProblem::at(Field::Phone, Problem::PhoneInvalid));
+            }
+            if !self.email.trim().is_empty() && (!plausible_email(self.email.trim()) || too_long(&self.email, MAX_SHORT_FIELD_CHARS)) {
+                problems.push(FieldProblem::at(Field::Email, Problem::EmailInvalid));
+            }
+        }
+        problems
+    }
+
+    /// The report document for valid fields. Identity fields are left out entirely unless the reporter
+    /// chose to share them, whatever was typed in them.
+    pub fn to_report(&self, language: &str, encrypted_in: EncryptedIn) -> Report {
+        let category = Category::parse(&self.category).unwrap_or(Category::Otro);
+        let mut report = Report::new(language, category, self.description.trim().to_string(), encrypted_in);
+        report.involved = self.involved.trim().to_string();
+        report.place = self.place.trim().to_string();
+        report.approximate_date = self.approximate_date.trim().to_string();
+        if self.share_identity {
+            report.identity = Some(ReporterIdentity {
+                names: self.names.trim().to_string(),
+                surnames: self.surnames.trim().to_string(),
+                phone: self.phone.trim().to_string(),
+                email: self.email.trim().to_string(),
+                lives_in_district: match self.lives_in_district.as_str() {
+                    "yes" => Some(true),
+                    "no" => Some(false),
+                    _ => None,
+                },
+            });
+        }
+        report
+    }
+}
+
+/// What the server answers to a submission, as JSON (browser path) or inside the page (no-JS path).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "outcome")]
+pub enum SubmissionOutcome {
+    Accepted {
+        received_on: String,
+        /// Only on the no-JavaScript path, where the server made the receipt; the browser path never
+        /// sends the receipt anywhere.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        receipt: Option<String>,
+    },
+    Refused {
+        problems: Vec<FieldProblem>,
+        /// The fields as submitted, to fill the form again (no-JavaScript path).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fields: Option<ReportFields>,
+    },
+}
+
+/// The file name an attachment is listed under: path parts and control characters removed, at most
+/// 200 characters. The integrity office's tool sanitises again before writing any file.
+pub fn clean_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
+    if cleaned.is_empty() { "adjunto".into() } else { cleaned }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> ReportFields {
+        ReportFields { description: "Me pidieron S/ 500".into(), category: "soborno".into(), ..Default::default() }
+    }
+
+    #[test]
+    fn a_minimal_report_is_valid() {
+        assert_eq!(valid().validate(), []);
+    }
+
+    #[test]
+    fn each_rule_names_its_field() {
+        let empty = ReportFields::default();
+        assert_eq!(
+            empty.validate(),
+            [
+                FieldProblem::at(Field::Description, Problem::DescriptionMissing),
+                FieldProblem::at(Field::Category, Problem::CategoryMissing)
+            ]
+        );
+        let mut fields = valid();
+        fields.description = "   \n ".into();
+        assert_eq!(fields.validate()[0], FieldProblem::at(Field::Description, Problem::DescriptionMissing));
+        fields.description = "x".repeat(MAX_DESCRIPTION_CHARS + 1);
+        assert_eq!(fields.validate()[0], FieldProblem::at(Field::Description, Problem::DescriptionTooLong));
+        let mut fields = valid();
+        fields.place = "x".repeat(MAX_SHORT_FIELD_CHARS + 1);
+        assert_eq!(fields.validate(), [FieldProblem::at(Field::Place, Problem::FieldTooLong)]);
+        let mut fields = valid();
+        fields.share_identity = true;
+        assert_eq!(fields.validate(), [FieldProblem::at(Field::Names, Problem::IdentityEmpty)]);
+        fields.email = "rosa@ejemplo".into();
+        fields.phone = "12".into();
+        assert_eq!(
+            fields.validate(),
+            [FieldProblem::at(Field::Phone, Problem::PhoneInvalid), FieldProblem::at(Field::Email, Problem::EmailInvalid)]
+        );
+        fields.email = "rosa@ejemplo.pe".into();
+        fields.phone = "+51 987 654 321".into();
+        assert_eq!(fields.validate(), []);
+    }
+
+    #[test]
+    fn identity_is_left_out_unless_shared() {
+        let mut fields = valid();
+        fields.names = "Rosa".into();
+        fields.email = "rosa@ejemplo.pe".into();
+        assert_eq!(fields.to_report("es-PE", EncryptedIn::Browser).identity, None);
+        fields.share_identity = true;
+        fields.lives_in_district = "yes".into();
+        let identity = fields.to_report("es-PE", EncryptedIn::Browser).identity.unwrap();
+        assert_eq!((identity.names.as_str(), identity.lives_in_district), ("Rosa", Some(true)));
+    }
+
+    #[test]
+    fn file_names_lose_paths_and_control_characters() {
+        assert_eq!(clean_file_name("C:\\Users\\rosa\\acta.pdf"), "acta.pdf");
+        assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_file_name("foto\u{0}\n.jpg"), "foto.jpg");
+        assert_eq!(clean_file_name(".."), "adjunto");
+    }
+}

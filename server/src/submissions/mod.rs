@@ -1,0 +1,134 @@
+//! Receiving reports. Two ways in, one store:
+//! - `POST /api/reports`: ciphertext made in the reporter's browser (the normal path);
+//! - `POST /denuncia/enviar` (and `/en/…`, `/es/…`): the plain HTML form for browsers without
+//!   JavaScript or WebAssembly; the server encrypts in memory with the same envelope code.
+//!
+//! Both are outside the request log: the time of a submission is not written anywhere.
+
+mod encrypted;
+mod no_script;
+pub mod proof_of_work;
+pub mod rate_limit;
+
+use crate::AppState;
+use crate::config::PortalConfig;
+use app::report_form::{FieldProblem, OfficeKeyView, Problem, ReportSettings};
+use app::storage::StorageError;
+use app::storage::objects::{ObjectStore, StoredObject};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::post;
+use http::StatusCode;
+use proof_of_work::ProofOfWork;
+use rate_limit::GlobalRateLimit;
+
+/// Everything the submission handlers share.
+pub struct Submissions {
+    pub settings: ReportSettings,
+    pub recipients: Vec<envelope::Recipient>,
+    pub key_ids: Vec<String>,
+    pub store: ObjectStore,
+    pub proof_of_work: ProofOfWork,
+    pub rate_limit: GlobalRateLimit,
+}
+
+impl Submissions {
+    pub async fn open(config: &PortalConfig) -> std::io::Result<Self> {
+        let keys = config.configured_keys();
+        let recipients: Vec<envelope::Recipient> = keys
+            .iter()
+            .map(|key| key.recipient.parse().expect("recipients are validated when the configuration loads"))
+            .collect();
+        let office_keys = keys
+            .iter()
+            .zip(&recipients)
+            .map(|(key, recipient)| OfficeKeyView {
+                key_id: key.key_id.clone(),
+                name: key.name.clone(),
+                recipient: key.recipient.clone(),
+                fingerprint: recipient.fingerprint(),
+            })
+            .collect();
+        let limits = &config.limits;
+        Ok(Self {
+            settings: ReportSettings {
+                office_keys,
+                max_report_bytes: limits.max_report_bytes,
+                max_attachment_bytes: limits.max_attachment_bytes,
+                max_attachments: limits.max_attachments,
+            },
+            key_ids: keys.into_iter().map(|key| key.key_id).collect(),
+            recipients,
+            store: ObjectStore::open(config.site.data_dir.join("objects")).await?,
+            proof_of_work: ProofOfWork::new(limits.proof_of_work_bits),
+            rate_limit: GlobalRateLimit::new(limits.reports_per_minute),
+        })
+    }
+
+    /// The largest request body either path can legitimately send, plus room for the form fields.
+    fn body_limit(&self) -> usize {
+        let settings = &self.settings;
+        let total = settings.max_report_bytes
+            + settings.max_attachment_bytes * u64::from(settings.max_attachments)
+            + 1024 * 1024;
+        usize::try_from(total).unwrap_or(usize::MAX)
+    }
+}
+
+pub fn routes(submissions: &Submissions) -> Router<AppState> {
+    Router::new()
+        .route("/api/reports/challenge", post(encrypted::challenge))
+        .route("/api/reports", post(encrypted::submit))
+        .route("/denuncia/enviar", post(no_script::submit))
+        .route("/es/denuncia/enviar", post(no_script::submit))
+        .route("/en/denuncia/enviar", post(no_script::submit))
+        .layer(DefaultBodyLimit::max(submissions.body_limit()))
+}
+
+/// The HTTP status that goes with a problem.
+fn status_of(problem: Problem) -> StatusCode {
+    match problem {
+        Problem::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        Problem::ServerError => StatusCode::INTERNAL_SERVER_ERROR,
+        Problem::AttachmentTooLarge | Problem::ReportTooLarge | Problem::TooManyAttachments => {
+            StatusCode::PAYLOAD_TOO_LARGE
+        }
+        Problem::WrongRecipients => StatusCode::CONFLICT,
+        Problem::ProofOfWorkFailed | Problem::ProofOfWorkExpired => StatusCode::FORBIDDEN,
+        Problem::UploadMalformed | Problem::NotEncrypted | Problem::UploadTruncated => StatusCode::BAD_REQUEST,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+fn overall_status(problems: &[FieldProblem]) -> StatusCode {
+    problems.first().map(|p| status_of(p.problem)).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
+}
+
+/// Objects written for a submission that is not (yet) stored: removed unless the report commits.
+struct PendingObjects<'a> {
+    store: &'a ObjectStore,
+    kept: Vec<StoredObject>,
+}
+
+impl<'a> PendingObjects<'a> {
+    fn new(store: &'a ObjectStore) -> Self {
+        Self { store, kept: Vec::new() }
+    }
+
+    async fn discard(self) {
+        for object in &self.kept {
+            self.store.discard(&object.name).await;
+        }
+    }
+}
+
+fn storage_problem(error: StorageError) -> Problem {
+    match error {
+        StorageError::RecipientsChanged => Problem::WrongRecipients,
+        other => {
+            // The error names a table or constraint, never a report's content.
+            tracing::error!(error = %other, "storing a report failed");
+            Problem::ServerError
+        }
+    }
+}

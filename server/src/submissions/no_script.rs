@@ -1,0 +1,210 @@
+//! `POST /denuncia/enviar`: the report form as a plain HTML form, for browsers without JavaScript or
+//! WebAssembly (Tor Browser at "Safer", or a module that failed to load). The page says plainly that
+//! on this path the server sees the report before encrypting it.
+//!
+//! The server encrypts each attachment as it streams in (only ciphertext touches the disk), builds the
+//! same report document the browser would, encrypts it with the same envelope code, makes the receipt
+//! and its keys, and stores the result exactly like the browser path. Plaintext lives only in this
+//! request's memory and is never logged. A refused form is shown again with every typed value and the
+//! problems summarised; file inputs cannot be refilled by any server, so the page asks to choose the
+//! files again.
+
+use super::encrypted::drain;
+use super::{PendingObjects, Submissions, overall_status, storage_problem};
+use crate::AppState;
+use app::i18n::Locale;
+use app::locale::split_path;
+use app::report_form::{Field, FieldProblem, Problem, ReportFields, SubmissionOutcome, clean_file_name};
+use app::storage::reports::{EncryptedIn, NewReport, insert_report};
+use axum::Extension;
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::extract::State;
+use axum::response::Response;
+use envelope::age::{Encryptor, encrypted_len};
+use envelope::receipt::{Receipt, hex_lower};
+use envelope::report::AttachmentEntry;
+use http::{StatusCode, Uri};
+use leptos::nonce::Nonce;
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+/// The page the form lives on, which renders the outcome.
+const FORM_PAGE: &str = "denuncia/formulario";
+
+pub async fn submit(
+    State(state): State<AppState>,
+    nonce: Option<Extension<Nonce>>,
+    uri: Uri,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let (prefix, _) = split_path(uri.path());
+    let locale = prefix.unwrap_or(state.page_context.default_locale.0);
+    let (status, outcome) = match multipart {
+        _ if !state.submissions.rate_limit.try_acquire() => refused(vec![FieldProblem::general(Problem::RateLimited)], None),
+        Err(_) => refused(vec![FieldProblem::general(Problem::UploadMalformed)], None),
+        Ok(mut multipart) => {
+            let result = receive(&state, &mut multipart, locale).await;
+            if result.is_err() {
+                drain(&mut multipart).await;
+            }
+            match result {
+                Ok(outcome) => (StatusCode::OK, outcome),
+                Err((problems, fields)) => refused(problems, fields),
+            }
+        }
+    };
+    let page = match prefix {
+        Some(Locale::en) if uri.path().starts_with("/en/") => format!("/en/{FORM_PAGE}"),
+        Some(_) if uri.path().starts_with("/es/") => format!("/es/{FORM_PAGE}"),
+        _ => format!("/{FORM_PAGE}"),
+    };
+    state.page_context.render(&page, nonce.map(|Extension(n)| n), Some(outcome), status).await
+}
+
+fn refused(problems: Vec<FieldProblem>, fields: Option<ReportFields>) -> (StatusCode, SubmissionOutcome) {
+    (overall_status(&problems), SubmissionOutcome::Refused { problems, fields })
+}
+
+type Refusal = (Vec<FieldProblem>, Option<ReportFields>);
+
+fn language_tag(locale: Locale) -> &'static str {
+    app::locale::language_tag(locale)
+}
+
+async fn receive(state: &AppState, multipart: &mut Multipart, locale: Locale) -> Result<SubmissionOutcome, Refusal> {
+    let submissions: &Submissions = &state.submissions;
+    let settings = &submissions.settings;
+    fn server_error<E>(_: E) -> Refusal {
+        (vec![FieldProblem::general(Problem::ServerError)], None)
+    }
+    let mut fields = ReportFields::default();
+    let mut problems = Vec::new();
+    let mut entries = Vec::new();
+    let mut pending = PendingObjects::new(&submissions.store);
+
+    let read: Result<(), Problem> = async {
+        while let Some(mut field) = multipart.next_field().await.map_err(|_| Problem::UploadMalformed)? {
+            let name = field.name().unwrap_or_default().to_string();
+            if name == "attachments" {
+                let file_name = field.file_name().unwrap_or_default().to_string();
+                let media_type = field.content_type().unwrap_or("application/octet-stream").to_string();
+                let mut encryptor = Encryptor::new(&submissions.recipients).map_err(|_| Problem::ServerError)?;
+                let mut object = None;
+                let mut digest = Sha256::new();
+                let mut plaintext_len = 0u64;
+                let mut too_large = false;
+                let mut ciphertext = Vec::with_capacity(80 * 1024);
+                while let Some(chunk) = field.chunk().await.map_err(|_| Problem::UploadTruncated)? {
+                    plaintext_len += chunk.len() as u64;
+                    if too_large || encrypted_len(plaintext_len, submissions.recipients.len()) > settings.max_attachment_bytes {
+                        too_large = true;
+                        continue;
+                    }
+                    if object.is_none() {
+                        object = Some(submissions.store.create().await.map_err(|_| Problem::ServerError)?);
+                    }
+                    encryptor.update(&chunk, &mut ciphertext);
+                    digest.update(&ciphertext);
+                    object.as_mut().expect("created above").write(&ciphertext).await.map_err(|_| Problem::ServerError)?;
+                    ciphertext.clear();
+                }
+                // A file input left empty sends one part with no name and no bytes.
+                if file_name.is_empty() && plaintext_len == 0 {
+                    continue;
+                }
+                if too_large {
+                    if let Some(object) = object {
+                        submissions.store.discard_incoming(object).await;
+                    }
+                    problems.push(FieldProblem::at(Field::Attachments, Problem::AttachmentTooLarge));
+                    continue;
+                }
+                let mut object = match object {
+                    Some(object) => object,
+                    None => submissions.store.create().await.map_err(|_| Problem::ServerError)?,
+                };
+                encryptor.finish(&mut ciphertext);
+                digest.update(&ciphertext);
+                object.write(&ciphertext).await.map_err(|_| Problem::ServerError)?;
+                pending.kept.push(submissions.store.keep(object).await.map_err(|_| Problem::ServerError)?);
+                entries.push(AttachmentEntry {
+                    name: clean_file_name(&file_name),
+                    media_type,
+                    size: plaintext_len,
+                    ciphertext_sha256: hex_lower(&digest.finalize()),
+                });
+                continue;
+            }
+            let bytes = field.bytes().await.map_err(|_| Problem::UploadTruncated)?;
+            if bytes.len() > 256 * 1024 {
+                return Err(Problem::UploadMalformed);
+            }
+            let text = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
+            match name.as_str() {
+                "description" => fields.description = text,
+                "category" => fields.category = text,
+                "involved" => fields.involved = text,
+                "place" => fields.place = text,
+                "approximate_date" => fields.approximate_date = text,
+                "share_identity" => fields.share_identity = text == "yes",
+                "names" => fields.names = text,
+                "surnames" => fields.surnames = text,
+                "phone" => fields.phone = text,
+                "email" => fields.email = text,
+                "lives_in_district" => fields.lives_in_district = text,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+    .await;
+
+    let outcome = async {
+        read.map_err(|problem| (vec![FieldProblem::general(problem)], Some(fields.clone())))?;
+        let mut all = fields.validate();
+        if pending.kept.len() + problems.iter().filter(|p| p.problem == Problem::AttachmentTooLarge).count()
+            > settings.max_attachments as usize
+        {
+            all.push(FieldProblem::at(Field::Attachments, Problem::TooManyAttachments));
+        }
+        all.extend(problems.iter().copied());
+        if !all.is_empty() {
+            return Err((all, Some(fields.clone())));
+        }
+        let mut report = fields.to_report(language_tag(locale), EncryptedIn::Server);
+        report.attachments = entries.clone();
+        let padded = Zeroizing::new(
+            report
+                .to_padded_json(settings.max_report_bytes as usize)
+                .map_err(|_| (vec![FieldProblem::at(Field::Description, Problem::ReportTooLarge)], Some(fields.clone())))?,
+        );
+        let ciphertext = envelope::encrypt(&submissions.recipients, &padded).map_err(server_error)?;
+        // Argon2id takes a noticeable fraction of a second: off the async workers.
+        let (receipt, keys) = tokio::task::spawn_blocking(|| {
+            let receipt = Receipt::generate();
+            let keys = receipt.derive_keys();
+            (receipt, keys)
+        })
+        .await
+        .map_err(server_error)?;
+        let received_on = crate::today_in_lima();
+        let new_report = NewReport {
+            received_on: received_on.clone(),
+            lookup_hash: keys.lookup_hash(),
+            reply_recipient: keys.reply_identity.to_public().to_string(),
+            encrypted_in: EncryptedIn::Server,
+            ciphertext,
+            key_ids: submissions.key_ids.clone(),
+            attachments: pending.kept.clone(),
+        };
+        insert_report(&state.database, &new_report)
+            .await
+            .map_err(|error| (vec![FieldProblem::general(storage_problem(error))], Some(fields.clone())))?;
+        Ok(SubmissionOutcome::Accepted { received_on, receipt: Some(receipt.grouped().to_string()) })
+    }
+    .await;
+    if outcome.is_err() {
+        pending.discard().await;
+    }
+    outcome
+}

@@ -1,0 +1,135 @@
+//! Proof-of-work challenges: stateless to issue (an HMAC under a key made at start), single-use and
+//! expiring to redeem. Spent challenges are remembered in memory until they expire, so nothing about
+//! a submission's timing is written to disk. Restarting the server invalidates outstanding challenges;
+//! the browser simply asks for a new one.
+
+use app::report_form::Problem;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// How long a challenge stays valid: enough to solve it on a slow phone and start the upload.
+pub const CHALLENGE_TTL: Duration = Duration::from_secs(15 * 60);
+
+pub struct ProofOfWork {
+    key: [u8; 32],
+    bits: u32,
+    spent: Mutex<HashMap<[u8; 16], u64>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Challenge {
+    pub token: String,
+    pub bits: u32,
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
+}
+
+impl ProofOfWork {
+    pub fn new(bits: u32) -> Self {
+        let mut key = [0u8; 32];
+        getrandom::getrandom(&mut key).expect("the operating system's random source works");
+        Self { key, bits, spent: Mutex::new(HashMap::new()) }
+    }
+
+    fn mac(&self, payload: &[u8]) -> Hmac<Sha256> {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).expect("any key length");
+        mac.update(payload);
+        mac
+    }
+
+    /// A fresh challenge: `hex(id ‖ expiry ‖ bits).hex(mac)`.
+    pub fn issue(&self) -> Challenge {
+        let mut payload = [0u8; 28];
+        getrandom::getrandom(&mut payload[..16]).expect("the operating system's random source works");
+        payload[16..24].copy_from_slice(&(now_secs() + CHALLENGE_TTL.as_secs()).to_be_bytes());
+        payload[24..].copy_from_slice(&self.bits.to_be_bytes());
+        let tag = self.mac(&payload).finalize().into_bytes();
+        Challenge { token: format!("{}.{}", hex(&payload), hex(&tag)), bits: self.bits }
+    }
+
+    /// Accepts a solved challenge once. A forged, altered or unsolved token is `ProofOfWorkFailed`; a
+    /// genuine one that is too old or already used is `ProofOfWorkExpired` (the browser gets a new one).
+    pub fn redeem(&self, token: &str, nonce: u64) -> Result<(), Problem> {
+        let (payload_hex, tag_hex) = token.split_once('.').ok_or(Problem::ProofOfWorkFailed)?;
+        let payload = unhex(payload_hex).filter(|p| p.len() == 28).ok_or(Problem::ProofOfWorkFailed)?;
+        let tag = unhex(tag_hex).ok_or(Problem::ProofOfWorkFailed)?;
+        self.mac(&payload).verify_slice(&tag).map_err(|_| Problem::ProofOfWorkFailed)?;
+        let id: [u8; 16] = payload[..16].try_into().expect("16 bytes");
+        let expires = u64::from_be_bytes(payload[16..24].try_into().expect("8 bytes"));
+        let bits = u32::from_be_bytes(payload[24..].try_into().expect("4 bytes"));
+        let now = now_secs();
+        if expires < now {
+            return Err(Problem::ProofOfWorkExpired);
+        }
+        if !envelope::pow::is_solution(token.as_bytes(), bits, nonce) {
+            return Err(Problem::ProofOfWorkFailed);
+        }
+        let mut spent = self.spent.lock().expect("not poisoned");
+        spent.retain(|_, expiry| *expiry >= now);
+        if spent.insert(id, expires).is_some() {
+            return Err(Problem::ProofOfWorkExpired);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn solve(challenge: &Challenge) -> u64 {
+        envelope::pow::solve(challenge.token.as_bytes(), challenge.bits, |_| {})
+    }
+
+    #[test]
+    fn a_solved_challenge_is_accepted_once() {
+        let pow = ProofOfWork::new(10);
+        let challenge = pow.issue();
+        let nonce = solve(&challenge);
+        assert_eq!(pow.redeem(&challenge.token, nonce), Ok(()));
+        assert_eq!(pow.redeem(&challenge.token, nonce), Err(Problem::ProofOfWorkExpired));
+    }
+
+    #[test]
+    fn unsolved_forged_and_foreign_challenges_are_refused() {
+        let pow = ProofOfWork::new(10);
+        let challenge = pow.issue();
+        let nonce = solve(&challenge);
+        let wrong = (0..).find(|n| !envelope::pow::is_solution(challenge.token.as_bytes(), 10, *n)).unwrap();
+        assert_eq!(pow.redeem(&challenge.token, wrong), Err(Problem::ProofOfWorkFailed));
+        // Lowering the difficulty inside the token breaks its MAC.
+        let (payload, tag) = challenge.token.split_once('.').unwrap();
+        let easier = format!("{}00000001.{tag}", &payload[..payload.len() - 8]);
+        assert_eq!(pow.redeem(&easier, 0), Err(Problem::ProofOfWorkFailed));
+        assert_eq!(pow.redeem("garbage", 0), Err(Problem::ProofOfWorkFailed));
+        // A token from another server (another key) is refused even when solved.
+        assert_eq!(ProofOfWork::new(10).redeem(&challenge.token, nonce), Err(Problem::ProofOfWorkFailed));
+    }
+
+    #[test]
+    fn expired_challenges_are_refused() {
+        let pow = ProofOfWork::new(8);
+        let mut payload = [0u8; 28];
+        payload[16..24].copy_from_slice(&(now_secs() - 1).to_be_bytes());
+        payload[24..].copy_from_slice(&8u32.to_be_bytes());
+        let token = format!("{}.{}", hex(&payload), hex(&pow.mac(&payload).finalize().into_bytes()));
+        let nonce = envelope::pow::solve(token.as_bytes(), 8, |_| {});
+        assert_eq!(pow.redeem(&token, nonce), Err(Problem::ProofOfWorkExpired));
+    }
+}
