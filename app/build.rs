@@ -1,5 +1,5 @@
 //! Generates the typed translation module from `locales/*.json`; a missing key in one locale fails the build.
-use leptos_i18n_build::{Config, TranslationsInfos};
+use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 use std::path::PathBuf;
 
 fn main() {
@@ -9,7 +9,9 @@ fn main() {
     // Spanish (Peru) first: it is the district's language and the fallback for anything unset.
     let config = Config::new("es-PE")
         .and_then(|config| config.add_locale("en"))
-        .expect("valid locale list");
+        .expect("valid locale list")
+        // Lets t_string! fill in values ("{{ size }}") for attributes and plain strings.
+        .parse_options(ParseOptions::new().interpolate_display(true));
     let translations = TranslationsInfos::parse(config).expect("locales/*.json parse");
     translations.emit_diagnostics();
     translations.rerun_if_locales_changed();

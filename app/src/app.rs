@@ -3,7 +3,8 @@
 use crate::components::layout::Layout;
 use crate::i18n::Locale;
 use crate::locale::{DefaultLocale, language_tag, split_path};
-use crate::pages::{home::HomePage, not_found::NotFoundPage, privacy::PrivacyPage};
+use crate::report_form::{PageData, ReportSettings, SubmissionOutcome};
+use crate::pages::{home::HomePage, not_found::NotFoundPage, privacy::PrivacyPage, report::ReportPage, report_form::ReportFormPage};
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
 use leptos_router::{
@@ -15,10 +16,17 @@ use leptos_router::{
 
 /// The name of the `<meta>` that tells the browser which language unprefixed paths are in.
 pub const DEFAULT_LANGUAGE_META: &str = "portal-default-language";
+/// The name of the `<meta>` that carries [`PageData`] to the browser.
+pub const PAGE_DATA_META: &str = "portal-page-data";
 
 /// The whole HTML document, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let default = use_context::<DefaultLocale>().unwrap_or_default();
+    let page_data = PageData {
+        settings: use_context::<ReportSettings>().unwrap_or_default(),
+        outcome: use_context::<SubmissionOutcome>(),
+    };
+    let page_data = serde_json::to_string(&page_data).expect("page data serialises");
     view! {
         <!DOCTYPE html>
         <html>
@@ -27,6 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <meta name=DEFAULT_LANGUAGE_META content=language_tag(default.0) />
+                <meta name=PAGE_DATA_META content=page_data />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
@@ -48,6 +57,18 @@ pub fn default_locale_from_document() -> DefaultLocale {
         .flatten()
         .and_then(|meta| meta.get_attribute("content"));
     tag.as_deref().and_then(crate::locale::parse_language).map(DefaultLocale).unwrap_or_default()
+}
+
+/// Reads the server's [`PageData`] from the page, to provide the same context before hydrating.
+#[cfg(feature = "hydrate")]
+pub fn page_data_from_document() -> PageData {
+    document()
+        .query_selector(&format!("meta[name=\"{PAGE_DATA_META}\"]"))
+        .ok()
+        .flatten()
+        .and_then(|meta| meta.get_attribute("content"))
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
 }
 
 #[component]
@@ -93,6 +114,8 @@ where
         >
             <Route path=path!("") view=HomePage />
             <Route path=path!("privacidad") view=PrivacyPage />
+            <Route path=path!("denuncia") view=ReportPage />
+            <Route path=path!("denuncia/formulario") view=ReportFormPage />
         </ParentRoute>
     }
     .into_inner()

@@ -10,9 +10,11 @@ pub mod components;
 pub mod locale;
 pub mod pages;
 pub mod report_form;
+#[cfg(feature = "hydrate")]
+pub mod report_submit;
 #[cfg(feature = "ssr")]
 pub mod storage;
 
 pub use app::{App, shell};
 #[cfg(feature = "hydrate")]
-pub use app::default_locale_from_document;
+pub use app::{default_locale_from_document, page_data_from_document};

@@ -29,6 +29,15 @@ pub struct ReportSettings {
     pub max_attachments: u32,
 }
 
+/// The server-side state a page needs in the browser too, so hydration renders exactly what the
+/// server rendered: written by the shell into a `<meta>` and read back before hydrating.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageData {
+    pub settings: ReportSettings,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<SubmissionOutcome>,
+}
+
 /// The form's fields, as typed. Field names are the HTML `name`s.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportFields {
@@ -90,6 +99,7 @@ pub enum Problem {
     CategoryMissing,
     FieldTooLong,
     IdentityEmpty,
+    IdentityNotConfirmed,
     EmailInvalid,
     PhoneInvalid,
     TooManyAttachments,
@@ -103,6 +113,8 @@ pub enum Problem {
     UploadTruncated,
     RateLimited,
     ServerError,
+    /// The browser could not reach the server (never sent by the server itself).
+    Network,
 }
 
 /// One problem, tied to a field when it concerns one.
@@ -158,8 +170,12 @@ impl ReportFields {
                 problems.push(FieldProblem::at(field, Problem::FieldTooLong));
             }
         }
+        let identity = [&self.names, &self.surnames, &self.phone, &self.email];
+        if !self.share_identity && identity.iter().any(|value| !value.trim().is_empty()) {
+            // Details typed but not confirmed: ask, rather than silently drop or silently send them.
+            problems.push(FieldProblem::at(Field::Names, Problem::IdentityNotConfirmed));
+        }
         if self.share_identity {
-            let identity = [&self.names, &self.surnames, &self.phone, &self.email];
             if identity.iter().all(|value| value.trim().is_empty()) {
                 problems.push(FieldProblem::at(Field::Names, Problem::IdentityEmpty));
             }
@@ -281,6 +297,7 @@ mod tests {
         let mut fields = valid();
         fields.names = "Rosa".into();
         fields.email = "rosa@ejemplo.pe".into();
+        assert_eq!(fields.validate(), [FieldProblem::at(Field::Names, Problem::IdentityNotConfirmed)]);
         assert_eq!(fields.to_report("es-PE", EncryptedIn::Browser).identity, None);
         fields.share_identity = true;
         fields.lives_in_district = "yes".into();

@@ -31,20 +31,26 @@ pub fn is_solution(challenge: &[u8], difficulty: u32, nonce: u64) -> bool {
     leading_zero_bits(&hasher.finalize()) >= difficulty
 }
 
-/// Searches nonces from 0 upwards. `on_progress` is called every 65,536 attempts with the count so far.
-pub fn solve(challenge: &[u8], difficulty: u32, mut on_progress: impl FnMut(u64)) -> u64 {
+/// Tries the nonces `start..start + count`; the first that solves the challenge, if any. Browsers call
+/// it in slices so the page stays responsive and can show progress.
+pub fn search(challenge: &[u8], difficulty: u32, start: u64, count: u64) -> Option<u64> {
     let base = prefix(challenge);
-    let mut nonce = 0u64;
-    loop {
+    (start..start.saturating_add(count)).find(|nonce| {
         let mut hasher = base.clone();
         hasher.update(nonce.to_le_bytes());
-        if leading_zero_bits(&hasher.finalize()) >= difficulty {
+        leading_zero_bits(&hasher.finalize()) >= difficulty
+    })
+}
+
+/// Searches nonces from 0 upwards. `on_progress` is called every 65,536 attempts with the count so far.
+pub fn solve(challenge: &[u8], difficulty: u32, mut on_progress: impl FnMut(u64)) -> u64 {
+    let mut start = 0;
+    loop {
+        if let Some(nonce) = search(challenge, difficulty, start, 65_536) {
             return nonce;
         }
-        nonce += 1;
-        if nonce % 65_536 == 0 {
-            on_progress(nonce);
-        }
+        start += 65_536;
+        on_progress(start);
     }
 }
 

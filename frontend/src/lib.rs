@@ -8,8 +8,13 @@ pub fn hydrate() {
     // The server wrote the deployment's default language into the page; the browser's route tree
     // must match the server's for hydration to line up.
     let default_locale = app::default_locale_from_document();
+    let page_data = app::page_data_from_document();
     leptos::mount::hydrate_body(move || {
         provide_context(default_locale);
+        provide_context(page_data.settings.clone());
+        if let Some(outcome) = page_data.outcome.clone() {
+            provide_context(outcome);
+        }
         view! { <app::App /> }
     });
 }

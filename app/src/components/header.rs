@@ -59,6 +59,9 @@ fn MainNavigation() -> impl IntoView {
                         <PageLink page="/">{t!(i18n, nav.home)}</PageLink>
                     </li>
                     <li>
+                        <PageLink page="/denuncia">{t!(i18n, nav.report)}</PageLink>
+                    </li>
+                    <li>
                         <PageLink page="/privacidad">{t!(i18n, nav.privacy)}</PageLink>
                     </li>
                 </ul>

@@ -2,3 +2,5 @@
 pub mod home;
 pub mod not_found;
 pub mod privacy;
+pub mod report;
+pub mod report_form;

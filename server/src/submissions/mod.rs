@@ -89,7 +89,7 @@ pub fn routes(submissions: &Submissions) -> Router<AppState> {
 fn status_of(problem: Problem) -> StatusCode {
     match problem {
         Problem::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-        Problem::ServerError => StatusCode::INTERNAL_SERVER_ERROR,
+        Problem::ServerError | Problem::Network => StatusCode::INTERNAL_SERVER_ERROR,
         Problem::AttachmentTooLarge | Problem::ReportTooLarge | Problem::TooManyAttachments => {
             StatusCode::PAYLOAD_TOO_LARGE
         }

@@ -1,0 +1,570 @@
+//! `/denuncia/formulario`: the report form, and the receipt once the report is stored.
+//!
+//! One form serves both paths. It is a plain HTML form posting to `/denuncia/enviar` (the server
+//! encrypts). Once the WebAssembly has hydrated the page, submitting runs [`crate::report_submit`]
+//! instead: everything is encrypted here and only ciphertext is uploaded. The notice at the top always
+//! says which path is in use. Errors follow the GOV.UK pattern: a summary linking to each field, the
+//! message beside the field, and every typed value kept.
+
+use crate::components::page_link::use_localized_path;
+use crate::components::page_title::PageTitle;
+use crate::i18n::{Locale, t, t_string, use_i18n};
+use leptos_i18n::I18nContext;
+use crate::report_form::{Field, FieldProblem, Problem, ReportFields, ReportSettings, SubmissionOutcome};
+use envelope::report::Category;
+use leptos::prelude::*;
+
+/// A stored report, as the confirmation shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Receipted {
+    receipt: String,
+    received_on: String,
+    encrypted_on_server: bool,
+}
+
+/// "100 MB", "1 MB", "512 KB": binary units, as file browsers on phones show them.
+pub fn format_size(bytes: u64) -> String {
+    const MB: u64 = 1024 * 1024;
+    if bytes >= MB {
+        format!("{} MB", bytes / MB)
+    } else {
+        format!("{} KB", (bytes / 1024).max(1))
+    }
+}
+
+/// A stored day (`YYYY-MM-DD`) as people write it: 23/11/2026 in Spanish, 23 November 2026 in English.
+pub fn format_day(day: &str, locale: Locale) -> String {
+    let parts: Vec<&str> = day.split('-').collect();
+    let [year, month, date] = parts.as_slice() else { return day.to_string() };
+    match locale {
+        Locale::es_PE => format!("{date}/{month}/{year}"),
+        Locale::en => {
+            const MONTHS: [&str; 12] = [
+                "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December",
+            ];
+            let name = month.parse::<usize>().ok().and_then(|m| MONTHS.get(m.wrapping_sub(1))).copied().unwrap_or(month);
+            format!("{} {name} {year}", date.trim_start_matches('0'))
+        }
+    }
+}
+
+fn category_label(i18n: I18nContext<Locale>, category: Category) -> &'static str {
+    match category {
+        Category::Soborno => t_string!(i18n, report_form.category_soborno),
+        Category::Colusion => t_string!(i18n, report_form.category_colusion),
+        Category::AbusoDeAutoridad => t_string!(i18n, report_form.category_abuso_de_autoridad),
+        Category::OmisionDeFunciones => t_string!(i18n, report_form.category_omision_de_funciones),
+        Category::UsoIndebidoDeBienes => t_string!(i18n, report_form.category_uso_indebido_de_bienes),
+        Category::Nepotismo => t_string!(i18n, report_form.category_nepotismo),
+        Category::ConflictoDeIntereses => t_string!(i18n, report_form.category_conflicto_de_intereses),
+        Category::Otro => t_string!(i18n, report_form.category_otro),
+    }
+}
+
+/// The message for a problem, in the reader's language.
+pub fn problem_message(i18n: I18nContext<Locale>, problem: Problem, settings: &ReportSettings) -> String {
+    let count = settings.max_attachments;
+    let size = format_size(settings.max_attachment_bytes);
+    match problem {
+        Problem::DescriptionMissing => t_string!(i18n, problem.description_missing).to_string(),
+        Problem::DescriptionTooLong => t_string!(i18n, problem.description_too_long).to_string(),
+        Problem::CategoryMissing => t_string!(i18n, problem.category_missing).to_string(),
+        Problem::FieldTooLong => t_string!(i18n, problem.field_too_long).to_string(),
+        Problem::IdentityEmpty => t_string!(i18n, problem.identity_empty).to_string(),
+        Problem::IdentityNotConfirmed => t_string!(i18n, problem.identity_not_confirmed).to_string(),
+        Problem::EmailInvalid => t_string!(i18n, problem.email_invalid).to_string(),
+        Problem::PhoneInvalid => t_string!(i18n, problem.phone_invalid).to_string(),
+        Problem::TooManyAttachments => t_string!(i18n, problem.too_many_attachments, count).to_string(),
+        Problem::AttachmentTooLarge => t_string!(i18n, problem.attachment_too_large, size = size.clone()).to_string(),
+        Problem::ReportTooLarge => t_string!(i18n, problem.report_too_large).to_string(),
+        Problem::ProofOfWorkFailed => t_string!(i18n, problem.proof_of_work_failed).to_string(),
+        Problem::ProofOfWorkExpired => t_string!(i18n, problem.proof_of_work_expired).to_string(),
+        Problem::UploadMalformed => t_string!(i18n, problem.upload_malformed).to_string(),
+        Problem::NotEncrypted => t_string!(i18n, problem.not_encrypted).to_string(),
+        Problem::WrongRecipients => t_string!(i18n, problem.wrong_recipients).to_string(),
+        Problem::UploadTruncated => t_string!(i18n, problem.upload_truncated).to_string(),
+        Problem::RateLimited => t_string!(i18n, problem.rate_limited).to_string(),
+        Problem::ServerError => t_string!(i18n, problem.server_error).to_string(),
+        Problem::Network => t_string!(i18n, problem.network).to_string(),
+    }
+}
+
+#[component]
+pub fn ReportFormPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let settings = use_context::<ReportSettings>().unwrap_or_default();
+    let outcome = use_context::<SubmissionOutcome>();
+    let (initial_problems, prefill, initial_receipt) = match outcome {
+        Some(SubmissionOutcome::Refused { problems, fields }) => (problems, fields.unwrap_or_default(), None),
+        Some(SubmissionOutcome::Accepted { received_on, receipt: Some(receipt) }) => {
+            (Vec::new(), ReportFields::default(), Some(Receipted { receipt, received_on, encrypted_on_server: true }))
+        }
+        _ => (Vec::new(), ReportFields::default(), None),
+    };
+    // Files cannot be put back into a file input after a refused plain form post.
+    let files_lost = !initial_problems.is_empty() && outcome_had_fields();
+    let problems = RwSignal::new(initial_problems);
+    let receipted = RwSignal::new(initial_receipt);
+
+    view! {
+        <PageTitle text=move || {
+            if receipted.get().is_some() { t_string!(i18n, receipt.title) } else { t_string!(i18n, report_form.title) }
+        } />
+        {move || match receipted.get() {
+            Some(receipted) => view! { <ReceiptPanel receipted /> }.into_any(),
+            None => {
+                view! { <ReportForm settings=settings.clone() prefill=prefill.clone() problems receipted files_lost /> }
+                    .into_any()
+            }
+        }}
+    }
+}
+
+fn outcome_had_fields() -> bool {
+    matches!(use_context::<SubmissionOutcome>(), Some(SubmissionOutcome::Refused { fields: Some(_), .. }))
+}
+
+/// Where a submission in the browser is, for the progress bar and its live text.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+enum Working {
+    Idle,
+    Receipt,
+    Encrypting(f64),
+    ProofOfWork,
+    Uploading(f64),
+}
+
+#[component]
+fn ReportForm(
+    settings: ReportSettings,
+    prefill: ReportFields,
+    problems: RwSignal<Vec<FieldProblem>>,
+    receipted: RwSignal<Option<Receipted>>,
+    files_lost: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = use_localized_path("/denuncia/enviar");
+    // True once the WebAssembly runs this component: only then can the browser encrypt.
+    let interactive = RwSignal::new(false);
+    Effect::new(move |_| interactive.set(true));
+    let working = RwSignal::new(Working::Idle);
+    let summary_ref = NodeRef::<leptos::html::Div>::new();
+    let settings_for_messages = settings.clone();
+    let message = move |problem: Problem| problem_message(i18n, problem, &settings_for_messages);
+    let field_message = {
+        let message = message.clone();
+        move |field: Field| problems.get().iter().find(|p| p.field == Some(field)).map(|p| message(p.problem))
+    };
+
+    let language = crate::locale::language_tag(i18n.get_locale_untracked());
+    let on_submit = {
+        let settings = settings.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            let parts = Submission { working, problems, receipted, summary_ref };
+            start_submission(event, settings.clone(), language, parts);
+        }
+    };
+
+    let invalid = move |field: Field| problems.get().iter().any(|p| p.field == Some(field));
+    let described = move |field: Field, hint: bool| {
+        let id = field.input_id();
+        let mut ids = Vec::new();
+        if hint {
+            ids.push(format!("{id}-hint"));
+        }
+        if invalid(field) {
+            ids.push(format!("{id}-error"));
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    };
+    let error_line = {
+        let field_message = field_message.clone();
+        move |field: Field| {
+            let field_message = field_message.clone();
+            move || {
+                field_message(field).map(|text| {
+                    view! {
+                        <p class="field-error" id=format!("{}-error", field.input_id())>
+                            <span class="visually-hidden">{t!(i18n, report_form.error_prefix)} " "</span>
+                            {text}
+                        </p>
+                    }
+                })
+            }
+        }
+    };
+    let attachments_hint = t_string!(
+        i18n,
+        report_form.attachments_hint,
+        count = settings.max_attachments,
+        size = format_size(settings.max_attachment_bytes)
+    )
+    .to_string();
+    let lives = prefill.lives_in_district.clone();
+
+    view! {
+        <h1>{t!(i18n, report_form.heading)}</h1>
+        <p class="notice" class:notice--secure=move || interactive.get() id="encryption-mode">
+            {move || {
+                if interactive.get() {
+                    t_string!(i18n, report_form.mode_browser)
+                } else {
+                    t_string!(i18n, report_form.mode_server)
+                }
+            }}
+        </p>
+        <div
+            class="error-summary"
+            role="alert"
+            tabindex="-1"
+            node_ref=summary_ref
+            hidden=move || problems.get().is_empty()
+        >
+            <h2 class="error-summary__title">{t!(i18n, report_form.error_summary)}</h2>
+            <ul>
+                {
+                    let message = message.clone();
+                    move || {
+                        problems
+                            .get()
+                            .into_iter()
+                            .map(|problem| {
+                                let text = message(problem.problem);
+                                match problem.field {
+                                    Some(field) => {
+                                        view! {
+                                            <li>
+                                                <a href=format!("#{}", field.input_id()) target="_self">{text}</a>
+                                            </li>
+                                        }
+                                            .into_any()
+                                    }
+                                    None => view! { <li>{text}</li> }.into_any(),
+                                }
+                            })
+                            .collect_view()
+                    }
+                }
+            </ul>
+            {files_lost.then(|| view! { <p>{t!(i18n, report_form.files_again)}</p> })}
+        </div>
+        <form
+            class="report-form"
+            method="post"
+            action=action
+            enctype="multipart/form-data"
+            novalidate
+            on:submit=on_submit
+        >
+            <div class="form-group" class:form-group--error=move || invalid(Field::Description)>
+                <label for="description">{t!(i18n, report_form.description)}</label>
+                <p class="hint" id="description-hint">{t!(i18n, report_form.description_hint)}</p>
+                {error_line(Field::Description)}
+                <textarea
+                    id="description"
+                    name="description"
+                    rows="8"
+                    aria-describedby=move || described(Field::Description, true)
+                    aria-invalid=move || invalid(Field::Description).then_some("true")
+                >
+                    {prefill.description.clone()}
+                </textarea>
+            </div>
+            <div class="form-group" class:form-group--error=move || invalid(Field::Category)>
+                <label for="category">{t!(i18n, report_form.category)}</label>
+                {error_line(Field::Category)}
+                <select
+                    id="category"
+                    name="category"
+                    aria-describedby=move || described(Field::Category, false)
+                    aria-invalid=move || invalid(Field::Category).then_some("true")
+                >
+                    <option value="">{t!(i18n, report_form.category_choose)}</option>
+                    {Category::ALL
+                        .into_iter()
+                        .map(|category| {
+                            view! {
+                                <option value=category.as_str() selected=prefill.category == category.as_str()>
+                                    {category_label(i18n, category)}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <TextField field=Field::Involved label=t_string!(i18n, report_form.involved) value=prefill.involved.clone() problems hint=None error=error_line(Field::Involved) />
+            <TextField field=Field::Place label=t_string!(i18n, report_form.place) value=prefill.place.clone() problems hint=None error=error_line(Field::Place) />
+            <TextField
+                field=Field::ApproximateDate
+                label=t_string!(i18n, report_form.approximate_date)
+                value=prefill.approximate_date.clone()
+                problems
+                hint=Some(t_string!(i18n, report_form.approximate_date_hint).to_string())
+                error=error_line(Field::ApproximateDate)
+            />
+            <div class="form-group" class:form-group--error=move || invalid(Field::Attachments)>
+                <label for="attachments">{t!(i18n, report_form.attachments)}</label>
+                <p class="hint" id="attachments-hint">{attachments_hint}</p>
+                {error_line(Field::Attachments)}
+                <input
+                    type="file"
+                    id="attachments"
+                    name="attachments"
+                    multiple
+                    aria-describedby=move || described(Field::Attachments, true)
+                    aria-invalid=move || invalid(Field::Attachments).then_some("true")
+                />
+            </div>
+            <fieldset class="form-group identity">
+                <legend>{t!(i18n, report_form.identity_heading)}</legend>
+                <p class="hint" id="identity-hint">{t!(i18n, report_form.identity_hint)}</p>
+                <div class="checkbox">
+                    <input
+                        type="checkbox"
+                        id="share_identity"
+                        name="share_identity"
+                        value="yes"
+                        checked=prefill.share_identity
+                        aria-describedby="identity-hint"
+                    />
+                    <label for="share_identity">{t!(i18n, report_form.share_identity)}</label>
+                </div>
+                <TextField field=Field::Names label=t_string!(i18n, report_form.names) value=prefill.names.clone() problems hint=None error=error_line(Field::Names) autocomplete="given-name" />
+                <TextField field=Field::Surnames label=t_string!(i18n, report_form.surnames) value=prefill.surnames.clone() problems hint=None error=error_line(Field::Surnames) autocomplete="family-name" />
+                <TextField field=Field::Phone label=t_string!(i18n, report_form.phone) value=prefill.phone.clone() problems hint=None error=error_line(Field::Phone) input_type="tel" autocomplete="tel" />
+                <TextField field=Field::Email label=t_string!(i18n, report_form.email) value=prefill.email.clone() problems hint=None error=error_line(Field::Email) input_type="email" autocomplete="email" />
+                <fieldset class="radios">
+                    <legend>{t!(i18n, report_form.lives_in_district)}</legend>
+                    <div class="radio">
+                        <input type="radio" id="lives-yes" name="lives_in_district" value="yes" checked=lives == "yes" />
+                        <label for="lives-yes">{t!(i18n, report_form.lives_yes)}</label>
+                    </div>
+                    <div class="radio">
+                        <input type="radio" id="lives-no" name="lives_in_district" value="no" checked=lives == "no" />
+                        <label for="lives-no">{t!(i18n, report_form.lives_no)}</label>
+                    </div>
+                    <div class="radio">
+                        <input type="radio" id="lives-unsaid" name="lives_in_district" value="" checked=lives.is_empty() />
+                        <label for="lives-unsaid">{t!(i18n, report_form.lives_unsaid)}</label>
+                    </div>
+                </fieldset>
+            </fieldset>
+            <button type="submit" class="button" aria-disabled=move || (working.get() != Working::Idle).then_some("true")>
+                {t!(i18n, report_form.submit)}
+            </button>
+            <div class="progress" hidden=move || working.get() == Working::Idle>
+                <p role="status" aria-live="polite">
+                    {move || match working.get() {
+                        Working::Idle => "",
+                        Working::Receipt => t_string!(i18n, report_form.stage_receipt),
+                        Working::Encrypting(_) => t_string!(i18n, report_form.stage_encrypting),
+                        Working::ProofOfWork => t_string!(i18n, report_form.stage_proof),
+                        Working::Uploading(_) => t_string!(i18n, report_form.stage_uploading),
+                    }}
+                </p>
+                <progress
+                    max="100"
+                    aria-label=move || t_string!(i18n, report_form.progress_label)
+                    value=move || match working.get() {
+                        Working::Encrypting(f) | Working::Uploading(f) => Some(format!("{:.0}", f * 100.0)),
+                        _ => None,
+                    }
+                ></progress>
+                <p class="hint">{t!(i18n, report_form.working)}</p>
+            </div>
+        </form>
+    }
+}
+
+/// The form's signals that a submission in the browser updates.
+#[derive(Clone, Copy)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+struct Submission {
+    working: RwSignal<Working>,
+    problems: RwSignal<Vec<FieldProblem>>,
+    receipted: RwSignal<Option<Receipted>>,
+    summary_ref: NodeRef<leptos::html::Div>,
+}
+
+/// Takes over the form's submission once hydrated: encrypts in the browser and uploads ciphertext.
+#[cfg(feature = "hydrate")]
+fn start_submission(event: leptos::ev::SubmitEvent, settings: ReportSettings, language: &'static str, parts: Submission) {
+    use crate::report_submit::Stage;
+    use wasm_bindgen::JsCast;
+    event.prevent_default();
+    let Submission { working, problems, receipted, summary_ref } = parts;
+    if working.get_untracked() != Working::Idle {
+        return;
+    }
+    let Some(form) = event.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        let stage = move |stage: Stage| {
+            working.set(match stage {
+                Stage::Receipt => Working::Receipt,
+                Stage::Encrypting(f) => Working::Encrypting(f),
+                Stage::ProofOfWork => Working::ProofOfWork,
+                Stage::Uploading(f) => Working::Uploading(f),
+            })
+        };
+        working.set(Working::Receipt);
+        let result = crate::report_submit::submit(form, settings, language, stage).await;
+        working.set(Working::Idle);
+        match result {
+            Ok(accepted) => {
+                problems.set(Vec::new());
+                receipted.set(Some(Receipted {
+                    receipt: accepted.receipt,
+                    received_on: accepted.received_on,
+                    encrypted_on_server: false,
+                }));
+                if let Some(window) = web_sys::window() {
+                    window.scroll_to_with_x_and_y(0.0, 0.0);
+                }
+            }
+            Err(refused) => {
+                problems.set(refused);
+                if let Some(summary) = summary_ref.get_untracked() {
+                    let _ = summary.focus();
+                }
+            }
+        }
+    });
+}
+
+/// On the server the form is a plain HTML form; nothing to take over.
+#[cfg(not(feature = "hydrate"))]
+fn start_submission(_event: leptos::ev::SubmitEvent, _settings: ReportSettings, _language: &'static str, _parts: Submission) {}
+
+/// A labelled single-line input with its error line.
+#[component]
+fn TextField<E, V>(
+    field: Field,
+    label: &'static str,
+    value: String,
+    problems: RwSignal<Vec<FieldProblem>>,
+    hint: Option<String>,
+    error: E,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+) -> impl IntoView
+where
+    E: Fn() -> Option<V> + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let id = field.input_id();
+    let invalid = move || problems.get().iter().any(|p| p.field == Some(field));
+    let has_hint = hint.is_some();
+    let described = move || {
+        let mut ids = Vec::new();
+        if has_hint {
+            ids.push(format!("{id}-hint"));
+        }
+        if invalid() {
+            ids.push(format!("{id}-error"));
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    };
+    view! {
+        <div class="form-group" class:form-group--error=invalid>
+            <label for=id>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{hint}</p> })}
+            {error}
+            <input
+                type=input_type
+                id=id
+                name=id
+                value=value
+                autocomplete=autocomplete
+                aria-describedby=described
+                aria-invalid=move || invalid().then_some("true")
+            />
+        </div>
+    }
+}
+
+/// The receipt, shown once: copy, download, print, and what happens next.
+#[component]
+fn ReceiptPanel(receipted: Receipted) -> impl IntoView {
+    let i18n = use_i18n();
+    let day = format_day(&receipted.received_on, i18n.get_locale_untracked());
+    let file_text =
+        t_string!(i18n, receipt.file_text, receipt = receipted.receipt.clone(), date = day.clone()).to_string();
+    let download_href = format!("data:text/plain;charset=utf-8,{}", percent_encode(&file_text));
+    let interactive = RwSignal::new(false);
+    Effect::new(move |_| interactive.set(true));
+    let copied = RwSignal::new(false);
+    let receipt_for_copy = receipted.receipt.clone();
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(window) = web_sys::window() {
+            let _ = window.navigator().clipboard().write_text(&receipt_for_copy);
+            copied.set(true);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &receipt_for_copy;
+    };
+    let print = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(window) = web_sys::window() {
+            let _ = window.print();
+        }
+    };
+    view! {
+        <section class="receipt" aria-labelledby="receipt-heading">
+            <h1 id="receipt-heading">{t!(i18n, receipt.heading)}</h1>
+            <p class="lead">{t!(i18n, receipt.received_on, date = day.clone())}</p>
+            <div class="receipt__box">
+                <h2>{t!(i18n, receipt.your_receipt)}</h2>
+                <p class="receipt__number" id="receipt-number">{receipted.receipt.clone()}</p>
+                <p class="notice notice--warning">
+                    <strong>{t!(i18n, receipt.warning)}</strong>
+                </p>
+                <div class="receipt__actions">
+                    <button type="button" class="button button--secondary" hidden=move || !interactive.get() on:click=copy>
+                        {move || if copied.get() { t_string!(i18n, receipt.copied) } else { t_string!(i18n, receipt.copy) }}
+                    </button>
+                    <a class="button button--secondary" href=download_href download="recibo-denuncia.txt" rel="external">
+                        {t!(i18n, receipt.download)}
+                    </a>
+                    <button type="button" class="button button--secondary" hidden=move || !interactive.get() on:click=print>
+                        {t!(i18n, receipt.print)}
+                    </button>
+                </div>
+            </div>
+            <h2>{t!(i18n, receipt.next_heading)}</h2>
+            <ul>
+                <li>{t!(i18n, receipt.next_ack)}</li>
+                <li>{t!(i18n, receipt.next_follow)}</li>
+                {receipted.encrypted_on_server.then(|| view! { <li>{t!(i18n, receipt.next_trust_server)}</li> })}
+            </ul>
+        </section>
+    }
+}
+
+/// Percent-encodes everything but unreserved characters, for a `data:` URL.
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_and_days_read_naturally() {
+        assert_eq!(format_size(104_857_600), "100 MB");
+        assert_eq!(format_size(524_288), "512 KB");
+        assert_eq!(format_day("2026-11-03", Locale::es_PE), "03/11/2026");
+        assert_eq!(format_day("2026-11-03", Locale::en), "3 November 2026");
+        assert_eq!(percent_encode("Recibo: 12\n"), "Recibo%3A%2012%0A");
+    }
+}
