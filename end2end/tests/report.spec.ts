@@ -1,0 +1,103 @@
+// The anti-corruption button end to end: what the reporter types and attaches never leaves the browser
+// unencrypted (JavaScript path), is never stored or logged in plaintext (both paths), and the office
+// opens it with the reference age CLI, byte for byte.
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  E2E_DIR,
+  attachments,
+  findStoredReport,
+  fragments,
+  leaks,
+  objectCount,
+  recordingProxy,
+  reportCount,
+  secrets,
+  serverLog,
+  sha256,
+  storedBytes,
+} from './report-support';
+import { watch, waitForHydration } from './pages';
+
+test.skip(!E2E_DIR, 'needs PORTAL_E2E_DIR: run through scripts/test, which owns the server and its data');
+
+async function fillReport(page: Page, s: ReturnType<typeof secrets>, files: string[]) {
+  await page.getByLabel('¿Qué pasó?').fill(s.description);
+  await page.getByLabel('Tipo de hecho').selectOption('soborno');
+  await page.getByLabel('Oficina o funcionario involucrado (opcional)').fill(s.involved);
+  await page.getByLabel('Lugar (opcional)').fill(s.place);
+  await page.getByLabel('Fecha aproximada (opcional)').fill(s.date);
+  await page.getByLabel('Archivos (opcional)').setInputFiles(files);
+  await page.getByLabel('Quiero dar mis datos a la Oficina de Integridad').check();
+  await page.getByLabel('Nombres').fill(s.names);
+  await page.getByLabel('Apellidos').fill(s.surnames);
+  await page.getByLabel('Teléfono').fill(s.phone);
+  await page.getByLabel('Correo electrónico').fill(s.email);
+  await page.getByRole('radio', { name: 'Sí' }).check();
+}
+
+function checkOpenedReport(stored: NonNullable<ReturnType<typeof findStoredReport>>, s: ReturnType<typeof secrets>, files: string[], encryptedIn: string) {
+  expect(stored.encryptedIn).toBe(encryptedIn);
+  expect(stored.keyIds).toEqual(['demo']);
+  const report = stored.report;
+  expect(report.format).toBe('miraflores-portal/report');
+  expect(report.version).toBe(1);
+  expect(report.encrypted_in).toBe(encryptedIn);
+  expect(report.category).toBe('soborno');
+  expect(report.description).toBe(s.description);
+  expect([report.involved, report.place, report.approximate_date]).toEqual([s.involved, s.place, s.date]);
+  expect(report.identity).toEqual({ names: s.names, surnames: s.surnames, phone: s.phone, email: s.email, lives_in_district: true });
+  expect(report.attachments.map((a: any) => a.name)).toEqual(files.map((f) => f.split('/').pop()));
+  expect(stored.attachments.length).toBe(files.length);
+  files.forEach((file, i) => {
+    const original = readFileSync(file);
+    expect(stored.attachments[i].bytes.equals(original), `attachment ${i} decrypts to the original bytes`).toBe(true);
+    expect(report.attachments[i].size).toBe(original.length);
+    expect(report.attachments[i].ciphertext_sha256).toBe(sha256(readFileSync(stored.attachments[i].path)));
+  });
+}
+
+test.describe('with JavaScript: encrypted in the browser', () => {
+  test.skip(({ javaScriptEnabled }) => javaScriptEnabled === false, 'the browser path needs JavaScript');
+
+  test('only ciphertext leaves the page; the age CLI opens it byte for byte', async ({ page, baseURL }, testInfo) => {
+    test.setTimeout(120_000);
+    const scratch = mkdtempSync(join(tmpdir(), 'report-js-'));
+    const proxy = await recordingProxy(baseURL!);
+    const s = secrets(`js${testInfo.project.name}`);
+    const files = attachments(scratch, `js${testInfo.project.name}`);
+    const watcher = watch(page, proxy.url);
+    try {
+      await page.goto(`${proxy.url}/denuncia/formulario`);
+      await waitForHydration(page);
+      await expect(page.locator('#encryption-mode')).toContainText('Cifrado en su dispositivo');
+      await fillReport(page, s, files);
+      await page.getByRole('button', { name: 'Enviar denuncia' }).click();
+      await expect(page.getByRole('heading', { name: 'Denuncia recibida', level: 1 })).toBeVisible({ timeout: 90_000 });
+      const receipt = (await page.locator('#receipt-number').textContent()) ?? '';
+      expect(receipt).toMatch(/^\d{4}(-\d{4}){6}$/);
+
+      const needles = fragments([...Object.values(s), receipt, receipt.replaceAll('-', '')], files);
+      const sent = proxy.recorded.filter((r) => r.method !== 'GET' || r.url.includes('?'));
+      expect(sent.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /api/reports/challenge', 'POST /api/reports']);
+      const upload = proxy.recorded.find((r) => r.url === '/api/reports')!;
+      expect(upload.body.length, 'the upload carries the several-MB attachment').toBeGreaterThan(6 * 1024 * 1024);
+      for (const request of proxy.recorded) {
+        expect(leaks(Buffer.from(request.url), needles), `plaintext in URL ${request.url}`).toEqual([]);
+        expect(leaks(request.body, needles), `plaintext in the body of ${request.method} ${request.url}`).toEqual([]);
+      }
+      expect(leaks(storedBytes(), needles), 'plaintext in the database or objects').toEqual([]);
+      expect(leaks(serverLog(), needles), 'plaintext in the server log').toEqual([]);
+
+      const stored = findStoredReport(s.description, scratch);
+      expect(stored, 'the report is stored and opens with age').toBeDefined();
+      checkOpenedReport(stored!, s, files, 'browser');
+      watcher.verify();
+    } finally {
+      await proxy.close();
+    }
+  });
+});
