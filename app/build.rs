@@ -5,6 +5,8 @@ use std::path::PathBuf;
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=Cargo.toml");
+    // The WASM build type-erases Leptos components (.cargo/config.toml) to stay within its size budget.
+    println!("cargo::rustc-check-cfg=cfg(erase_components)");
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     // Spanish (Peru) first: it is the district's language and the fallback for anything unset.
     let config = Config::new("es-PE")

@@ -7,6 +7,8 @@ use crate::report_form::{PageData, ReportSettings, SubmissionOutcome};
 use crate::pages::{home::HomePage, not_found::NotFoundPage, privacy::PrivacyPage, report::ReportPage, report_form::ReportFormPage};
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
+// `MatchNestedRoutes` is only named when components are not type-erased (the WASM build erases them).
+#[cfg_attr(erase_components, allow(unused_imports))]
 use leptos_router::{
     MatchNestedRoutes, PossibleRouteMatch,
     components::{Outlet, ParentRoute, Route, Router, Routes},

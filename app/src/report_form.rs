@@ -219,6 +219,13 @@ impl ReportFields {
     }
 }
 
+/// A proof-of-work challenge, as `POST /api/reports/challenge` answers it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Challenge {
+    pub token: String,
+    pub bits: u32,
+}
+
 /// What the server answers to a submission, as JSON (browser path) or inside the page (no-JS path).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "outcome")]

@@ -4,7 +4,7 @@
 //! ciphertext with progress. No plaintext byte and no attachment name ever leaves this module: the
 //! upload carries generic part names and age files only.
 
-use crate::report_form::{Field, FieldProblem, Problem, ReportFields, ReportSettings, SubmissionOutcome};
+use crate::report_form::{Challenge, Field, FieldProblem, Problem, ReportFields, ReportSettings, SubmissionOutcome};
 use envelope::age::{Encryptor, encrypted_len};
 use envelope::receipt::{Receipt, hex_lower};
 use envelope::report::{AttachmentEntry, EncryptedIn};
@@ -254,9 +254,7 @@ pub async fn submit(
     if status != 200 {
         return Err(refused_problems(status, &body));
     }
-    let challenge: serde_json::Value = serde_json::from_str(&body).map_err(|_| general(Problem::ServerError))?;
-    let token = challenge["token"].as_str().unwrap_or_default().to_string();
-    let bits = challenge["bits"].as_u64().unwrap_or(32) as u32;
+    let Challenge { token, bits } = serde_json::from_str(&body).map_err(|_| general(Problem::ServerError))?;
     let mut start = 0;
     let nonce = loop {
         if let Some(nonce) = envelope::pow::search(token.as_bytes(), bits, start, POW_SLICE) {

@@ -151,13 +151,7 @@ fn ReportForm(
     Effect::new(move |_| interactive.set(true));
     let working = RwSignal::new(Working::Idle);
     let summary_ref = NodeRef::<leptos::html::Div>::new();
-    let settings_for_messages = settings.clone();
-    let message = move |problem: Problem| problem_message(i18n, problem, &settings_for_messages);
-    let field_message = {
-        let message = message.clone();
-        move |field: Field| problems.get().iter().find(|p| p.field == Some(field)).map(|p| message(p.problem))
-    };
-
+    let errors = FormErrors { problems, settings: StoredValue::new(settings.clone()) };
     let language = crate::locale::language_tag(i18n.get_locale_untracked());
     let on_submit = {
         let settings = settings.clone();
@@ -167,34 +161,6 @@ fn ReportForm(
         }
     };
 
-    let invalid = move |field: Field| problems.get().iter().any(|p| p.field == Some(field));
-    let described = move |field: Field, hint: bool| {
-        let id = field.input_id();
-        let mut ids = Vec::new();
-        if hint {
-            ids.push(format!("{id}-hint"));
-        }
-        if invalid(field) {
-            ids.push(format!("{id}-error"));
-        }
-        (!ids.is_empty()).then(|| ids.join(" "))
-    };
-    let error_line = {
-        let field_message = field_message.clone();
-        move |field: Field| {
-            let field_message = field_message.clone();
-            move || {
-                field_message(field).map(|text| {
-                    view! {
-                        <p class="field-error" id=format!("{}-error", field.input_id())>
-                            <span class="visually-hidden">{t!(i18n, report_form.error_prefix)} " "</span>
-                            {text}
-                        </p>
-                    }
-                })
-            }
-        }
-    };
     let attachments_hint = t_string!(
         i18n,
         report_form.attachments_hint,
@@ -225,13 +191,12 @@ fn ReportForm(
             <h2 class="error-summary__title">{t!(i18n, report_form.error_summary)}</h2>
             <ul>
                 {
-                    let message = message.clone();
                     move || {
                         problems
                             .get()
                             .into_iter()
                             .map(|problem| {
-                                let text = message(problem.problem);
+                                let text = errors.text(problem.problem);
                                 match problem.field {
                                     Some(field) => {
                                         view! {
@@ -258,28 +223,28 @@ fn ReportForm(
             novalidate
             on:submit=on_submit
         >
-            <div class="form-group" class:form-group--error=move || invalid(Field::Description)>
+            <div class="form-group" class:form-group--error=move || errors.invalid(Field::Description)>
                 <label for="description">{t!(i18n, report_form.description)}</label>
                 <p class="hint" id="description-hint">{t!(i18n, report_form.description_hint)}</p>
-                {error_line(Field::Description)}
+                <ErrorLine errors field=Field::Description />
                 <textarea
                     id="description"
                     name="description"
                     rows="8"
-                    aria-describedby=move || described(Field::Description, true)
-                    aria-invalid=move || invalid(Field::Description).then_some("true")
+                    aria-describedby=move || errors.described_by(Field::Description, true)
+                    aria-invalid=move || errors.invalid(Field::Description).then_some("true")
                 >
                     {prefill.description.clone()}
                 </textarea>
             </div>
-            <div class="form-group" class:form-group--error=move || invalid(Field::Category)>
+            <div class="form-group" class:form-group--error=move || errors.invalid(Field::Category)>
                 <label for="category">{t!(i18n, report_form.category)}</label>
-                {error_line(Field::Category)}
+                <ErrorLine errors field=Field::Category />
                 <select
                     id="category"
                     name="category"
-                    aria-describedby=move || described(Field::Category, false)
-                    aria-invalid=move || invalid(Field::Category).then_some("true")
+                    aria-describedby=move || errors.described_by(Field::Category, false)
+                    aria-invalid=move || errors.invalid(Field::Category).then_some("true")
                 >
                     <option value="">{t!(i18n, report_form.category_choose)}</option>
                     {Category::ALL
@@ -294,27 +259,26 @@ fn ReportForm(
                         .collect_view()}
                 </select>
             </div>
-            <TextField field=Field::Involved label=t_string!(i18n, report_form.involved) value=prefill.involved.clone() problems hint=None error=error_line(Field::Involved) />
-            <TextField field=Field::Place label=t_string!(i18n, report_form.place) value=prefill.place.clone() problems hint=None error=error_line(Field::Place) />
+            <TextField field=Field::Involved label=t_string!(i18n, report_form.involved) value=prefill.involved.clone() errors hint=None />
+            <TextField field=Field::Place label=t_string!(i18n, report_form.place) value=prefill.place.clone() errors hint=None />
             <TextField
                 field=Field::ApproximateDate
                 label=t_string!(i18n, report_form.approximate_date)
                 value=prefill.approximate_date.clone()
-                problems
+                errors
                 hint=Some(t_string!(i18n, report_form.approximate_date_hint).to_string())
-                error=error_line(Field::ApproximateDate)
             />
-            <div class="form-group" class:form-group--error=move || invalid(Field::Attachments)>
+            <div class="form-group" class:form-group--error=move || errors.invalid(Field::Attachments)>
                 <label for="attachments">{t!(i18n, report_form.attachments)}</label>
                 <p class="hint" id="attachments-hint">{attachments_hint}</p>
-                {error_line(Field::Attachments)}
+                <ErrorLine errors field=Field::Attachments />
                 <input
                     type="file"
                     id="attachments"
                     name="attachments"
                     multiple
-                    aria-describedby=move || described(Field::Attachments, true)
-                    aria-invalid=move || invalid(Field::Attachments).then_some("true")
+                    aria-describedby=move || errors.described_by(Field::Attachments, true)
+                    aria-invalid=move || errors.invalid(Field::Attachments).then_some("true")
                 />
             </div>
             <fieldset class="form-group identity">
@@ -331,10 +295,10 @@ fn ReportForm(
                     />
                     <label for="share_identity">{t!(i18n, report_form.share_identity)}</label>
                 </div>
-                <TextField field=Field::Names label=t_string!(i18n, report_form.names) value=prefill.names.clone() problems hint=None error=error_line(Field::Names) autocomplete="given-name" />
-                <TextField field=Field::Surnames label=t_string!(i18n, report_form.surnames) value=prefill.surnames.clone() problems hint=None error=error_line(Field::Surnames) autocomplete="family-name" />
-                <TextField field=Field::Phone label=t_string!(i18n, report_form.phone) value=prefill.phone.clone() problems hint=None error=error_line(Field::Phone) input_type="tel" autocomplete="tel" />
-                <TextField field=Field::Email label=t_string!(i18n, report_form.email) value=prefill.email.clone() problems hint=None error=error_line(Field::Email) input_type="email" autocomplete="email" />
+                <TextField field=Field::Names label=t_string!(i18n, report_form.names) value=prefill.names.clone() errors hint=None autocomplete="given-name" />
+                <TextField field=Field::Surnames label=t_string!(i18n, report_form.surnames) value=prefill.surnames.clone() errors hint=None autocomplete="family-name" />
+                <TextField field=Field::Phone label=t_string!(i18n, report_form.phone) value=prefill.phone.clone() errors hint=None input_type="tel" autocomplete="tel" />
+                <TextField field=Field::Email label=t_string!(i18n, report_form.email) value=prefill.email.clone() errors hint=None input_type="email" autocomplete="email" />
                 <fieldset class="radios">
                     <legend>{t!(i18n, report_form.lives_in_district)}</legend>
                     <div class="radio">
@@ -439,48 +403,83 @@ fn start_submission(event: leptos::ev::SubmitEvent, settings: ReportSettings, la
 #[cfg(not(feature = "hydrate"))]
 fn start_submission(_event: leptos::ev::SubmitEvent, _settings: ReportSettings, _language: &'static str, _parts: Submission) {}
 
-/// A labelled single-line input with its error line.
-#[component]
-fn TextField<E, V>(
-    field: Field,
-    label: &'static str,
-    value: String,
+/// The form's problems and how to word them, shared by every field.
+#[derive(Clone, Copy)]
+struct FormErrors {
     problems: RwSignal<Vec<FieldProblem>>,
-    hint: Option<String>,
-    error: E,
-    #[prop(default = "text")] input_type: &'static str,
-    #[prop(default = "off")] autocomplete: &'static str,
-) -> impl IntoView
-where
-    E: Fn() -> Option<V> + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
-    let id = field.input_id();
-    let invalid = move || problems.get().iter().any(|p| p.field == Some(field));
-    let has_hint = hint.is_some();
-    let described = move || {
+    settings: StoredValue<ReportSettings>,
+}
+
+impl FormErrors {
+    fn invalid(self, field: Field) -> bool {
+        self.problems.with(|problems| problems.iter().any(|p| p.field == Some(field)))
+    }
+
+    fn text(self, problem: Problem) -> String {
+        self.settings.with_value(|settings| problem_message(use_i18n(), problem, settings))
+    }
+
+    fn message(self, field: Field) -> Option<String> {
+        let problem = self.problems.with(|problems| problems.iter().find(|p| p.field == Some(field)).copied())?;
+        Some(self.text(problem.problem))
+    }
+
+    /// The ids that describe an input: its hint, and its error when it has one.
+    fn described_by(self, field: Field, hint: bool) -> Option<String> {
+        let id = field.input_id();
         let mut ids = Vec::new();
-        if has_hint {
+        if hint {
             ids.push(format!("{id}-hint"));
         }
-        if invalid() {
+        if self.invalid(field) {
             ids.push(format!("{id}-error"));
         }
         (!ids.is_empty()).then(|| ids.join(" "))
-    };
+    }
+}
+
+/// A field's error message, shown above its input (GOV.UK pattern).
+#[component]
+fn ErrorLine(errors: FormErrors, field: Field) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        errors.message(field).map(|text| {
+            view! {
+                <p class="field-error" id=format!("{}-error", field.input_id())>
+                    <span class="visually-hidden">{t!(i18n, report_form.error_prefix)} " "</span>
+                    {text}
+                </p>
+            }
+        })
+    }
+}
+
+/// A labelled single-line input with its error line.
+#[component]
+fn TextField(
+    field: Field,
+    label: &'static str,
+    value: String,
+    errors: FormErrors,
+    hint: Option<String>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+) -> impl IntoView {
+    let id = field.input_id();
+    let has_hint = hint.is_some();
     view! {
-        <div class="form-group" class:form-group--error=invalid>
+        <div class="form-group" class:form-group--error=move || errors.invalid(field)>
             <label for=id>{label}</label>
             {hint.map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{hint}</p> })}
-            {error}
+            <ErrorLine errors field />
             <input
                 type=input_type
                 id=id
                 name=id
                 value=value
                 autocomplete=autocomplete
-                aria-describedby=described
-                aria-invalid=move || invalid().then_some("true")
+                aria-describedby=move || errors.described_by(field, has_hint)
+                aria-invalid=move || errors.invalid(field).then_some("true")
             />
         </div>
     }

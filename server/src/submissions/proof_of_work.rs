@@ -19,11 +19,7 @@ pub struct ProofOfWork {
     spent: Mutex<HashMap<[u8; 16], u64>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Challenge {
-    pub token: String,
-    pub bits: u32,
-}
+pub use app::report_form::Challenge;
 
 fn now_secs() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
