@@ -274,6 +274,9 @@ pub async fn submit(
         text("key_id", &key.key_id);
     }
     let report_blob = octet_stream(&Array::of1(&Uint8Array::from(&report_ciphertext[..])));
+    let lengths: Vec<String> =
+        std::iter::once(&report_blob).chain(&encrypted_files).map(|blob| (blob.size() as u64).to_string()).collect();
+    text("lengths", &lengths.join(","));
     // Generic file names: the real ones are inside the encrypted report.
     upload.append_with_blob_and_filename("report", &report_blob, "report.age").expect("append");
     for blob in &encrypted_files {

@@ -6,7 +6,7 @@
 //! stanzas were made for the right keys (that needs a secret key), so clients also declare the key ids
 //! they encrypted to.
 
-use crate::age::{CHUNK_SIZE, DecryptError, PAYLOAD_NONCE_SIZE, TAG_SIZE, parse_header};
+use crate::age::{CHUNK_SIZE, DecryptError, PAYLOAD_NONCE_SIZE, TAG_SIZE, VERSION_LINE, parse_header};
 
 /// Headers larger than this are refused; ten recipients take about 1.3 KiB.
 pub const MAX_HEADER_LEN: usize = 16 * 1024;
@@ -53,6 +53,11 @@ impl ObjectCheck {
         }
         let room = MAX_HEADER_LEN.saturating_sub(self.header.len());
         self.header.extend_from_slice(&bytes[..bytes.len().min(room)]);
+        // Refuse at the first byte that departs from the version line, even before a newline arrives.
+        let start = &self.header[..self.header.len().min(VERSION_LINE.len())];
+        if !VERSION_LINE.starts_with(start) {
+            return Err(InspectError::NotAge("the first line is not age-encryption.org/v1".into()));
+        }
         match parse_header(&self.header) {
             Ok(Some(header)) => {
                 for stanza in &header.stanzas {
@@ -127,6 +132,8 @@ mod tests {
     #[test]
     fn refuses_what_is_not_age() {
         assert!(matches!(check(b"%PDF-1.7\n...", 1), Err(InspectError::NotAge(_))));
+        assert!(matches!(check(br#"{"description":"texto"}"#, 1), Err(InspectError::NotAge(_))));
+        assert_eq!(check(b"age-encryption.org/", 1), Err(InspectError::Truncated));
         assert!(matches!(check(&[0u8; 20_000], 1), Err(InspectError::NotAge(_))));
         let armored = b"-----BEGIN AGE ENCRYPTED FILE-----\n";
         assert!(matches!(check(armored, 1), Err(InspectError::NotAge(_))));

@@ -2,8 +2,9 @@
 //!
 //! A `multipart/form-data` body whose parts come in this order:
 //! `challenge`, `nonce` (the solved proof of work), `lookup_hash` (64 hex digits), `reply_recipient`
-//! (`age1…`), one `key_id` part per office key encrypted to, `report` (the age file of the padded
-//! report document), then zero or more `attachment` parts (age files). Text parts must precede the
+//! (`age1…`), one `key_id` part per office key encrypted to, `lengths` (the byte length of every file
+//! that follows, comma-separated: a cut upload cannot pass for a short one), `report` (the age file of
+//! the padded report document), then zero or more `attachment` parts (age files). Text parts must precede the
 //! files, so a request without a valid proof of work is refused before any file byte is read.
 //!
 //! Every file part is checked as it streams ([`envelope::inspect`]): age v1, one X25519 stanza per
@@ -60,6 +61,7 @@ struct Declared {
     lookup_hash: Option<String>,
     reply_recipient: Option<String>,
     key_ids: Vec<String>,
+    lengths: Vec<u64>,
 }
 
 async fn small_text(field: Field<'_>) -> Result<String, Problem> {
@@ -82,8 +84,11 @@ impl Declared {
             .as_deref()
             .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
         let reply_ok = self.reply_recipient.as_deref().is_some_and(|r| r.parse::<envelope::Recipient>().is_ok());
-        if !hash_ok || !reply_ok {
+        if !hash_ok || !reply_ok || self.lengths.is_empty() {
             return Err(Problem::UploadMalformed);
+        }
+        if self.lengths.len() > 1 + submissions.settings.max_attachments as usize {
+            return Err(Problem::TooManyAttachments);
         }
         let mut declared = self.key_ids.clone();
         let mut active = submissions.key_ids.clone();
@@ -108,13 +113,20 @@ async fn receive(state: &AppState, mut multipart: Multipart) -> Result<String, P
         while let Some(mut field) = multipart.next_field().await.map_err(|_| Problem::UploadMalformed)? {
             let name = field.name().unwrap_or_default().to_string();
             match name.as_str() {
-                "challenge" | "nonce" | "lookup_hash" | "reply_recipient" | "key_id" if !verified => {
+                "challenge" | "nonce" | "lookup_hash" | "reply_recipient" | "key_id" | "lengths" if !verified => {
                     let text = small_text(field).await?;
                     match name.as_str() {
                         "challenge" => declared.challenge = Some(text),
                         "nonce" => declared.nonce = Some(text.parse().map_err(|_| Problem::ProofOfWorkFailed)?),
                         "lookup_hash" => declared.lookup_hash = Some(text),
                         "reply_recipient" => declared.reply_recipient = Some(text),
+                        "lengths" => {
+                            declared.lengths = text
+                                .split(',')
+                                .map(|n| n.trim().parse::<u64>())
+                                .collect::<Result<_, _>>()
+                                .map_err(|_| Problem::UploadMalformed)?
+                        }
                         _ => declared.key_ids.push(text),
                     }
                 }
@@ -131,6 +143,9 @@ async fn receive(state: &AppState, mut multipart: Multipart) -> Result<String, P
                         bytes.extend_from_slice(&chunk);
                     }
                     check.finish().map_err(inspect_problem)?;
+                    if bytes.len() as u64 != declared.lengths[0] {
+                        return Err(Problem::UploadTruncated);
+                    }
                     report = Some(bytes);
                 }
                 "attachment" if report.is_some() => {
@@ -153,7 +168,12 @@ async fn receive(state: &AppState, mut multipart: Multipart) -> Result<String, P
                                 Problem::ServerError
                             })?;
                         }
-                        check.finish().map(|_| ()).map_err(inspect_problem)
+                        check.finish().map_err(inspect_problem)?;
+                        match declared.lengths.get(1 + pending.kept.len()) {
+                            Some(&declared) if declared == object.len() => Ok(()),
+                            Some(_) => Err(Problem::UploadTruncated),
+                            None => Err(Problem::UploadMalformed),
+                        }
                     }
                     .await;
                     match streamed {
@@ -175,6 +195,7 @@ async fn receive(state: &AppState, mut multipart: Multipart) -> Result<String, P
     .await;
 
     let stored = match (result, report) {
+        (Ok(()), Some(_)) if declared.lengths.len() != 1 + pending.kept.len() => Err(Problem::UploadTruncated),
         (Ok(()), Some(ciphertext)) => {
             let received_on = crate::today_in_lima();
             let new_report = NewReport {
