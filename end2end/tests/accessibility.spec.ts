@@ -30,3 +30,19 @@ test('axe finds no violation with the phone menu unfolded', async ({ page }, tes
   const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
   expect(results.violations.map((v) => v.id)).toEqual([]);
 });
+
+test('axe finds no violation on the report form showing its problems', async ({ page, browser, viewport }, testInfo) => {
+  if (!jsEnabled(testInfo)) {
+    // The server's answer to a refused plain form post, checked with the portal's scripts blocked.
+    const context = await browser.newContext({ viewport: viewport ?? undefined, javaScriptEnabled: true });
+    await context.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
+    page = await context.newPage();
+  }
+  await page.goto('/denuncia/formulario');
+  if (jsEnabled(testInfo)) await waitForHydration(page);
+  await page.getByLabel('Correo electrónico').fill('rosa@ejemplo');
+  await page.getByRole('button', { name: 'Enviar denuncia' }).click();
+  await expect(page.getByRole('alert')).toContainText('Hay un problema');
+  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+});

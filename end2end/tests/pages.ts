@@ -1,7 +1,18 @@
 import { expect, type Page, type TestInfo } from '@playwright/test';
 
 /** Every page of the portal, in both languages, plus a missing one. */
-export const PAGES = ['/', '/privacidad', '/en', '/en/privacidad', '/no-existe', '/en/no-existe'];
+export const PAGES = [
+  '/',
+  '/privacidad',
+  '/denuncia',
+  '/denuncia/formulario',
+  '/en',
+  '/en/privacidad',
+  '/en/denuncia',
+  '/en/denuncia/formulario',
+  '/no-existe',
+  '/en/no-existe',
+];
 
 export const jsEnabled = (testInfo: TestInfo) => testInfo.project.use.javaScriptEnabled !== false;
 

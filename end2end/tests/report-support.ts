@@ -2,7 +2,7 @@
 // what the server stored (its data directory, its log), the reference `age` CLI and the sqlite3 CLI.
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -124,7 +124,7 @@ function ageDecrypt(path: string, scratch: string): Buffer {
 
 /**
  * Opens every stored report with the reference age CLI and the demo office identity, and returns
- * the one whose description contains `marker`.
+ * the one in which any text field contains `marker`.
  */
 export function findStoredReport(marker: string, scratch: string): StoredReport | undefined {
   const ids = sql('SELECT id FROM reports').split('\n').filter(Boolean);
@@ -133,7 +133,8 @@ export function findStoredReport(marker: string, scratch: string): StoredReport 
     const file = join(scratch, `${id}.age`);
     writeFileSync(file, Buffer.from(hex, 'hex'));
     const report = JSON.parse(ageDecrypt(file, scratch).toString('utf8'));
-    if (!String(report.description).includes(marker)) continue;
+    const texts = [report.description, report.involved, report.place, report.approximate_date];
+    if (!texts.some((text) => String(text).includes(marker))) continue;
     const objects = sql(`SELECT object_name FROM report_attachments WHERE report_id = '${id}' ORDER BY position`)
       .split('\n')
       .filter(Boolean);
@@ -150,5 +151,11 @@ export function findStoredReport(marker: string, scratch: string): StoredReport 
 
 export const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 export const serverLog = () => (existsSync(SERVER_LOG) ? readFileSync(SERVER_LOG) : Buffer.alloc(0));
-export const reportCount = () => Number(sql('SELECT COUNT(*) FROM reports'));
-export const objectCount = () => readdirSync(join(DATA_DIR, 'objects')).filter((n) => n.endsWith('.age')).length;
+/** A sparse file of `mebibytes` (fast to create, as large as it says to the browser). */
+export function sparseFile(dir: string, name: string, mebibytes: number): string {
+  const path = join(dir, name);
+  const fd = openSync(path, 'w');
+  ftruncateSync(fd, mebibytes * 1024 * 1024);
+  closeSync(fd);
+  return path;
+}

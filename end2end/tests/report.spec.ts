@@ -2,8 +2,7 @@
 // unencrypted (JavaScript path), is never stored or logged in plaintext (both paths), and the office
 // opens it with the reference age CLI, byte for byte.
 import { expect, test, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -12,12 +11,11 @@ import {
   findStoredReport,
   fragments,
   leaks,
-  objectCount,
   recordingProxy,
-  reportCount,
   secrets,
   serverLog,
   sha256,
+  sparseFile,
   storedBytes,
 } from './report-support';
 import { watch, waitForHydration } from './pages';
@@ -96,6 +94,84 @@ test.describe('with JavaScript: encrypted in the browser', () => {
       expect(stored, 'the report is stored and opens with age').toBeDefined();
       checkOpenedReport(stored!, s, files, 'browser');
       watcher.verify();
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+test.describe('without JavaScript: the plain form, encrypted on the server', () => {
+  test.skip(({ javaScriptEnabled }) => javaScriptEnabled !== false, 'the no-JavaScript project covers this path');
+
+  test('the page says the server encrypts; nothing is stored or logged in plaintext; age opens it', async ({ page, baseURL }) => {
+    test.setTimeout(120_000);
+    const scratch = mkdtempSync(join(tmpdir(), 'report-nojs-'));
+    const s = secrets('nojs');
+    const files = attachments(scratch, 'nojs', 3);
+    const watcher = watch(page, baseURL!);
+    await page.goto('/denuncia/formulario');
+    await expect(page.locator('#encryption-mode')).toContainText('Cifrado en el servidor');
+    await fillReport(page, s, files);
+    await page.getByRole('button', { name: 'Enviar denuncia' }).click();
+    await expect(page.getByRole('heading', { name: 'Denuncia recibida', level: 1 })).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByText('Su denuncia se cifró en el servidor')).toBeVisible();
+    const receipt = (await page.locator('#receipt-number').textContent()) ?? '';
+    expect(receipt).toMatch(/^\d{4}(-\d{4}){6}$/);
+    const download = page.getByRole('link', { name: 'Descargar recibo' });
+    expect(decodeURIComponent((await download.getAttribute('href')) ?? '')).toContain(receipt);
+
+    const needles = fragments([...Object.values(s), receipt, receipt.replaceAll('-', '')], files);
+    expect(leaks(storedBytes(), needles), 'plaintext in the database or objects').toEqual([]);
+    expect(leaks(serverLog(), needles), 'plaintext in the server log').toEqual([]);
+    const stored = findStoredReport(s.description, scratch);
+    expect(stored, 'the report is stored and opens with age').toBeDefined();
+    checkOpenedReport(stored!, s, files, 'server');
+    watcher.verify();
+  });
+
+  test('a refused form keeps every typed value, summarises the problems and stores nothing', async ({ page }) => {
+    const place = secrets('refused-nojs').place;
+    await page.goto('/denuncia/formulario');
+    await page.getByLabel('Lugar (opcional)').fill(place);
+    await page.getByLabel('Correo electrónico').fill('rosa@ejemplo');
+    await page.getByRole('button', { name: 'Enviar denuncia' }).click();
+    const summary = page.getByRole('alert');
+    await expect(summary).toContainText('Hay un problema');
+    await expect(summary.getByRole('link', { name: 'Escriba qué pasó' })).toHaveAttribute('href', '#description');
+    await expect(summary.getByRole('link', { name: 'Elija el tipo de hecho' })).toBeVisible();
+    await expect(page.getByLabel('Lugar (opcional)')).toHaveValue(place);
+    await expect(page.getByLabel('Correo electrónico')).toHaveValue('rosa@ejemplo');
+    await expect(page.getByLabel('¿Qué pasó?')).toHaveAttribute('aria-invalid', 'true');
+    expect(findStoredReport(place, mkdtempSync(join(tmpdir(), 'report-refused-'))), 'nothing was stored').toBeUndefined();
+    expect(leaks(storedBytes(), [Buffer.from(place)])).toEqual([]);
+  });
+});
+
+test.describe('with JavaScript: problems are caught before anything is sent', () => {
+  test.skip(({ javaScriptEnabled }) => javaScriptEnabled === false, 'the browser path needs JavaScript');
+
+  test('a missing description and an oversized file are reported; nothing is sent or stored', async ({ page, baseURL }) => {
+    const proxy = await recordingProxy(baseURL!);
+    try {
+      const place = secrets('refused-js').place;
+      const scratch = mkdtempSync(join(tmpdir(), 'report-refused-'));
+      await page.goto(`${proxy.url}/denuncia/formulario`);
+      await waitForHydration(page);
+      await page.getByLabel('Lugar (opcional)').fill(place);
+      await page.getByLabel('Tipo de hecho').selectOption('nepotismo');
+      // 101 MiB: over the 100 MB limit once encrypted. A sparse file keeps the test fast.
+      await page.getByLabel('Archivos (opcional)').setInputFiles(sparseFile(scratch, 'grande.mp4', 101));
+      await page.getByRole('button', { name: 'Enviar denuncia' }).click();
+      const summary = page.getByRole('alert');
+      await expect(summary).toContainText('Escriba qué pasó');
+      await expect(summary).toContainText('Cada archivo puede pesar como máximo 100 MB');
+      await expect(summary).toBeFocused();
+      await summary.getByRole('link', { name: 'Escriba qué pasó' }).click();
+      await expect(page.getByLabel('¿Qué pasó?')).toBeFocused();
+      await expect(page.getByLabel('Lugar (opcional)')).toHaveValue(place);
+      await expect(page.getByLabel('Tipo de hecho')).toHaveValue('nepotismo');
+      expect(proxy.recorded.filter((r) => r.method !== 'GET'), 'nothing was sent').toEqual([]);
+      expect(findStoredReport(place, scratch), 'nothing was stored').toBeUndefined();
     } finally {
       await proxy.close();
     }

@@ -391,9 +391,12 @@ fn start_submission(event: leptos::ev::SubmitEvent, settings: ReportSettings, la
             }
             Err(refused) => {
                 problems.set(refused);
-                if let Some(summary) = summary_ref.get_untracked() {
-                    let _ = summary.focus();
-                }
+                // The summary is unhidden by the next render; focus it once it is visible.
+                request_animation_frame(move || {
+                    if let Some(summary) = summary_ref.get_untracked() {
+                        let _ = summary.focus();
+                    }
+                });
             }
         }
     });
