@@ -241,7 +241,7 @@ pub enum SubmissionOutcome {
         problems: Vec<FieldProblem>,
         /// The fields as submitted, to fill the form again (no-JavaScript path).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        fields: Option<ReportFields>,
+        fields: Option<Box<ReportFields>>,
     },
 }
 

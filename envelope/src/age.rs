@@ -490,7 +490,7 @@ mod tests {
         for len in [0, 1, CHUNK_SIZE - 1, CHUNK_SIZE, CHUNK_SIZE + 1, 2 * CHUNK_SIZE, 3 * CHUNK_SIZE + 7] {
             let plaintext = sample(len);
             let ciphertext = encrypt(&[identity.to_public()], &plaintext).unwrap();
-            assert_eq!(decrypt(&[identity.clone()], &ciphertext).unwrap(), plaintext, "length {len}");
+            assert_eq!(decrypt(std::slice::from_ref(&identity), &ciphertext).unwrap(), plaintext, "length {len}");
         }
     }
 
@@ -530,7 +530,7 @@ mod tests {
         let recipients: Vec<Recipient> = office.iter().map(Identity::to_public).collect();
         let ciphertext = encrypt(&recipients, b"denuncia").unwrap();
         for identity in &office {
-            assert_eq!(decrypt(&[identity.clone()], &ciphertext).unwrap(), b"denuncia");
+            assert_eq!(decrypt(std::slice::from_ref(identity), &ciphertext).unwrap(), b"denuncia");
         }
         assert_eq!(decrypt(&[Identity::generate()], &ciphertext), Err(DecryptError::NoMatchingIdentity));
         assert_eq!(Encryptor::new(&[]).err(), Some(EncryptError::NoRecipients));
@@ -547,12 +547,12 @@ mod tests {
         for position in [stanza_body, header_len - 5, header_len + 3, header_len + 16 + 70_000, ciphertext.len() - 1] {
             let mut altered = ciphertext.clone();
             altered[position] ^= 0x04;
-            assert!(decrypt(&[identity.clone()], &altered).is_err(), "a flip at {position} went unnoticed");
+            assert!(decrypt(std::slice::from_ref(&identity), &altered).is_err(), "a flip at {position} went unnoticed");
         }
         // Cut at a chunk boundary, cut mid-chunk, and append a byte.
         let boundary = header_len + PAYLOAD_NONCE_SIZE + CHUNK_SIZE + TAG_SIZE;
-        assert!(decrypt(&[identity.clone()], &ciphertext[..boundary]).is_err());
-        assert!(decrypt(&[identity.clone()], &ciphertext[..ciphertext.len() - 20]).is_err());
+        assert!(decrypt(std::slice::from_ref(&identity), &ciphertext[..boundary]).is_err());
+        assert!(decrypt(std::slice::from_ref(&identity), &ciphertext[..ciphertext.len() - 20]).is_err());
         let mut longer = ciphertext.clone();
         longer.push(0);
         assert!(decrypt(&[identity], &longer).is_err());
@@ -584,7 +584,7 @@ mod tests {
             let mut writer = encryptor.wrap_output(&mut ciphertext).unwrap();
             writer.write_all(&plaintext).unwrap();
             writer.finish().unwrap();
-            assert_eq!(decrypt(&[identity.clone()], &ciphertext).unwrap(), plaintext, "length {len}");
+            assert_eq!(decrypt(std::slice::from_ref(&identity), &ciphertext).unwrap(), plaintext, "length {len}");
         }
     }
 }

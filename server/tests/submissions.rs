@@ -158,10 +158,10 @@ async fn a_browser_submission_is_stored_whole_and_opens_with_the_office_key() {
     assert_eq!(stored.len(), 1);
     let report = &stored[0];
     assert_eq!((report.encrypted_in.as_str(), report.key_ids.as_slice()), ("browser", &["integridad-1".to_string()][..]));
-    let opened = envelope::decrypt(&[portal.office.clone()], &report.ciphertext).unwrap();
+    let opened = envelope::decrypt(std::slice::from_ref(&portal.office), &report.ciphertext).unwrap();
     assert_eq!(Report::from_json(&opened).unwrap().description, "Me pidieron S/ 500");
     let attachment = std::fs::read(portal.dir.path().join("data/objects").join(&report.attachments[0].name)).unwrap();
-    assert_eq!(envelope::decrypt(&[portal.office.clone()], &attachment).unwrap(), vec![7u8; 200_000]);
+    assert_eq!(envelope::decrypt(std::slice::from_ref(&portal.office), &attachment).unwrap(), vec![7u8; 200_000]);
 }
 
 #[tokio::test]
@@ -328,13 +328,13 @@ async fn the_no_script_form_encrypts_on_the_server_and_shows_the_receipt() {
     assert_eq!(stored.lookup_hash, keys.lookup_hash(), "the receipt finds the report");
     assert_eq!(stored.reply_recipient, keys.reply_identity.to_public().to_string());
     assert_eq!(stored.encrypted_in, "server");
-    let report = Report::from_json(&envelope::decrypt(&[portal.office.clone()], &stored.ciphertext).unwrap()).unwrap();
+    let report = Report::from_json(&envelope::decrypt(std::slice::from_ref(&portal.office), &stored.ciphertext).unwrap()).unwrap();
     assert_eq!(report.description, "El inspector pidió dinero para no multar");
     assert_eq!(report.encrypted_in, EncryptedIn::Server);
     let identity = report.identity.unwrap();
     assert_eq!((identity.names.as_str(), identity.lives_in_district), ("Rosa", Some(false)));
     assert_eq!(report.attachments[0].name, "attachments.age");
     let object = std::fs::read(portal.dir.path().join("data/objects").join(&stored.attachments[0].name)).unwrap();
-    assert_eq!(envelope::decrypt(&[portal.office.clone()], &object).unwrap(), b"contenido del acta");
+    assert_eq!(envelope::decrypt(std::slice::from_ref(&portal.office), &object).unwrap(), b"contenido del acta");
     assert_eq!(report.attachments[0].ciphertext_sha256, envelope::receipt::hex_lower(&<sha2::Sha256 as sha2::Digest>::digest(&object)));
 }

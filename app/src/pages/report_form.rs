@@ -96,7 +96,7 @@ pub fn ReportFormPage() -> impl IntoView {
     let settings = use_context::<ReportSettings>().unwrap_or_default();
     let outcome = use_context::<SubmissionOutcome>();
     let (initial_problems, prefill, initial_receipt) = match outcome {
-        Some(SubmissionOutcome::Refused { problems, fields }) => (problems, fields.unwrap_or_default(), None),
+        Some(SubmissionOutcome::Refused { problems, fields }) => (problems, fields.map(|f| *f).unwrap_or_default(), None),
         Some(SubmissionOutcome::Accepted { received_on, receipt: Some(receipt) }) => {
             (Vec::new(), ReportFields::default(), Some(Receipted { receipt, received_on, encrypted_on_server: true }))
         }

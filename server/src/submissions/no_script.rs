@@ -62,7 +62,7 @@ pub async fn submit(
 }
 
 fn refused(problems: Vec<FieldProblem>, fields: Option<ReportFields>) -> (StatusCode, SubmissionOutcome) {
-    (overall_status(&problems), SubmissionOutcome::Refused { problems, fields })
+    (overall_status(&problems), SubmissionOutcome::Refused { problems, fields: fields.map(Box::new) })
 }
 
 type Refusal = (Vec<FieldProblem>, Option<ReportFields>);
