@@ -180,6 +180,8 @@ async fn object_store_keeps_discards_and_sweeps() {
     kept.write(b"age-encryption.org/v1\n").await.unwrap();
     let kept = store.keep(kept).await.unwrap();
     assert_eq!(std::fs::read(store.path_of(&kept.name)).unwrap(), b"age-encryption.org/v1\n");
+    let modified = std::fs::metadata(store.path_of(&kept.name)).unwrap().modified().unwrap();
+    assert_eq!(modified, std::time::UNIX_EPOCH, "no arrival time in the file's metadata");
     let mut orphan = store.create().await.unwrap();
     orphan.write(b"x").await.unwrap();
     let orphan = store.keep(orphan).await.unwrap();

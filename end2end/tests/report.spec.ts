@@ -112,8 +112,9 @@ test.describe('without JavaScript: the plain form, encrypted on the server', () 
     const scratch = mkdtempSync(join(tmpdir(), 'report-nojs-'));
     const s = secrets('nojs');
     const files = attachments(scratch, 'nojs', 3);
-    const watcher = watch(page, baseURL!);
-    await page.goto('/denuncia/formulario');
+    const proxy = await recordingProxy(baseURL!);
+    const watcher = watch(page, proxy.url);
+    await page.goto(`${proxy.url}/denuncia/formulario`);
     await expect(page.locator('#encryption-mode')).toContainText('Cifrado en el servidor');
     await fillReport(page, s, files);
     await page.getByRole('button', { name: 'Enviar denuncia' }).click();
@@ -125,6 +126,11 @@ test.describe('without JavaScript: the plain form, encrypted on the server', () 
     expect(decodeURIComponent((await download.getAttribute('href')) ?? '')).toContain(receipt);
 
     const needles = fragments([...Object.values(s), receipt, receipt.replaceAll('-', '')], files);
+    // A control for the browser-path test: this path sends plaintext by design, and the same detector
+    // finds it in the recorded form post.
+    const post = proxy.recorded.find((r) => r.method === 'POST' && r.url === '/denuncia/enviar');
+    expect(leaks(post!.body, needles).length, 'the leak detector sees plaintext when it is there').toBeGreaterThan(10);
+    await proxy.close();
     checkStoredSafely(needles, s, files, scratch, 'server');
     watcher.verify();
   });
