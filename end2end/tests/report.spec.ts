@@ -183,3 +183,25 @@ test.describe('with JavaScript: problems are caught before anything is sent', ()
     }
   });
 });
+
+test.describe('JavaScript on but WebAssembly off (Tor Browser at "Safer")', () => {
+  test.skip(({ javaScriptEnabled }) => javaScriptEnabled === false, 'needs JavaScript without WebAssembly');
+
+  test('the form falls back to the plain post and says the server encrypts', async ({ browser, viewport }) => {
+    const context = await browser.newContext({ viewport: viewport ?? undefined });
+    await context.route(/\/pkg\/.*\.wasm$/, (route) => route.abort());
+    const page = await context.newPage();
+    const s = secrets('nowasm');
+    await page.goto('/denuncia/formulario');
+    await expect(page.locator('#encryption-mode')).toContainText('Cifrado en el servidor');
+    await page.getByLabel('¿Qué pasó?').fill(s.description);
+    await page.getByLabel('Tipo de hecho').selectOption('colusion');
+    await page.getByRole('button', { name: 'Enviar denuncia' }).click();
+    await expect(page.getByRole('heading', { name: 'Denuncia recibida', level: 1 })).toBeVisible();
+    await expect(page.getByText('Su denuncia se cifró en el servidor')).toBeVisible();
+    const stored = findStoredReport(s.description, mkdtempSync(join(tmpdir(), 'report-nowasm-')));
+    expect(stored?.encryptedIn).toBe('server');
+    expect(stored?.report.category).toBe('colusion');
+    await context.close();
+  });
+});

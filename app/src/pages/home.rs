@@ -1,3 +1,4 @@
+use crate::components::page_link::use_localized_path;
 use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_string, use_i18n};
 use leptos::prelude::*;
@@ -9,6 +10,13 @@ pub fn HomePage() -> impl IntoView {
         <PageTitle text=move || t_string!(i18n, home.title) />
         <h1>{t!(i18n, home.heading)}</h1>
         <p class="lead">{t!(i18n, home.lead)}</p>
+        <section class="call-to-action" aria-labelledby="report-heading">
+            <h2 id="report-heading">{t!(i18n, home.report_link)}</h2>
+            <p>{t!(i18n, home.report_text)}</p>
+            <p>
+                <a class="button" href=use_localized_path("/denuncia")>{t!(i18n, home.report_link)}</a>
+            </p>
+        </section>
         <section aria-labelledby="promises-heading">
             <h2 id="promises-heading">{t!(i18n, home.promises_heading)}</h2>
             <ul class="promises">
