@@ -6,7 +6,8 @@
 
 use crate::report_form::{Challenge, Field, FieldProblem, Problem, ReportFields, ReportSettings, SubmissionOutcome};
 use envelope::age::{Encryptor, encrypted_len};
-use envelope::receipt::{Receipt, hex_lower};
+use envelope::hex_lower;
+use envelope::receipt::Receipt;
 use envelope::report::{AttachmentEntry, EncryptedIn};
 use js_sys::{Array, Promise, Uint8Array};
 use sha2::{Digest, Sha256};
@@ -40,8 +41,7 @@ pub struct Accepted {
 }
 
 /// Reads the form's fields (not its files).
-pub fn read_fields(form: &HtmlFormElement) -> ReportFields {
-    let data = FormData::new_with_form(form).expect("a form element");
+pub fn read_fields(data: &FormData) -> ReportFields {
     let text = |name: &str| data.get(name).as_string().unwrap_or_default();
     ReportFields {
         description: text("description"),
@@ -58,8 +58,7 @@ pub fn read_fields(form: &HtmlFormElement) -> ReportFields {
     }
 }
 
-fn chosen_files(form: &HtmlFormElement) -> Vec<File> {
-    let data = FormData::new_with_form(form).expect("a form element");
+fn chosen_files(data: &FormData) -> Vec<File> {
     data.get_all("attachments")
         .iter()
         .filter_map(|value| value.dyn_into::<File>().ok())
@@ -202,8 +201,9 @@ pub async fn submit(
     language: &'static str,
     on_stage: impl Fn(Stage) + Clone + 'static,
 ) -> Result<Accepted, Vec<FieldProblem>> {
-    let fields = read_fields(&form);
-    let files = chosen_files(&form);
+    let data = FormData::new_with_form(&form).expect("a form element");
+    let fields = read_fields(&data);
+    let files = chosen_files(&data);
     let problems = check(&fields, &files, &settings);
     if !problems.is_empty() {
         return Err(problems);

@@ -39,11 +39,7 @@ impl Recipient {
     /// SHA-256 over the recipient string, as four groups of eight hex digits.
     pub fn fingerprint(&self) -> String {
         let digest = Sha256::digest(self.to_string().as_bytes());
-        digest[..16]
-            .chunks(4)
-            .map(|group| group.iter().map(|b| format!("{b:02x}")).collect::<String>())
-            .collect::<Vec<_>>()
-            .join(" ")
+        digest[..16].chunks(4).map(crate::hex_lower).collect::<Vec<_>>().join(" ")
     }
 }
 

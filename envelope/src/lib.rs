@@ -19,3 +19,8 @@ pub mod report;
 
 pub use crate::age::{DecryptError, Decryptor, Encryptor, decrypt, encrypt};
 pub use crate::keys::{Identity, KeyError, Recipient};
+
+/// Lowercase hexadecimal, the form every digest and id takes in the portal's files and database.
+pub fn hex_lower(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -14,6 +14,7 @@ use rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use crate::hex_lower;
 use crate::keys::Identity;
 
 pub const RANDOM_DIGITS: usize = 27;
@@ -68,9 +69,6 @@ impl ReceiptKeys {
     }
 }
 
-pub fn hex_lower(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 impl Receipt {
     pub fn generate() -> Self {

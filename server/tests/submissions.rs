@@ -336,5 +336,17 @@ async fn the_no_script_form_encrypts_on_the_server_and_shows_the_receipt() {
     assert_eq!(report.attachments[0].name, "attachments.age");
     let object = std::fs::read(portal.dir.path().join("data/objects").join(&stored.attachments[0].name)).unwrap();
     assert_eq!(envelope::decrypt(std::slice::from_ref(&portal.office), &object).unwrap(), b"contenido del acta");
-    assert_eq!(report.attachments[0].ciphertext_sha256, envelope::receipt::hex_lower(&<sha2::Sha256 as sha2::Digest>::digest(&object)));
+    assert_eq!(report.attachments[0].ciphertext_sha256, envelope::hex_lower(&<sha2::Sha256 as sha2::Digest>::digest(&object)));
+}
+
+#[tokio::test]
+async fn a_no_script_upload_cut_inside_an_attachment_leaves_no_file() {
+    let portal = portal().await;
+    let mut parts = form(&[("description", "Cobro indebido"), ("category", "soborno")]);
+    parts.push(Part::File("attachments", vec![9u8; 300_000]));
+    let mut body = multipart(&parts);
+    body.truncate(body.len() - 100_000);
+    let (status, page) = post(&portal, "/denuncia/enviar", body).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{page}");
+    assert_nothing_stored(&portal).await;
 }

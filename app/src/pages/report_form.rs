@@ -95,15 +95,17 @@ pub fn ReportFormPage() -> impl IntoView {
     let i18n = use_i18n();
     let settings = use_context::<ReportSettings>().unwrap_or_default();
     let outcome = use_context::<SubmissionOutcome>();
-    let (initial_problems, prefill, initial_receipt) = match outcome {
-        Some(SubmissionOutcome::Refused { problems, fields }) => (problems, fields.map(|f| *f).unwrap_or_default(), None),
+    // After a refused plain form post the typed fields come back, but no server can put files back
+    // into a file input: `files_lost` says so.
+    let (initial_problems, prefill, files_lost, initial_receipt) = match outcome {
+        Some(SubmissionOutcome::Refused { problems, fields: Some(fields) }) => (problems, *fields, true, None),
+        Some(SubmissionOutcome::Refused { problems, fields: None }) => (problems, ReportFields::default(), false, None),
         Some(SubmissionOutcome::Accepted { received_on, receipt: Some(receipt) }) => {
-            (Vec::new(), ReportFields::default(), Some(Receipted { receipt, received_on, encrypted_on_server: true }))
+            let receipted = Receipted { receipt, received_on, encrypted_on_server: true };
+            (Vec::new(), ReportFields::default(), false, Some(receipted))
         }
-        _ => (Vec::new(), ReportFields::default(), None),
+        _ => (Vec::new(), ReportFields::default(), false, None),
     };
-    // Files cannot be put back into a file input after a refused plain form post.
-    let files_lost = !initial_problems.is_empty() && outcome_had_fields();
     let problems = RwSignal::new(initial_problems);
     let receipted = RwSignal::new(initial_receipt);
 
@@ -119,10 +121,6 @@ pub fn ReportFormPage() -> impl IntoView {
             }
         }}
     }
-}
-
-fn outcome_had_fields() -> bool {
-    matches!(use_context::<SubmissionOutcome>(), Some(SubmissionOutcome::Refused { fields: Some(_), .. }))
 }
 
 /// Where a submission in the browser is, for the progress bar and its live text.

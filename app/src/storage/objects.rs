@@ -30,12 +30,6 @@ pub struct StoredObject {
     pub len: u64,
 }
 
-fn random_name() -> String {
-    let mut bytes = [0u8; 16];
-    getrandom::getrandom(&mut bytes).expect("the operating system's random source works");
-    bytes.iter().map(|b| format!("{b:02x}")).collect::<String>() + ".age"
-}
-
 impl IncomingObject {
     pub async fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         self.file.write_all(bytes).await?;
@@ -73,7 +67,7 @@ impl ObjectStore {
     }
 
     pub async fn create(&self) -> std::io::Result<IncomingObject> {
-        let name = random_name();
+        let name = super::random_id() + ".age";
         let path = self.dir.join("incoming").join(&name);
         let file = fs::OpenOptions::new().write(true).create_new(true).open(&path).await?;
         Ok(IncomingObject { file, path, name, len: 0 })
@@ -94,11 +88,9 @@ impl ObjectStore {
         Ok(StoredObject { name: object.name, len: object.len })
     }
 
-    /// Removes an object that will not be kept (the report failed), wherever it is.
+    /// Removes a kept object whose report then failed to commit.
     pub async fn discard(&self, name: &str) {
-        for path in [self.dir.join("incoming").join(name), self.dir.join(name)] {
-            let _ = fs::remove_file(path).await;
-        }
+        let _ = fs::remove_file(self.dir.join(name)).await;
     }
 
     pub async fn discard_incoming(&self, object: IncomingObject) {

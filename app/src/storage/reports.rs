@@ -2,7 +2,7 @@
 //! of receipt and a status. Nothing else about the reporter exists to be stored.
 
 use super::objects::StoredObject;
-use super::{Database, StorageError};
+use super::{Database, StorageError, random_id};
 use sqlx::Row;
 use std::collections::HashSet;
 
@@ -32,12 +32,6 @@ pub struct StoredReport {
     pub ciphertext: Vec<u8>,
     pub key_ids: Vec<String>,
     pub attachments: Vec<StoredObject>,
-}
-
-fn random_id() -> String {
-    let mut bytes = [0u8; 16];
-    getrandom::getrandom(&mut bytes).expect("the operating system's random source works");
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Stores a report with its recipients and attachments in one transaction: all of it or none. The

@@ -11,7 +11,7 @@
 //! office key, MAC line, plausible chunking. Attachments go to the object store and are fsynced; the
 //! report and its rows are committed in one transaction; only then is `201` sent.
 
-use super::{PendingObjects, Submissions, overall_status, storage_problem};
+use super::{PendingObjects, Submissions, io_failure, overall_status, storage_problem};
 use crate::AppState;
 use app::report_form::{FieldProblem, Problem, SubmissionOutcome};
 use app::storage::reports::{EncryptedIn, NewReport, insert_report};
@@ -91,7 +91,7 @@ impl Declared {
             return Err(Problem::TooManyAttachments);
         }
         let mut declared = self.key_ids.clone();
-        let mut active = submissions.key_ids.clone();
+        let mut active = submissions.key_ids();
         declared.sort();
         active.sort();
         if declared != active {
@@ -105,7 +105,6 @@ async fn receive(state: &AppState, mut multipart: Multipart) -> Result<String, P
     let submissions = &state.submissions;
     let settings = &submissions.settings;
     let mut declared = Declared::default();
-    let mut verified = false;
     let mut report: Option<Vec<u8>> = None;
     let mut pending = PendingObjects::new(&submissions.store);
 
@@ -113,7 +112,8 @@ async fn receive(state: &AppState, mut multipart: Multipart) -> Result<String, P
         while let Some(mut field) = multipart.next_field().await.map_err(|_| Problem::UploadMalformed)? {
             let name = field.name().unwrap_or_default().to_string();
             match name.as_str() {
-                "challenge" | "nonce" | "lookup_hash" | "reply_recipient" | "key_id" | "lengths" if !verified => {
+                // Declarations only before the first file, which is when they are verified.
+                "challenge" | "nonce" | "lookup_hash" | "reply_recipient" | "key_id" | "lengths" if report.is_none() => {
                     let text = small_text(field).await?;
                     match name.as_str() {
                         "challenge" => declared.challenge = Some(text),
@@ -132,7 +132,6 @@ async fn receive(state: &AppState, mut multipart: Multipart) -> Result<String, P
                 }
                 "report" if report.is_none() => {
                     declared.verify(submissions)?;
-                    verified = true;
                     let mut check = ObjectCheck::new(submissions.recipients.len());
                     let mut bytes = Vec::new();
                     while let Some(chunk) = field.chunk().await.map_err(|_| Problem::UploadTruncated)? {
@@ -153,20 +152,14 @@ async fn receive(state: &AppState, mut multipart: Multipart) -> Result<String, P
                         return Err(Problem::TooManyAttachments);
                     }
                     let mut check = ObjectCheck::new(submissions.recipients.len());
-                    let mut object = submissions.store.create().await.map_err(|error| {
-                        tracing::error!(%error, "cannot create an object file");
-                        Problem::ServerError
-                    })?;
+                    let mut object = submissions.store.create().await.map_err(io_failure("cannot create an object file"))?;
                     let streamed: Result<(), Problem> = async {
                         while let Some(chunk) = field.chunk().await.map_err(|_| Problem::UploadTruncated)? {
                             if object.len() + chunk.len() as u64 > settings.max_attachment_bytes {
                                 return Err(Problem::AttachmentTooLarge);
                             }
                             check.update(&chunk).map_err(inspect_problem)?;
-                            object.write(&chunk).await.map_err(|error| {
-                                tracing::error!(%error, "cannot write an object file");
-                                Problem::ServerError
-                            })?;
+                            object.write(&chunk).await.map_err(io_failure("cannot write an object file"))?;
                         }
                         check.finish().map_err(inspect_problem)?;
                         match declared.lengths.get(1 + pending.kept.len()) {
@@ -177,10 +170,9 @@ async fn receive(state: &AppState, mut multipart: Multipart) -> Result<String, P
                     }
                     .await;
                     match streamed {
-                        Ok(()) => pending.kept.push(submissions.store.keep(object).await.map_err(|error| {
-                            tracing::error!(%error, "cannot make an object durable");
-                            Problem::ServerError
-                        })?),
+                        Ok(()) => pending
+                            .kept
+                            .push(submissions.store.keep(object).await.map_err(io_failure("cannot make an object durable"))?),
                         Err(problem) => {
                             submissions.store.discard_incoming(object).await;
                             return Err(problem);

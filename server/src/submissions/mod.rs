@@ -26,7 +26,6 @@ use rate_limit::GlobalRateLimit;
 pub struct Submissions {
     pub settings: ReportSettings,
     pub recipients: Vec<envelope::Recipient>,
-    pub key_ids: Vec<String>,
     pub store: ObjectStore,
     pub proof_of_work: ProofOfWork,
     pub rate_limit: GlobalRateLimit,
@@ -57,12 +56,16 @@ impl Submissions {
                 max_attachment_bytes: limits.max_attachment_bytes,
                 max_attachments: limits.max_attachments,
             },
-            key_ids: keys.into_iter().map(|key| key.key_id).collect(),
             recipients,
             store: ObjectStore::open(config.site.data_dir.join("objects")).await?,
             proof_of_work: ProofOfWork::new(limits.proof_of_work_bits),
             rate_limit: GlobalRateLimit::new(limits.reports_per_minute),
         })
+    }
+
+    /// The ids of the office keys every report must be encrypted to.
+    pub fn key_ids(&self) -> Vec<String> {
+        self.settings.office_keys.iter().map(|key| key.key_id.clone()).collect()
     }
 
     /// The largest request body either path can legitimately send, plus room for the form fields.
@@ -119,6 +122,15 @@ impl<'a> PendingObjects<'a> {
         for object in &self.kept {
             self.store.discard(&object.name).await;
         }
+    }
+}
+
+/// Maps a failure to read or write the object store to `ServerError`, logging what failed (never what
+/// was being written).
+fn io_failure(what: &'static str) -> impl Fn(std::io::Error) -> Problem {
+    move |error| {
+        tracing::error!(%error, "{what}");
+        Problem::ServerError
     }
 }
 

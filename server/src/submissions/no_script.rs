@@ -10,18 +10,20 @@
 //! files again.
 
 use super::encrypted::drain;
-use super::{PendingObjects, Submissions, overall_status, storage_problem};
+use super::{PendingObjects, Submissions, io_failure, overall_status, storage_problem};
 use crate::AppState;
 use app::i18n::Locale;
 use app::locale::split_path;
 use app::report_form::{Field, FieldProblem, Problem, ReportFields, SubmissionOutcome, clean_file_name};
 use app::storage::reports::{EncryptedIn, NewReport, insert_report};
 use axum::Extension;
-use axum::extract::multipart::{Multipart, MultipartRejection};
+use app::storage::objects::StoredObject;
+use axum::extract::multipart::{Field as MultipartField, Multipart, MultipartRejection};
 use axum::extract::State;
 use axum::response::Response;
 use envelope::age::{Encryptor, encrypted_len};
-use envelope::receipt::{Receipt, hex_lower};
+use envelope::hex_lower;
+use envelope::receipt::Receipt;
 use envelope::report::AttachmentEntry;
 use http::{StatusCode, Uri};
 use leptos::nonce::Nonce;
@@ -67,8 +69,58 @@ fn refused(problems: Vec<FieldProblem>, fields: Option<ReportFields>) -> (Status
 
 type Refusal = (Vec<FieldProblem>, Option<ReportFields>);
 
-fn language_tag(locale: Locale) -> &'static str {
-    app::locale::language_tag(locale)
+/// One file input's part, encrypted as it streamed in.
+enum Attachment {
+    /// A file input left empty (browsers send one part with no name and no bytes).
+    Empty,
+    TooLarge,
+    Stored(StoredObject, AttachmentEntry),
+}
+
+/// Encrypts one attachment part into the object store as it arrives; only ciphertext touches the disk.
+/// Whatever does not end up stored (empty, too large, or failed part-way) leaves no file behind.
+async fn encrypt_attachment(submissions: &Submissions, field: &mut MultipartField<'_>) -> Result<Attachment, Problem> {
+    let file_name = field.file_name().unwrap_or_default().to_string();
+    let media_type = field.content_type().unwrap_or("application/octet-stream").to_string();
+    let mut encryptor = Encryptor::new(&submissions.recipients).map_err(|_| Problem::ServerError)?;
+    let mut object = submissions.store.create().await.map_err(io_failure("cannot create an object file"))?;
+    let mut size = 0u64;
+    // The ciphertext's digest, or `None` once the file has grown past the limit.
+    let streamed: Result<Option<String>, Problem> = async {
+        let limit = submissions.settings.max_attachment_bytes;
+        let mut digest = Sha256::new();
+        let mut ciphertext = Vec::with_capacity(80 * 1024);
+        let mut fits = true;
+        while let Some(chunk) = field.chunk().await.map_err(|_| Problem::UploadTruncated)? {
+            size += chunk.len() as u64;
+            fits = fits && encrypted_len(size, submissions.recipients.len()) <= limit;
+            if fits {
+                encryptor.update(&chunk, &mut ciphertext);
+                digest.update(&ciphertext);
+                object.write(&ciphertext).await.map_err(io_failure("cannot write an object file"))?;
+                ciphertext.clear();
+            }
+        }
+        if !fits {
+            return Ok(None);
+        }
+        encryptor.finish(&mut ciphertext);
+        digest.update(&ciphertext);
+        object.write(&ciphertext).await.map_err(io_failure("cannot write an object file"))?;
+        Ok(Some(hex_lower(&digest.finalize())))
+    }
+    .await;
+    match streamed {
+        Ok(Some(digest)) if !(file_name.is_empty() && size == 0) => {
+            let stored = submissions.store.keep(object).await.map_err(io_failure("cannot make an object durable"))?;
+            let entry = AttachmentEntry { name: clean_file_name(&file_name), media_type, size, ciphertext_sha256: digest };
+            Ok(Attachment::Stored(stored, entry))
+        }
+        other => {
+            submissions.store.discard_incoming(object).await;
+            other.map(|digest| if digest.is_some() { Attachment::Empty } else { Attachment::TooLarge })
+        }
+    }
 }
 
 async fn receive(state: &AppState, multipart: &mut Multipart, locale: Locale) -> Result<SubmissionOutcome, Refusal> {
@@ -86,53 +138,14 @@ async fn receive(state: &AppState, multipart: &mut Multipart, locale: Locale) ->
         while let Some(mut field) = multipart.next_field().await.map_err(|_| Problem::UploadMalformed)? {
             let name = field.name().unwrap_or_default().to_string();
             if name == "attachments" {
-                let file_name = field.file_name().unwrap_or_default().to_string();
-                let media_type = field.content_type().unwrap_or("application/octet-stream").to_string();
-                let mut encryptor = Encryptor::new(&submissions.recipients).map_err(|_| Problem::ServerError)?;
-                let mut object = None;
-                let mut digest = Sha256::new();
-                let mut plaintext_len = 0u64;
-                let mut too_large = false;
-                let mut ciphertext = Vec::with_capacity(80 * 1024);
-                while let Some(chunk) = field.chunk().await.map_err(|_| Problem::UploadTruncated)? {
-                    plaintext_len += chunk.len() as u64;
-                    if too_large || encrypted_len(plaintext_len, submissions.recipients.len()) > settings.max_attachment_bytes {
-                        too_large = true;
-                        continue;
+                match encrypt_attachment(submissions, &mut field).await? {
+                    Attachment::Empty => {}
+                    Attachment::TooLarge => problems.push(FieldProblem::at(Field::Attachments, Problem::AttachmentTooLarge)),
+                    Attachment::Stored(object, entry) => {
+                        pending.kept.push(object);
+                        entries.push(entry);
                     }
-                    if object.is_none() {
-                        object = Some(submissions.store.create().await.map_err(|_| Problem::ServerError)?);
-                    }
-                    encryptor.update(&chunk, &mut ciphertext);
-                    digest.update(&ciphertext);
-                    object.as_mut().expect("created above").write(&ciphertext).await.map_err(|_| Problem::ServerError)?;
-                    ciphertext.clear();
                 }
-                // A file input left empty sends one part with no name and no bytes.
-                if file_name.is_empty() && plaintext_len == 0 {
-                    continue;
-                }
-                if too_large {
-                    if let Some(object) = object {
-                        submissions.store.discard_incoming(object).await;
-                    }
-                    problems.push(FieldProblem::at(Field::Attachments, Problem::AttachmentTooLarge));
-                    continue;
-                }
-                let mut object = match object {
-                    Some(object) => object,
-                    None => submissions.store.create().await.map_err(|_| Problem::ServerError)?,
-                };
-                encryptor.finish(&mut ciphertext);
-                digest.update(&ciphertext);
-                object.write(&ciphertext).await.map_err(|_| Problem::ServerError)?;
-                pending.kept.push(submissions.store.keep(object).await.map_err(|_| Problem::ServerError)?);
-                entries.push(AttachmentEntry {
-                    name: clean_file_name(&file_name),
-                    media_type,
-                    size: plaintext_len,
-                    ciphertext_sha256: hex_lower(&digest.finalize()),
-                });
                 continue;
             }
             let bytes = field.bytes().await.map_err(|_| Problem::UploadTruncated)?;
@@ -171,7 +184,7 @@ async fn receive(state: &AppState, multipart: &mut Multipart, locale: Locale) ->
         if !all.is_empty() {
             return Err((all, Some(fields.clone())));
         }
-        let mut report = fields.to_report(language_tag(locale), EncryptedIn::Server);
+        let mut report = fields.to_report(app::locale::language_tag(locale), EncryptedIn::Server);
         report.attachments = entries.clone();
         let padded = Zeroizing::new(
             report
@@ -194,7 +207,7 @@ async fn receive(state: &AppState, multipart: &mut Multipart, locale: Locale) ->
             reply_recipient: keys.reply_identity.to_public().to_string(),
             encrypted_in: EncryptedIn::Server,
             ciphertext,
-            key_ids: submissions.key_ids.clone(),
+            key_ids: submissions.key_ids(),
             attachments: pending.kept.clone(),
         };
         insert_report(&state.database, &new_report)

@@ -4,6 +4,7 @@
 //! the browser simply asks for a new one.
 
 use app::report_form::Problem;
+use envelope::hex_lower;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::collections::HashMap;
@@ -23,10 +24,6 @@ pub use app::report_form::Challenge;
 
 fn now_secs() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
@@ -56,7 +53,7 @@ impl ProofOfWork {
         payload[16..24].copy_from_slice(&(now_secs() + CHALLENGE_TTL.as_secs()).to_be_bytes());
         payload[24..].copy_from_slice(&self.bits.to_be_bytes());
         let tag = self.mac(&payload).finalize().into_bytes();
-        Challenge { token: format!("{}.{}", hex(&payload), hex(&tag)), bits: self.bits }
+        Challenge { token: format!("{}.{}", hex_lower(&payload), hex_lower(&tag)), bits: self.bits }
     }
 
     /// Accepts a solved challenge once. A forged, altered or unsolved token is `ProofOfWorkFailed`; a
@@ -124,7 +121,7 @@ mod tests {
         let mut payload = [0u8; 28];
         payload[16..24].copy_from_slice(&(now_secs() - 1).to_be_bytes());
         payload[24..].copy_from_slice(&8u32.to_be_bytes());
-        let token = format!("{}.{}", hex(&payload), hex(&pow.mac(&payload).finalize().into_bytes()));
+        let token = format!("{}.{}", hex_lower(&payload), hex_lower(&pow.mac(&payload).finalize().into_bytes()));
         let nonce = envelope::pow::solve(token.as_bytes(), 8, |_| {});
         assert_eq!(pow.redeem(&token, nonce), Err(Problem::ProofOfWorkExpired));
     }
