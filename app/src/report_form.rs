@@ -111,6 +111,8 @@ pub enum Problem {
     NotEncrypted,
     WrongRecipients,
     UploadTruncated,
+    /// The upload named by a report is unknown: it expired while idle, or was already used.
+    UploadExpired,
     RateLimited,
     ServerError,
     /// The browser could not reach the server (never sent by the server itself).
@@ -224,6 +226,28 @@ impl ReportFields {
 pub struct Challenge {
     pub token: String,
     pub bits: u32,
+}
+
+/// `POST /api/uploads`: opens an upload for a report's attachments, paid for with a solved challenge.
+/// `lengths` are the exact ciphertext lengths of the attachments, in the order they will be sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadRequest {
+    pub challenge: String,
+    pub nonce: u64,
+    pub lengths: Vec<u64>,
+}
+
+/// The answer to [`UploadRequest`]: the upload's id, to name in every slice and in the report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadOpened {
+    pub upload: String,
+}
+
+/// How many bytes of an attachment the server holds: the answer to every slice, and (with `409`) to a
+/// slice sent at the wrong offset, so a browser whose connection dropped resumes from there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadProgress {
+    pub received: u64,
 }
 
 /// What the server answers to a submission, as JSON (browser path) or inside the page (no-JS path).

@@ -81,6 +81,9 @@ pub struct LimitsConfig {
     pub reports_per_minute: u32,
     /// Proof-of-work difficulty in bits: a browser computes about 2^bits SHA-256 hashes per report.
     pub proof_of_work_bits: u32,
+    /// Disk room for attachments still being uploaded, in bytes: the declared ciphertext lengths of all
+    /// open uploads together. A new upload that would exceed it is asked to wait.
+    pub max_pending_upload_bytes: u64,
 }
 
 /// One thing wrong with the configuration, tied to the key that has it.
@@ -183,6 +186,12 @@ impl PortalConfig {
         if !(8..=32).contains(&limits.proof_of_work_bits) {
             problem("limits.proof_of_work_bits", format!("{} is outside 8..=32", limits.proof_of_work_bits));
         }
+        if limits.max_pending_upload_bytes < limits.max_attachment_bytes {
+            problem(
+                "limits.max_pending_upload_bytes",
+                format!("must be at least max_attachment_bytes ({}), or no large attachment could ever be sent", limits.max_attachment_bytes),
+            );
+        }
 
         if problems.is_empty() { Ok(()) } else { Err(ConfigError::Invalid(problems)) }
     }
@@ -239,6 +248,7 @@ max_attachment_bytes = 104857600
 max_attachments = 10
 reports_per_minute = 30
 proof_of_work_bits = 20
+max_pending_upload_bytes = 4294967296
 "#;
 
     fn parse(text: &str) -> PortalConfig {

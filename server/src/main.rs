@@ -81,6 +81,7 @@ fn main() -> ExitCode {
 async fn serve(config: PortalConfig) -> Result<(), String> {
     let state = AppState::open(&config).await?;
     let database = state.database.clone();
+    tokio::spawn(portal_server::submissions::uploads::expire_idle(state.submissions.clone()));
     let app = router(&config, state);
     let listener = tokio::net::TcpListener::bind(config.site.address)
         .await

@@ -1,5 +1,5 @@
-//! Submitting reports through the same router the binary serves: the browser's ciphertext path and the
-//! no-JavaScript form path. Every bad input gets its own answer and leaves nothing stored.
+//! Submitting reports through the same router the binary serves: the browser's ciphertext path
+//! (attachments uploaded slice by slice, then the report) and the no-JavaScript form path. Every bad input gets its own answer and leaves nothing stored.
 
 mod common;
 
@@ -11,7 +11,7 @@ use http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use portal_server::config::PortalConfig;
 use portal_server::{AppState, router};
-use serde_json::Value;
+use serde_json::{Value, json};
 use tower::ServiceExt;
 
 struct Portal {
@@ -72,10 +72,7 @@ async fn post(portal: &Portal, uri: &str, body: Vec<u8>) -> (StatusCode, String)
         .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
         .body(Body::from(body))
         .unwrap();
-    let response = portal.app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&body).into_owned())
+    send(portal, request).await
 }
 
 async fn challenge(portal: &Portal) -> (String, u64) {
@@ -91,42 +88,81 @@ async fn challenge(portal: &Portal) -> (String, u64) {
     (token, nonce)
 }
 
+async fn send(portal: &Portal, request: Request<Body>) -> (StatusCode, String) {
+    let response = portal.app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// `POST /api/uploads` with this JSON.
+async fn open_upload_with(portal: &Portal, request: Value) -> (StatusCode, String) {
+    let request = Request::post("/api/uploads")
+        .header("content-type", "application/json")
+        .body(Body::from(request.to_string()))
+        .unwrap();
+    send(portal, request).await
+}
+
+/// Solves a challenge and opens an upload for attachments of these ciphertext lengths.
+async fn open_upload(portal: &Portal, lengths: &[usize]) -> String {
+    let (challenge, nonce) = challenge(portal).await;
+    let (status, answer) = open_upload_with(portal, json!({ "challenge": challenge, "nonce": nonce, "lengths": lengths })).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    serde_json::from_str::<Value>(&answer).unwrap()["upload"].as_str().unwrap().to_string()
+}
+
+/// `PUT` one slice of attachment `index` at `offset`.
+async fn put_slice(portal: &Portal, upload: &str, index: usize, offset: usize, body: Body) -> (StatusCode, String) {
+    let request = Request::put(format!("/api/uploads/{upload}/{index}?offset={offset}"))
+        .header("content-type", "application/octet-stream")
+        .body(body)
+        .unwrap();
+    send(portal, request).await
+}
+
+fn received(answer: &str) -> u64 {
+    serde_json::from_str::<Value>(answer).unwrap_or_else(|_| panic!("JSON answer: {answer}"))["received"].as_u64().unwrap()
+}
+
+/// Sends every attachment in uneven slices, checking the server's count after each.
+async fn upload_whole(portal: &Portal, upload: &str, attachments: &[Vec<u8>]) {
+    for (index, bytes) in attachments.iter().enumerate() {
+        let mut offset = 0;
+        for slice in bytes.chunks(70_001) {
+            let (status, answer) = put_slice(portal, upload, index, offset, Body::from(slice.to_vec())).await;
+            assert_eq!(status, StatusCode::OK, "{answer}");
+            offset += slice.len();
+            assert_eq!(received(&answer), offset as u64);
+        }
+    }
+}
+
 fn report_ciphertext(recipients: &[Recipient]) -> Vec<u8> {
     let report = Report::new("es-PE", Category::Soborno, "Me pidieron S/ 500".into(), EncryptedIn::Browser);
     envelope::encrypt(recipients, &report.to_padded_json(1 << 20).unwrap()).unwrap()
 }
 
-/// A complete, valid browser submission, with `edit` applied to its parts.
-async fn submission(portal: &Portal, edit: impl FnOnce(&mut Vec<Part<'static>>)) -> Vec<u8> {
-    submission_declaring(portal, edit, |_| {}).await
-}
-
-/// Like [`submission`], with `declare` applied to the declared file lengths.
-async fn submission_declaring(
-    portal: &Portal,
-    edit: impl FnOnce(&mut Vec<Part<'static>>),
-    declare: impl FnOnce(&mut Vec<usize>),
-) -> Vec<u8> {
-    let (token, nonce) = challenge(portal).await;
-    let office = [portal.office.to_public()];
-    let mut parts = vec![
-        Part::Text("challenge", token),
-        Part::Text("nonce", nonce.to_string()),
+/// The parts of `POST /api/reports` naming `upload`, as the browser sends them.
+fn report_parts(portal: &Portal, upload: &str) -> Vec<Part<'static>> {
+    vec![
+        Part::Text("upload", upload.to_string()),
         Part::Text("lookup_hash", "ab".repeat(32)),
         Part::Text("reply_recipient", Identity::generate().to_public().to_string()),
         Part::Text("key_id", "integridad-1".into()),
-        Part::File("report", report_ciphertext(&office)),
-        Part::File("attachment", envelope::encrypt(&office, &vec![7u8; 200_000]).unwrap()),
-    ];
+        Part::File("report", report_ciphertext(&[portal.office.to_public()])),
+    ]
+}
+
+/// A complete browser submission of one 200 kB attachment (with `edit` applied to the report's parts);
+/// the answer to `POST /api/reports`.
+async fn submit(portal: &Portal, edit: impl FnOnce(&mut Vec<Part<'static>>)) -> (StatusCode, String) {
+    let attachment = envelope::encrypt(&[portal.office.to_public()], &vec![7u8; 200_000]).unwrap();
+    let upload = open_upload(portal, &[attachment.len()]).await;
+    upload_whole(portal, &upload, &[attachment]).await;
+    let mut parts = report_parts(portal, &upload);
     edit(&mut parts);
-    // Declare the files' lengths as the browser does (after any edit, so they match what is sent).
-    let mut lengths: Vec<usize> =
-        parts.iter().filter_map(|p| if let Part::File(_, bytes) = p { Some(bytes.len()) } else { None }).collect();
-    declare(&mut lengths);
-    let lengths: Vec<String> = lengths.iter().map(usize::to_string).collect();
-    let first_file = parts.iter().position(|p| matches!(p, Part::File(..))).unwrap_or(parts.len());
-    parts.insert(first_file, Part::Text("lengths", lengths.join(",")));
-    multipart(&parts)
+    post(portal, "/api/reports", multipart(&parts)).await
 }
 
 fn problem_code(body: &str) -> String {
@@ -135,20 +171,39 @@ fn problem_code(body: &str) -> String {
     value["problems"][0]["problem"].as_str().unwrap().to_string()
 }
 
-/// Nothing of a refused submission remains: no report row, no object file.
+fn refused(answer: &(StatusCode, String)) -> (StatusCode, String) {
+    (answer.0, problem_code(&answer.1))
+}
+
+/// Nothing of a refused submission remains: no report row, no object file, no open upload.
 async fn assert_nothing_stored(portal: &Portal) {
     assert_eq!(count_reports(&portal.state.database).await.unwrap(), 0);
+    assert_no_files_but_stored(portal).await;
+    assert!(portal.state.submissions.uploads.is_empty(), "an upload is still open");
+}
+
+/// The object store holds exactly the stored reports' attachments, and nothing is half-written.
+async fn assert_no_files_but_stored(portal: &Portal) {
     let objects = portal.dir.path().join("data/objects");
-    let files: Vec<_> = std::fs::read_dir(&objects).unwrap().filter_map(Result::ok).filter(|e| e.path().is_file()).collect();
-    assert!(files.is_empty(), "objects left behind: {files:?}");
+    let files = std::fs::read_dir(&objects).unwrap().filter_map(Result::ok).filter(|e| e.path().is_file()).count();
+    let referenced = app::storage::reports::referenced_objects(&portal.state.database).await.unwrap().len();
+    assert_eq!(files, referenced, "object files that no report refers to");
     assert_eq!(std::fs::read_dir(objects.join("incoming")).unwrap().count(), 0, "incoming files left behind");
+}
+
+fn code(status: StatusCode, problem: &str) -> (StatusCode, String) {
+    (status, problem.to_string())
 }
 
 #[tokio::test]
 async fn a_browser_submission_is_stored_whole_and_opens_with_the_office_key() {
     let portal = portal().await;
-    let body = submission(&portal, |_| {}).await;
-    let (status, answer) = post(&portal, "/api/reports", body).await;
+    let office = [portal.office.to_public()];
+    let plaintexts = [vec![7u8; 200_000], b"acta".to_vec()];
+    let attachments: Vec<Vec<u8>> = plaintexts.iter().map(|p| envelope::encrypt(&office, p).unwrap()).collect();
+    let upload = open_upload(&portal, &attachments.iter().map(Vec::len).collect::<Vec<_>>()).await;
+    upload_whole(&portal, &upload, &attachments).await;
+    let (status, answer) = post(&portal, "/api/reports", multipart(&report_parts(&portal, &upload))).await;
     assert_eq!(status, StatusCode::CREATED, "{answer}");
     let answer: Value = serde_json::from_str(&answer).unwrap();
     assert_eq!(answer["outcome"], "accepted");
@@ -160,50 +215,66 @@ async fn a_browser_submission_is_stored_whole_and_opens_with_the_office_key() {
     assert_eq!((report.encrypted_in.as_str(), report.key_ids.as_slice()), ("browser", &["integridad-1".to_string()][..]));
     let opened = envelope::decrypt(std::slice::from_ref(&portal.office), &report.ciphertext).unwrap();
     assert_eq!(Report::from_json(&opened).unwrap().description, "Me pidieron S/ 500");
-    let attachment = std::fs::read(portal.dir.path().join("data/objects").join(&report.attachments[0].name)).unwrap();
-    assert_eq!(envelope::decrypt(std::slice::from_ref(&portal.office), &attachment).unwrap(), vec![7u8; 200_000]);
+    assert_eq!(report.attachments.len(), 2);
+    for (stored, plaintext) in report.attachments.iter().zip(&plaintexts) {
+        let object = std::fs::read(portal.dir.path().join("data/objects").join(&stored.name)).unwrap();
+        assert_eq!(&envelope::decrypt(std::slice::from_ref(&portal.office), &object).unwrap(), plaintext, "in order, byte for byte");
+    }
+    assert!(portal.state.submissions.uploads.is_empty(), "the upload was used up");
+    assert_no_files_but_stored(&portal).await;
 }
 
 #[tokio::test]
-async fn a_wrong_proof_of_work_is_refused() {
+async fn a_report_without_attachments_uses_an_empty_upload() {
     let portal = portal().await;
-    let body = submission(&portal, |parts| {
-        let Part::Text(_, token) = &parts[0] else { unreachable!() };
-        let wrong = (0..).find(|n| !envelope::pow::is_solution(token.as_bytes(), 12, *n)).unwrap();
-        parts[1] = Part::Text("nonce", wrong.to_string());
-    })
-    .await;
-    let (status, answer) = post(&portal, "/api/reports", body).await;
-    assert_eq!((status, problem_code(&answer).as_str()), (StatusCode::FORBIDDEN, "proof_of_work_failed"));
-    let no_proof = submission(&portal, |parts| {
-        parts.drain(0..2);
-    })
-    .await;
-    let (status, answer) = post(&portal, "/api/reports", no_proof).await;
-    assert_eq!((status, problem_code(&answer).as_str()), (StatusCode::FORBIDDEN, "proof_of_work_failed"));
-    assert_nothing_stored(&portal).await;
+    let upload = open_upload(&portal, &[]).await;
+    let (status, answer) = post(&portal, "/api/reports", multipart(&report_parts(&portal, &upload))).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    assert!(list_reports(&portal.state.database).await.unwrap()[0].attachments.is_empty());
 }
 
 #[tokio::test]
-async fn a_proof_of_work_is_used_once() {
+async fn an_upload_needs_a_fresh_proof_of_work() {
     let portal = portal().await;
-    let first = submission(&portal, |_| {}).await;
-    let (status, _) = post(&portal, "/api/reports", first.clone()).await;
+    let (token, _) = challenge(&portal).await;
+    let wrong = (0..).find(|n| !envelope::pow::is_solution(token.as_bytes(), 12, *n)).unwrap();
+    let answer = open_upload_with(&portal, json!({ "challenge": token, "nonce": wrong, "lengths": [] })).await;
+    assert_eq!(refused(&answer), code(StatusCode::FORBIDDEN, "proof_of_work_failed"));
+    let answer = open_upload_with(&portal, json!({ "lengths": [] })).await;
+    assert_eq!(refused(&answer), code(StatusCode::BAD_REQUEST, "upload_malformed"));
+    let (token, nonce) = challenge(&portal).await;
+    let first = open_upload_with(&portal, json!({ "challenge": token, "nonce": nonce, "lengths": [] })).await;
+    assert_eq!(first.0, StatusCode::CREATED);
+    let again = open_upload_with(&portal, json!({ "challenge": token, "nonce": nonce, "lengths": [] })).await;
+    assert_eq!(refused(&again), code(StatusCode::FORBIDDEN, "proof_of_work_expired"));
+    // A report naming no open upload is refused before anything is stored.
+    let answer = post(&portal, "/api/reports", multipart(&report_parts(&portal, "no-such-upload"))).await;
+    assert_eq!(refused(&answer), code(StatusCode::GONE, "upload_expired"));
+}
+
+#[tokio::test]
+async fn an_upload_makes_one_report_at_most() {
+    let portal = portal().await;
+    let upload = open_upload(&portal, &[]).await;
+    let (status, _) = post(&portal, "/api/reports", multipart(&report_parts(&portal, &upload))).await;
     assert_eq!(status, StatusCode::CREATED);
-    let (status, answer) = post(&portal, "/api/reports", first).await;
-    assert_eq!((status, problem_code(&answer).as_str()), (StatusCode::FORBIDDEN, "proof_of_work_expired"));
+    let again = post(&portal, "/api/reports", multipart(&report_parts(&portal, &upload))).await;
+    assert_eq!(refused(&again), code(StatusCode::GONE, "upload_expired"));
+    let late_slice = put_slice(&portal, &upload, 0, 0, Body::from(vec![1u8; 10])).await;
+    assert_eq!(refused(&late_slice), code(StatusCode::GONE, "upload_expired"));
     assert_eq!(count_reports(&portal.state.database).await.unwrap(), 1);
 }
 
 #[tokio::test]
 async fn plaintext_is_refused_whether_report_or_attachment() {
     let portal = portal().await;
-    let body = submission(&portal, |parts| parts[5] = Part::File("report", br#"{"description":"texto plano"}"#.to_vec())).await;
-    let (status, answer) = post(&portal, "/api/reports", body).await;
-    assert_eq!((status, problem_code(&answer).as_str()), (StatusCode::BAD_REQUEST, "not_encrypted"));
-    let body = submission(&portal, |parts| parts[6] = Part::File("attachment", b"%PDF-1.7 plain document".to_vec())).await;
-    let (status, answer) = post(&portal, "/api/reports", body).await;
-    assert_eq!((status, problem_code(&answer).as_str()), (StatusCode::BAD_REQUEST, "not_encrypted"));
+    let answer = submit(&portal, |parts| parts[4] = Part::File("report", br#"{"description":"texto plano"}"#.to_vec())).await;
+    assert_eq!(refused(&answer), code(StatusCode::BAD_REQUEST, "not_encrypted"));
+    let upload = open_upload(&portal, &[1000]).await;
+    let answer = put_slice(&portal, &upload, 0, 0, Body::from(b"%PDF-1.7 plain document".to_vec())).await;
+    assert_eq!(refused(&answer), code(StatusCode::BAD_REQUEST, "not_encrypted"));
+    let answer = put_slice(&portal, &upload, 0, 0, Body::from(b"age-encryption.org/v1\n".to_vec())).await;
+    assert_eq!(refused(&answer), code(StatusCode::GONE, "upload_expired"), "a refused slice ends its upload");
     assert_nothing_stored(&portal).await;
 }
 
@@ -211,68 +282,128 @@ async fn plaintext_is_refused_whether_report_or_attachment() {
 async fn the_wrong_recipients_are_refused() {
     let portal = portal().await;
     let two = [portal.office.to_public(), Identity::generate().to_public()];
-    let body = submission(&portal, |parts| parts[5] = Part::File("report", report_ciphertext(&two))).await;
-    let (status, answer) = post(&portal, "/api/reports", body).await;
-    assert_eq!((status, problem_code(&answer).as_str()), (StatusCode::CONFLICT, "wrong_recipients"));
-    let body = submission(&portal, |parts| parts[4] = Part::Text("key_id", "retired-key".into())).await;
-    let (status, answer) = post(&portal, "/api/reports", body).await;
-    assert_eq!((status, problem_code(&answer).as_str()), (StatusCode::CONFLICT, "wrong_recipients"));
+    let answer = submit(&portal, |parts| parts[4] = Part::File("report", report_ciphertext(&two))).await;
+    assert_eq!(refused(&answer), code(StatusCode::CONFLICT, "wrong_recipients"));
+    let answer = submit(&portal, |parts| parts[3] = Part::Text("key_id", "retired-key".into())).await;
+    assert_eq!(refused(&answer), code(StatusCode::CONFLICT, "wrong_recipients"));
+    let attachment = envelope::encrypt(&two, b"acta").unwrap();
+    let upload = open_upload(&portal, &[attachment.len()]).await;
+    let answer = put_slice(&portal, &upload, 0, 0, Body::from(attachment)).await;
+    assert_eq!(refused(&answer), code(StatusCode::CONFLICT, "wrong_recipients"));
     assert_nothing_stored(&portal).await;
 }
 
 #[tokio::test]
-async fn truncated_and_malformed_uploads_are_refused() {
+async fn incomplete_and_malformed_uploads_are_refused() {
     let portal = portal().await;
     let office = [portal.office.to_public()];
-    // Cut inside a chunk: the rest still looks like a short last chunk, but not like the declared length.
+    // An attachment short of its declared length cannot become a report, even if what arrived looks
+    // like a whole age file.
     let whole = envelope::encrypt(&office, &vec![1u8; 150_000]).unwrap();
-    let body = submission_declaring(
-        &portal,
-        |parts| parts[6] = Part::File("attachment", whole[..whole.len() - 20_000].to_vec()),
-        |lengths| lengths[1] = whole.len(),
-    )
-    .await;
-    let (status, answer) = post(&portal, "/api/reports", body).await;
-    assert_eq!((status, problem_code(&answer).as_str()), (StatusCode::BAD_REQUEST, "upload_truncated"));
-    // The connection drops mid-upload: the body ends without its closing boundary.
-    let mut body = submission(&portal, |_| {}).await;
-    body.truncate(body.len() - 100_000);
-    let (status, answer) = post(&portal, "/api/reports", body).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
-    assert!(["upload_truncated", "upload_malformed"].contains(&problem_code(&answer).as_str()), "{answer}");
-    let (status, answer) = post(&portal, "/api/reports", b"not multipart at all".to_vec()).await;
-    assert_eq!((status, problem_code(&answer).as_str()), (StatusCode::BAD_REQUEST, "upload_malformed"));
+    let upload = open_upload(&portal, &[whole.len()]).await;
+    upload_whole(&portal, &upload, &[whole[..whole.len() - 20_000].to_vec()]).await;
+    let answer = post(&portal, "/api/reports", multipart(&report_parts(&portal, &upload))).await;
+    assert_eq!(refused(&answer), code(StatusCode::BAD_REQUEST, "upload_truncated"));
+    // Bytes past the declared length end the upload.
+    let upload = open_upload(&portal, &[whole.len() - 1]).await;
+    let answer = put_slice(&portal, &upload, 0, 0, Body::from(whole.clone())).await;
+    assert_eq!(refused(&answer), code(StatusCode::BAD_REQUEST, "upload_malformed"));
+    // The report's request is cut: no closing boundary.
+    let upload = open_upload(&portal, &[whole.len()]).await;
+    upload_whole(&portal, &upload, std::slice::from_ref(&whole)).await;
+    let mut body = multipart(&report_parts(&portal, &upload));
+    body.truncate(body.len() - 1000);
+    let answer = post(&portal, "/api/reports", body).await;
+    assert_eq!(answer.0, StatusCode::BAD_REQUEST, "{}", answer.1);
+    assert!(["upload_truncated", "upload_malformed"].contains(&problem_code(&answer.1).as_str()), "{}", answer.1);
+    let answer = post(&portal, "/api/reports", b"not multipart at all".to_vec()).await;
+    assert_eq!(refused(&answer), code(StatusCode::BAD_REQUEST, "upload_malformed"));
+    let answer = open_upload_with(&portal, json!({ "lengths": "many" })).await;
+    assert_eq!(refused(&answer), code(StatusCode::BAD_REQUEST, "upload_malformed"));
+    let answer = put_slice(&portal, "whatever", 0, 0, Body::empty()).await;
+    assert_eq!(refused(&answer), code(StatusCode::GONE, "upload_expired"));
     assert_nothing_stored(&portal).await;
 }
 
 #[tokio::test]
-async fn attachments_over_the_limits_are_refused() {
+async fn an_interrupted_slice_resumes_from_what_the_server_holds() {
+    let portal = portal().await;
+    let office = [portal.office.to_public()];
+    let plaintext: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    let attachment = envelope::encrypt(&office, &plaintext).unwrap();
+    let upload = open_upload(&portal, &[attachment.len()]).await;
+    // The connection drops 100 000 bytes into a 250 000-byte slice.
+    let cut: Vec<Result<Vec<u8>, std::io::Error>> =
+        vec![Ok(attachment[..100_000].to_vec()), Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "gone"))];
+    let _ = put_slice(&portal, &upload, 0, 0, Body::from_stream(futures_util::stream::iter(cut))).await;
+    // The browser retries the slice from where it started; the server says where it really is.
+    let answer = put_slice(&portal, &upload, 0, 0, Body::from(attachment[..250_000].to_vec())).await;
+    assert_eq!(answer.0, StatusCode::CONFLICT, "{}", answer.1);
+    assert_eq!(received(&answer.1), 100_000);
+    let answer = put_slice(&portal, &upload, 0, 100_000, Body::from(attachment[100_000..].to_vec())).await;
+    assert_eq!((answer.0, received(&answer.1)), (StatusCode::OK, attachment.len() as u64));
+    let (status, answer) = post(&portal, "/api/reports", multipart(&report_parts(&portal, &upload))).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let stored = &list_reports(&portal.state.database).await.unwrap()[0];
+    let object = std::fs::read(portal.dir.path().join("data/objects").join(&stored.attachments[0].name)).unwrap();
+    assert_eq!(envelope::decrypt(std::slice::from_ref(&portal.office), &object).unwrap(), plaintext);
+}
+
+#[tokio::test]
+async fn an_idle_upload_expires_with_its_files() {
+    let portal = portal().await;
+    let attachment = envelope::encrypt(&[portal.office.to_public()], &vec![3u8; 100_000]).unwrap();
+    let upload = open_upload(&portal, &[attachment.len()]).await;
+    let answer = put_slice(&portal, &upload, 0, 0, Body::from(attachment[..50_000].to_vec())).await;
+    assert_eq!(answer.0, StatusCode::OK);
+    let submissions = &portal.state.submissions;
+    assert_eq!(submissions.uploads.expire(&submissions.store, std::time::Duration::from_secs(60)).await, 0, "not idle yet");
+    assert_eq!(submissions.uploads.expire(&submissions.store, std::time::Duration::ZERO).await, 1);
+    let answer = put_slice(&portal, &upload, 0, 50_000, Body::from(attachment[50_000..].to_vec())).await;
+    assert_eq!(refused(&answer), code(StatusCode::GONE, "upload_expired"));
+    let answer = post(&portal, "/api/reports", multipart(&report_parts(&portal, &upload))).await;
+    assert_eq!(refused(&answer), code(StatusCode::GONE, "upload_expired"));
+    assert_nothing_stored(&portal).await;
+}
+
+#[tokio::test]
+async fn uploads_over_the_limits_are_refused() {
     let portal = portal_with(|text| {
         text.replace("max_attachment_bytes = 104857600", "max_attachment_bytes = 100000")
-            .replace("max_attachments = 10", "max_attachments = 1")
+            .replace("max_attachments = 10", "max_attachments = 2")
+            .replace("max_pending_upload_bytes = 4294967296", "max_pending_upload_bytes = 150000")
     })
     .await;
-    let body = submission(&portal, |_| {}).await;
-    let (status, answer) = post(&portal, "/api/reports", body).await;
-    assert_eq!((status, problem_code(&answer).as_str()), (StatusCode::PAYLOAD_TOO_LARGE, "attachment_too_large"));
-    let office = [portal.office.to_public()];
-    let body = submission(&portal, |parts| {
-        parts[6] = Part::File("attachment", envelope::encrypt(&office, b"one").unwrap());
-        parts.push(Part::File("attachment", envelope::encrypt(&office, b"two").unwrap()));
-    })
-    .await;
-    let (status, answer) = post(&portal, "/api/reports", body).await;
-    assert_eq!((status, problem_code(&answer).as_str()), (StatusCode::PAYLOAD_TOO_LARGE, "too_many_attachments"));
-    assert_nothing_stored(&portal).await;
+    let (token, nonce) = challenge(&portal).await;
+    let answer = open_upload_with(&portal, json!({ "challenge": token, "nonce": nonce, "lengths": [100_001] })).await;
+    assert_eq!(refused(&answer), code(StatusCode::PAYLOAD_TOO_LARGE, "attachment_too_large"));
+    let answer = open_upload_with(&portal, json!({ "challenge": token, "nonce": nonce, "lengths": [10, 10, 10] })).await;
+    assert_eq!(refused(&answer), code(StatusCode::PAYLOAD_TOO_LARGE, "too_many_attachments"));
+    // The declared sizes of open uploads share the disk budget: a second one waits for room.
+    let first = open_upload(&portal, &[100_000]).await;
+    let (token, nonce) = challenge(&portal).await;
+    let answer = open_upload_with(&portal, json!({ "challenge": token, "nonce": nonce, "lengths": [60_000] })).await;
+    assert_eq!(refused(&answer), code(StatusCode::TOO_MANY_REQUESTS, "rate_limited"));
+    let submissions = &portal.state.submissions;
+    submissions.uploads.expire(&submissions.store, std::time::Duration::ZERO).await;
+    open_upload(&portal, &[60_000]).await;
+    let answer = put_slice(&portal, &first, 0, 0, Body::empty()).await;
+    assert_eq!(refused(&answer), code(StatusCode::GONE, "upload_expired"));
 }
 
 #[tokio::test]
 async fn the_global_rate_limit_answers_429() {
     let portal = portal_with(|text| text.replace("reports_per_minute = 30", "reports_per_minute = 1")).await;
-    let (status, _) = post(&portal, "/api/reports", submission(&portal, |_| {}).await).await;
-    assert_eq!(status, StatusCode::CREATED);
-    let (status, answer) = post(&portal, "/api/reports", submission(&portal, |_| {}).await).await;
-    assert_eq!((status, problem_code(&answer).as_str()), (StatusCode::TOO_MANY_REQUESTS, "rate_limited"));
+    // Requests without a valid proof of work do not use up the rate: only paid-for uploads count.
+    for _ in 0..3 {
+        let answer = open_upload_with(&portal, json!({ "challenge": "forged", "nonce": 0, "lengths": [] })).await;
+        assert_eq!(refused(&answer), code(StatusCode::FORBIDDEN, "proof_of_work_failed"));
+    }
+    let (status, answer) = submit(&portal, |_| {}).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let (token, nonce) = challenge(&portal).await;
+    let answer = open_upload_with(&portal, json!({ "challenge": token, "nonce": nonce, "lengths": [] })).await;
+    assert_eq!(refused(&answer), code(StatusCode::TOO_MANY_REQUESTS, "rate_limited"));
     let form = multipart(&[Part::Text("description", "x".into()), Part::Text("category", "otro".into())]);
     let (status, page) = post(&portal, "/denuncia/enviar", form).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);

@@ -86,6 +86,7 @@ pub fn problem_message(i18n: I18nContext<Locale>, problem: Problem, settings: &R
         Problem::UploadTruncated => t_string!(i18n, problem.upload_truncated).to_string(),
         Problem::RateLimited => t_string!(i18n, problem.rate_limited).to_string(),
         Problem::ServerError => t_string!(i18n, problem.server_error).to_string(),
+        Problem::UploadExpired => t_string!(i18n, problem.upload_expired).to_string(),
         Problem::Network => t_string!(i18n, problem.network).to_string(),
     }
 }

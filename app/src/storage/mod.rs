@@ -32,7 +32,7 @@ pub enum StorageError {
 
 /// 128 random bits in hex: ids of reports and names of stored objects, which say nothing about when or
 /// in what order anything arrived.
-pub(crate) fn random_id() -> String {
+pub fn random_id() -> String {
     let mut bytes = [0u8; 16];
     getrandom::getrandom(&mut bytes).expect("the operating system's random source works");
     envelope::hex_lower(&bytes)

@@ -1,5 +1,6 @@
 //! Receiving reports. Two ways in, one store:
-//! - `POST /api/reports`: ciphertext made in the reporter's browser (the normal path);
+//! - `POST /api/uploads` and `PUT /api/uploads/…` (attachments, slice by slice), then
+//!   `POST /api/reports`: ciphertext made in the reporter's browser (the normal path);
 //! - `POST /denuncia/enviar` (and `/en/…`, `/es/…`): the plain HTML form for browsers without
 //!   JavaScript or WebAssembly; the server encrypts in memory with the same envelope code.
 //!
@@ -9,18 +10,22 @@ mod encrypted;
 mod no_script;
 pub mod proof_of_work;
 pub mod rate_limit;
+pub mod uploads;
 
 use crate::AppState;
 use crate::config::PortalConfig;
-use app::report_form::{FieldProblem, OfficeKeyView, Problem, ReportSettings};
+use app::report_form::{FieldProblem, OfficeKeyView, Problem, ReportSettings, SubmissionOutcome};
 use app::storage::StorageError;
 use app::storage::objects::{ObjectStore, StoredObject};
-use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::post;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{post, put};
+use axum::{Json, Router};
+use envelope::inspect::InspectError;
 use http::StatusCode;
 use proof_of_work::ProofOfWork;
 use rate_limit::GlobalRateLimit;
+use uploads::Uploads;
 
 /// Everything the submission handlers share.
 pub struct Submissions {
@@ -29,6 +34,7 @@ pub struct Submissions {
     pub store: ObjectStore,
     pub proof_of_work: ProofOfWork,
     pub rate_limit: GlobalRateLimit,
+    pub uploads: Uploads,
 }
 
 impl Submissions {
@@ -60,6 +66,7 @@ impl Submissions {
             store: ObjectStore::open(config.site.data_dir.join("objects")).await?,
             proof_of_work: ProofOfWork::new(limits.proof_of_work_bits),
             rate_limit: GlobalRateLimit::new(limits.reports_per_minute),
+            uploads: Uploads::new(limits.max_pending_upload_bytes),
         })
     }
 
@@ -68,7 +75,8 @@ impl Submissions {
         self.settings.office_keys.iter().map(|key| key.key_id.clone()).collect()
     }
 
-    /// The largest request body either path can legitimately send, plus room for the form fields.
+    /// The largest request body the no-JavaScript path can legitimately send (every attachment in one
+    /// form), plus room for the form fields. Attachment slices are bounded by their declared length.
     fn body_limit(&self) -> usize {
         let settings = &self.settings;
         let total = settings.max_report_bytes
@@ -81,6 +89,8 @@ impl Submissions {
 pub fn routes(submissions: &Submissions) -> Router<AppState> {
     Router::new()
         .route("/api/reports/challenge", post(encrypted::challenge))
+        .route("/api/uploads", post(uploads::open))
+        .route("/api/uploads/{upload}/{index}", put(uploads::append))
         .route("/api/reports", post(encrypted::submit))
         .route("/denuncia/enviar", post(no_script::submit))
         .route("/es/denuncia/enviar", post(no_script::submit))
@@ -98,6 +108,7 @@ fn status_of(problem: Problem) -> StatusCode {
         }
         Problem::WrongRecipients => StatusCode::CONFLICT,
         Problem::ProofOfWorkFailed | Problem::ProofOfWorkExpired => StatusCode::FORBIDDEN,
+        Problem::UploadExpired => StatusCode::GONE,
         Problem::UploadMalformed | Problem::NotEncrypted | Problem::UploadTruncated => StatusCode::BAD_REQUEST,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
@@ -105,6 +116,20 @@ fn status_of(problem: Problem) -> StatusCode {
 
 fn overall_status(problems: &[FieldProblem]) -> StatusCode {
     problems.first().map(|p| status_of(p.problem)).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
+}
+
+/// The JSON answer of the browser path to a refused request.
+fn refusal(problem: Problem) -> Response {
+    let problems = vec![FieldProblem::general(problem)];
+    (overall_status(&problems), Json(SubmissionOutcome::Refused { problems, fields: None })).into_response()
+}
+
+fn inspect_problem(error: InspectError) -> Problem {
+    match error {
+        InspectError::NotAge(_) => Problem::NotEncrypted,
+        InspectError::RecipientCount { .. } | InspectError::UnexpectedStanza(_) => Problem::WrongRecipients,
+        InspectError::Truncated => Problem::UploadTruncated,
+    }
 }
 
 /// Objects written for a submission that is not (yet) stored: removed unless the report commits.

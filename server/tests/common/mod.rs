@@ -30,6 +30,7 @@ max_attachment_bytes = 104857600
 max_attachments = 10
 reports_per_minute = 30
 proof_of_work_bits = 12
+max_pending_upload_bytes = 4294967296
 "#,
         data = dir.join("data").display()
     )

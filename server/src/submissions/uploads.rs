@@ -1,0 +1,272 @@
+//! A browser submission's attachments, uploaded slice by slice before its report, so a reporter's phone
+//! never holds more than one encrypted slice (about 1 MiB) of a 100 MB video.
+//!
+//! - `POST /api/uploads` (JSON [`UploadRequest`]): redeems the proof of work, counts against the
+//!   rate limit, reserves disk room for the declared ciphertext lengths, and answers `201`
+//!   [`UploadOpened`].
+//! - `PUT /api/uploads/{upload}/{index}?offset=N`: appends the body to attachment `index`, which must
+//!   hold exactly `N` bytes; answers [`UploadProgress`]. A wrong offset gets `409` with the bytes the
+//!   server holds, so a browser whose connection dropped resumes from there. Every byte is checked as it
+//!   arrives ([`envelope::inspect`]); a slice that is not age ciphertext for the office's keys, or runs
+//!   past the declared length, ends the whole upload.
+//! - `POST /api/reports` names the upload; only complete attachments are stored (see `encrypted`).
+//!
+//! Open uploads live in memory only, with their files in `objects/incoming/`; one idle for
+//! [`IDLE_LIMIT`] is dropped with its files. Like the proof-of-work challenges, they tie a submission to
+//! one server instance (sticky routing behind a load balancer).
+
+use super::{Submissions, io_failure, refusal};
+use crate::AppState;
+use app::report_form::{Problem, UploadOpened, UploadProgress, UploadRequest};
+use app::storage::objects::{IncomingObject, ObjectStore};
+use axum::Json;
+use axum::body::Body;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use envelope::inspect::ObjectCheck;
+use http_body_util::BodyExt;
+use http::StatusCode;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long an upload may sit without a slice before it is dropped with its files.
+pub const IDLE_LIMIT: Duration = Duration::from_secs(30 * 60);
+
+/// One attachment being received.
+pub struct IncomingAttachment {
+    pub declared: u64,
+    pub object: IncomingObject,
+    pub check: ObjectCheck,
+}
+
+/// An open upload. `closed` is set when a report takes it or it expires, so a slice that was waiting
+/// for the lock finds it gone.
+pub struct Upload {
+    pub attachments: Vec<IncomingAttachment>,
+    closed: bool,
+}
+
+struct Entry {
+    upload: Arc<tokio::sync::Mutex<Upload>>,
+    reserved: u64,
+    last_active: Instant,
+}
+
+#[derive(Default)]
+struct Open {
+    uploads: HashMap<String, Entry>,
+    reserved: u64,
+}
+
+/// The open uploads and the disk room they have reserved.
+pub struct Uploads {
+    open: Mutex<Open>,
+    budget: u64,
+}
+
+impl Uploads {
+    pub fn new(budget: u64) -> Self {
+        Self { open: Mutex::new(Open::default()), budget }
+    }
+
+    fn open(&self) -> std::sync::MutexGuard<'_, Open> {
+        // A panic elsewhere while holding the lock leaves the map consistent (every change is one insert or
+        // remove), so keep serving.
+        self.open.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Opens an upload of attachments with these ciphertext lengths, creating their files.
+    pub async fn begin(&self, store: &ObjectStore, lengths: &[u64], recipients: usize) -> Result<String, Problem> {
+        let total: u64 = lengths.iter().sum();
+        {
+            let mut open = self.open();
+            if open.reserved + total > self.budget {
+                return Err(Problem::RateLimited);
+            }
+            open.reserved += total;
+        }
+        let mut attachments = Vec::with_capacity(lengths.len());
+        for &declared in lengths {
+            match store.create().await {
+                Ok(object) => attachments.push(IncomingAttachment { declared, object, check: ObjectCheck::new(recipients) }),
+                Err(error) => {
+                    self.open().reserved -= total;
+                    for attachment in attachments {
+                        store.discard_incoming(attachment.object).await;
+                    }
+                    return Err(io_failure("cannot create an object file")(error));
+                }
+            }
+        }
+        let id = app::storage::random_id();
+        let upload = Arc::new(tokio::sync::Mutex::new(Upload { attachments, closed: false }));
+        self.open().uploads.insert(id.clone(), Entry { upload, reserved: total, last_active: Instant::now() });
+        Ok(id)
+    }
+
+    /// The open upload `id`, marked active now.
+    fn get(&self, id: &str) -> Option<Arc<tokio::sync::Mutex<Upload>>> {
+        let mut open = self.open();
+        let entry = open.uploads.get_mut(id)?;
+        entry.last_active = Instant::now();
+        Some(entry.upload.clone())
+    }
+
+    /// Marks upload `id` active now: a slice that took long counts as activity until it ends.
+    fn touch(&self, id: &str) {
+        self.get(id);
+    }
+
+    /// Removes upload `id` from the open ones and hands it over (to a report, or to be discarded).
+    pub async fn take(&self, id: &str) -> Option<tokio::sync::OwnedMutexGuard<Upload>> {
+        let entry = {
+            let mut open = self.open();
+            let entry = open.uploads.remove(id)?;
+            open.reserved -= entry.reserved;
+            entry
+        };
+        let mut upload = entry.upload.lock_owned().await;
+        upload.closed = true;
+        Some(upload)
+    }
+
+    /// Drops uploads idle for longer than `idle`, with their files. Returns how many.
+    pub async fn expire(&self, store: &ObjectStore, idle: Duration) -> usize {
+        let now = Instant::now();
+        let expired: Vec<String> = self
+            .open()
+            .uploads
+            .iter()
+            .filter(|(_, entry)| now.saturating_duration_since(entry.last_active) >= idle)
+            .map(|(id, _)| id.clone())
+            .collect();
+        let mut dropped = 0;
+        for id in expired {
+            if let Some(upload) = self.take(&id).await {
+                discard(store, upload).await;
+                dropped += 1;
+            }
+        }
+        dropped
+    }
+
+    /// Number of open uploads (for tests and the periodic sweep's log).
+    pub fn len(&self) -> usize {
+        self.open().uploads.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Removes the files of an upload that will not be stored.
+pub async fn discard(store: &ObjectStore, mut upload: tokio::sync::OwnedMutexGuard<Upload>) {
+    for attachment in upload.attachments.drain(..) {
+        store.discard_incoming(attachment.object).await;
+    }
+}
+
+/// Drops idle uploads every minute, for as long as the server runs.
+pub async fn expire_idle(submissions: Arc<Submissions>) {
+    let mut every_minute = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        every_minute.tick().await;
+        let dropped = submissions.uploads.expire(&submissions.store, IDLE_LIMIT).await;
+        if dropped > 0 {
+            tracing::info!(dropped, "dropped idle attachment uploads and their files");
+        }
+    }
+}
+
+/// `POST /api/uploads`.
+pub async fn open(State(submissions): State<Arc<Submissions>>, request: Result<Json<UploadRequest>, JsonRejection>) -> Response {
+    let opened = async {
+        let Json(request) = request.map_err(|_| Problem::UploadMalformed)?;
+        let settings = &submissions.settings;
+        if request.lengths.len() > settings.max_attachments as usize {
+            return Err(Problem::TooManyAttachments);
+        }
+        if request.lengths.iter().any(|&length| length > settings.max_attachment_bytes) {
+            return Err(Problem::AttachmentTooLarge);
+        }
+        if request.lengths.contains(&0) {
+            return Err(Problem::UploadMalformed);
+        }
+        // Proof of work first: a request that has not paid for it must not use up the global rate.
+        submissions.proof_of_work.redeem(&request.challenge, request.nonce)?;
+        if !submissions.rate_limit.try_acquire() {
+            return Err(Problem::RateLimited);
+        }
+        submissions.uploads.begin(&submissions.store, &request.lengths, submissions.recipients.len()).await
+    }
+    .await;
+    match opened {
+        Ok(upload) => (StatusCode::CREATED, Json(UploadOpened { upload })).into_response(),
+        Err(problem) => refusal(problem),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Offset {
+    offset: u64,
+}
+
+/// `PUT /api/uploads/{upload}/{index}?offset=N`.
+pub async fn append(
+    State(state): State<AppState>,
+    path: Result<Path<(String, usize)>, PathRejection>,
+    offset: Result<Query<Offset>, QueryRejection>,
+    body: Body,
+) -> Response {
+    let submissions = &state.submissions;
+    let (Ok(Path((id, index))), Ok(Query(Offset { offset }))) = (path, offset) else {
+        return refusal(Problem::UploadMalformed);
+    };
+    let Some(upload) = submissions.uploads.get(&id) else {
+        return refusal(Problem::UploadExpired);
+    };
+    let mut upload = upload.lock_owned().await;
+    if upload.closed {
+        return refusal(Problem::UploadExpired);
+    }
+    let Some(attachment) = upload.attachments.get_mut(index) else {
+        return refusal(Problem::UploadMalformed);
+    };
+    if offset != attachment.object.len() {
+        return (StatusCode::CONFLICT, Json(UploadProgress { received: attachment.object.len() })).into_response();
+    }
+    match receive_slice(attachment, body).await {
+        Ok(received) => {
+            drop(upload);
+            submissions.uploads.touch(&id);
+            Json(UploadProgress { received }).into_response()
+        }
+        Err(problem) => {
+            // The upload can no longer become a valid report: end it and free its room now.
+            drop(upload);
+            if let Some(upload) = submissions.uploads.take(&id).await {
+                discard(&submissions.store, upload).await;
+            }
+            refusal(problem)
+        }
+    }
+}
+
+/// Appends one request body to an attachment. A body cut short by a dropped connection keeps what
+/// arrived: the browser resumes from the offset the server reports.
+async fn receive_slice(attachment: &mut IncomingAttachment, mut body: Body) -> Result<u64, Problem> {
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else { break };
+        let Ok(chunk) = frame.into_data() else { continue };
+        if attachment.object.len() + chunk.len() as u64 > attachment.declared {
+            return Err(Problem::UploadMalformed);
+        }
+        attachment.check.update(&chunk).map_err(super::inspect_problem)?;
+        attachment.object.write(&chunk).await.map_err(io_failure("cannot write an object file"))?;
+    }
+    Ok(attachment.object.len())
+}
