@@ -117,6 +117,8 @@ pub enum Problem {
     ServerError,
     /// The browser could not reach the server (never sent by the server itself).
     Network,
+    /// The browser could not read a chosen file, or it changed while being sent (browser only).
+    AttachmentUnreadable,
 }
 
 /// One problem, tied to a field when it concerns one.

@@ -1,10 +1,14 @@
 //! The report's journey in the browser (WASM): read the form, check it, make the receipt and its keys
-//! (Argon2id), encrypt every attachment as a stream of 64 KiB age chunks straight into Blobs (so memory
-//! stays flat for a 100 MB video), encrypt the padded report, solve the proof of work, and upload the
-//! ciphertext with progress. No plaintext byte and no attachment name ever leaves this module: the
-//! upload carries generic part names and age files only.
+//! (Argon2id), solve the proof of work and open an upload, then encrypt every attachment 1 MiB at a time
+//! (64 KiB age chunks) and send each encrypted slice as soon as it is made, resuming after a dropped
+//! connection, so memory stays flat for a 100 MB video on a cheap phone; last, encrypt the padded report
+//! (which lists each attachment's ciphertext SHA-256) and send it naming the upload. No plaintext byte
+//! and no attachment name ever leaves this module: requests carry age files and generic names only.
 
-use crate::report_form::{Challenge, Field, FieldProblem, Problem, ReportFields, ReportSettings, SubmissionOutcome};
+use crate::report_form::{
+    Challenge, Field, FieldProblem, Problem, ReportFields, ReportSettings, SubmissionOutcome, UploadOpened, UploadProgress,
+    UploadRequest,
+};
 use envelope::age::{Encryptor, encrypted_len};
 use envelope::hex_lower;
 use envelope::receipt::Receipt;
@@ -18,9 +22,8 @@ use web_sys::{Blob, BlobPropertyBag, File, FormData, HtmlFormElement, ProgressEv
 
 /// Plaintext read from a file per step: 16 age chunks. Each step yields to the page.
 const READ_SLICE: f64 = 1024.0 * 1024.0;
-/// Encrypted parts are folded into one Blob every this many bytes, so the browser can keep them
-/// outside the JavaScript heap.
-const FOLD_BYTES: usize = 16 * 1024 * 1024;
+/// Retries of one slice after a dropped connection or a server error (waits of 2, 4, 8, 16, 32, 32 s).
+const SLICE_RETRIES: u32 = 6;
 /// Proof-of-work nonces tried between two yields to the page.
 const POW_SLICE: u64 = 32 * 1024;
 
@@ -93,91 +96,50 @@ async fn yield_to_page() {
     let _ = JsFuture::from(promise).await;
 }
 
-fn octet_stream(parts: &Array) -> Blob {
-    let options = BlobPropertyBag::new();
-    options.set_type("application/octet-stream");
-    Blob::new_with_u8_array_sequence_and_options(parts, &options).expect("Blob from parts")
+async fn sleep(milliseconds: i32) {
+    let promise = Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window()
+            .expect("a window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, milliseconds);
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
-/// Accumulates ciphertext into a Blob, folding it every [`FOLD_BYTES`].
-struct BlobSink {
-    parts: Array,
-    pending: usize,
-    digest: Sha256,
+/// What a request carries.
+enum Body<'a> {
+    Empty,
+    Json(&'a str),
+    Bytes(&'a [u8]),
+    Form(&'a FormData),
 }
 
-impl BlobSink {
-    fn new() -> Self {
-        Self { parts: Array::new(), pending: 0, digest: Sha256::new() }
-    }
-
-    fn push(&mut self, bytes: &mut Vec<u8>) {
-        if bytes.is_empty() {
-            return;
-        }
-        self.digest.update(&bytes[..]);
-        self.parts.push(&Uint8Array::from(&bytes[..]));
-        self.pending += bytes.len();
-        bytes.clear();
-        if self.pending >= FOLD_BYTES {
-            let folded = octet_stream(&self.parts);
-            self.parts = Array::of1(&folded);
-            self.pending = 0;
-        }
-    }
-
-    fn finish(self) -> (Blob, String) {
-        (octet_stream(&self.parts), hex_lower(&self.digest.finalize()))
-    }
-}
-
-async fn encrypt_file(
-    file: &File,
-    recipients: &[envelope::Recipient],
-    on_bytes: &mut impl FnMut(f64),
-) -> Result<(Blob, String), JsValue> {
-    let mut encryptor = Encryptor::new(recipients).map_err(|e| JsValue::from_str(&e.to_string()))?;
-    let mut sink = BlobSink::new();
-    let mut out = Vec::with_capacity(READ_SLICE as usize + 64 * 1024);
-    let size = file.size();
-    let mut offset = 0.0;
-    while offset < size {
-        let end = (offset + READ_SLICE).min(size);
-        let buffer = JsFuture::from(file.slice_with_f64_and_f64(offset, end)?.array_buffer()).await?;
-        let mut plaintext = Uint8Array::new(&buffer).to_vec();
-        encryptor.update(&plaintext, &mut out);
-        // Best effort: do not leave the plaintext slice lying in WASM memory.
-        plaintext.iter_mut().for_each(|b| *b = 0);
-        sink.push(&mut out);
-        on_bytes(end - offset);
-        offset = end;
-    }
-    encryptor.finish(&mut out);
-    sink.push(&mut out);
-    Ok(sink.finish())
-}
-
-/// An HTTP POST whose answer is awaited; reports upload progress as a fraction.
-async fn post(url: &str, body: Option<&FormData>, on_progress: impl FnMut(f64) + 'static) -> Result<(u16, String), ()> {
+/// An HTTP request whose answer is awaited; reports how many body bytes are sent so far. `Err` when the
+/// server could not be reached or the connection dropped.
+async fn request(method: &str, url: &str, body: Body<'_>, on_progress: impl FnMut(f64) + 'static) -> Result<(u16, String), ()> {
     let xhr = XmlHttpRequest::new().map_err(|_| ())?;
-    xhr.open("POST", url).map_err(|_| ())?;
+    xhr.open(method, url).map_err(|_| ())?;
     let progress = Closure::<dyn FnMut(ProgressEvent)>::new({
         let mut on_progress = on_progress;
-        move |event: ProgressEvent| {
-            if event.length_computable() && event.total() > 0.0 {
-                on_progress(event.loaded() / event.total());
-            }
-        }
+        move |event: ProgressEvent| on_progress(event.loaded())
     });
     xhr.upload().map_err(|_| ())?.set_onprogress(Some(progress.as_ref().unchecked_ref()));
     let done = Promise::new(&mut |resolve, reject| {
         xhr.set_onload(Some(&resolve));
         xhr.set_onerror(Some(&reject));
         xhr.set_onabort(Some(&reject));
+        xhr.set_ontimeout(Some(&reject));
     });
     match body {
-        Some(form) => xhr.send_with_opt_form_data(Some(form)),
-        None => xhr.send(),
+        Body::Empty => xhr.send(),
+        Body::Json(text) => {
+            xhr.set_request_header("content-type", "application/json").map_err(|_| ())?;
+            xhr.send_with_opt_str(Some(text))
+        }
+        Body::Bytes(bytes) => {
+            xhr.set_request_header("content-type", "application/octet-stream").map_err(|_| ())?;
+            xhr.send_with_opt_u8_array(Some(bytes))
+        }
+        Body::Form(form) => xhr.send_with_opt_form_data(Some(form)),
     }
     .map_err(|_| ())?;
     let result = JsFuture::from(done).await;
@@ -192,6 +154,110 @@ fn refused_problems(status: u16, body: &str) -> Vec<FieldProblem> {
         _ if status == 429 => general(Problem::RateLimited),
         _ => general(Problem::ServerError),
     }
+}
+
+/// Upload progress shared by every request of a submission: bytes the server holds, plus the bytes of
+/// the request under way.
+#[derive(Clone)]
+struct Progress {
+    held: std::rc::Rc<std::cell::Cell<f64>>,
+    total: f64,
+    on_stage: std::rc::Rc<dyn Fn(Stage)>,
+}
+
+impl Progress {
+    fn show(&self, in_flight: f64) {
+        (self.on_stage)(Stage::Encrypting(((self.held.get() + in_flight) / self.total).min(1.0)));
+    }
+}
+
+/// Sends one encrypted slice of attachment `index`, which starts at byte `start`. A dropped connection
+/// or a server error is retried after a growing wait; the server's answer says how much it holds, so a
+/// retry sends only what is missing.
+async fn send_slice(upload: &str, index: usize, start: u64, bytes: &[u8], progress: &Progress) -> Result<(), Vec<FieldProblem>> {
+    let end = start + bytes.len() as u64;
+    let mut held = start;
+    let mut failures = 0;
+    while held < end {
+        let url = format!("/api/uploads/{upload}/{index}?offset={held}");
+        let on_progress = {
+            let progress = progress.clone();
+            move |sent: f64| progress.show(sent)
+        };
+        let answer = request("PUT", &url, Body::Bytes(&bytes[(held - start) as usize..]), on_progress).await;
+        let before = held;
+        match answer {
+            Ok((status @ (200 | 409), body)) => match serde_json::from_str::<UploadProgress>(&body) {
+                Ok(UploadProgress { received }) if (start..=end).contains(&received) => held = received,
+                _ => return Err(refused_problems(status, &body)),
+            },
+            Ok((status, body)) if (400..500).contains(&status) => return Err(refused_problems(status, &body)),
+            _ => {}
+        }
+        progress.held.set(progress.held.get() + (held - before) as f64);
+        progress.show(0.0);
+        if held == before {
+            failures += 1;
+            if failures > SLICE_RETRIES {
+                return Err(general(Problem::Network));
+            }
+            sleep(1000 << failures.min(5)).await;
+        } else {
+            failures = 0;
+        }
+    }
+    Ok(())
+}
+
+/// Encrypts a file slice by slice and sends each encrypted slice as it is made, so the page holds one
+/// slice at a time whatever the file's size. Returns the SHA-256 of the ciphertext, for the report.
+async fn encrypt_and_send(
+    file: &File,
+    recipients: &[envelope::Recipient],
+    upload: &str,
+    index: usize,
+    progress: &Progress,
+) -> Result<(u64, String), Vec<FieldProblem>> {
+    let unreadable = |_| vec![FieldProblem::at(Field::Attachments, Problem::AttachmentUnreadable)];
+    let mut encryptor = Encryptor::new(recipients).map_err(|_| general(Problem::WrongRecipients))?;
+    let mut digest = Sha256::new();
+    let mut out = Vec::with_capacity(READ_SLICE as usize + 64 * 1024);
+    let mut sent = 0u64;
+    let size = file.size();
+    let mut offset = 0.0;
+    while offset < size {
+        let end = (offset + READ_SLICE).min(size);
+        let slice = file.slice_with_f64_and_f64(offset, end).map_err(unreadable)?;
+        let buffer = JsFuture::from(slice.array_buffer()).await.map_err(unreadable)?;
+        let mut plaintext = Uint8Array::new(&buffer).to_vec();
+        encryptor.update(&plaintext, &mut out);
+        // Best effort: do not leave the plaintext slice lying in WASM memory.
+        plaintext.iter_mut().for_each(|b| *b = 0);
+        sent += send_encrypted(&mut out, &mut digest, upload, index, sent, progress).await?;
+        offset = end;
+    }
+    encryptor.finish(&mut out);
+    sent += send_encrypted(&mut out, &mut digest, upload, index, sent, progress).await?;
+    Ok((sent, hex_lower(&digest.finalize())))
+}
+
+/// Sends (and hashes) the ciphertext made so far, then empties the buffer for the next slice.
+async fn send_encrypted(
+    out: &mut Vec<u8>,
+    digest: &mut Sha256,
+    upload: &str,
+    index: usize,
+    start: u64,
+    progress: &Progress,
+) -> Result<u64, Vec<FieldProblem>> {
+    if out.is_empty() {
+        return Ok(0);
+    }
+    digest.update(&out[..]);
+    send_slice(upload, index, start, out, progress).await?;
+    let len = out.len() as u64;
+    out.clear();
+    Ok(len)
 }
 
 /// Runs the whole submission. On refusal, nothing was stored and the form is left as it is.
@@ -223,34 +289,8 @@ pub async fn submit(
     let receipt = Receipt::generate();
     let keys = receipt.derive_keys();
 
-    let total: f64 = files.iter().map(|file| file.size()).sum::<f64>().max(1.0);
-    let mut done = 0.0;
-    on_stage(Stage::Encrypting(0.0));
-    let mut report = fields.to_report(language, EncryptedIn::Browser);
-    let mut encrypted_files = Vec::with_capacity(files.len());
-    for file in &files {
-        let mut on_bytes = |bytes: f64| {
-            done += bytes;
-            on_stage(Stage::Encrypting(done / total));
-        };
-        let (blob, digest) =
-            encrypt_file(file, &recipients, &mut on_bytes).await.map_err(|_| general(Problem::ServerError))?;
-        report.attachments.push(AttachmentEntry {
-            name: crate::report_form::clean_file_name(&file.name()),
-            media_type: if file.type_().is_empty() { "application/octet-stream".into() } else { file.type_() },
-            size: file.size() as u64,
-            ciphertext_sha256: digest,
-        });
-        encrypted_files.push(blob);
-    }
-    let padded = report
-        .to_padded_json(settings.max_report_bytes as usize)
-        .map_err(|_| general(Problem::ReportTooLarge))?;
-    let report_ciphertext = envelope::encrypt(&recipients, &padded).map_err(|_| general(Problem::WrongRecipients))?;
-    drop(padded);
-
     on_stage(Stage::ProofOfWork);
-    let (status, body) = post("/api/reports/challenge", None, |_| {}).await.map_err(|_| general(Problem::Network))?;
+    let (status, body) = request("POST", "/api/reports/challenge", Body::Empty, |_| {}).await.map_err(|_| general(Problem::Network))?;
     if status != 200 {
         return Err(refused_problems(status, &body));
     }
@@ -264,28 +304,61 @@ pub async fn submit(
         yield_to_page().await;
     };
 
-    let upload = FormData::new().expect("FormData");
-    let text = |name: &str, value: &str| upload.append_with_str(name, value).expect("append");
-    text("challenge", &token);
-    text("nonce", &nonce.to_string());
+    // The exact ciphertext lengths, declared up front: the server reserves room and can tell a
+    // complete attachment from a cut one.
+    let lengths: Vec<u64> = files.iter().map(|file| encrypted_len(file.size() as u64, recipients.len())).collect();
+    let opening = serde_json::to_string(&UploadRequest { challenge: token, nonce, lengths: lengths.clone() }).expect("JSON");
+    let (status, body) = request("POST", "/api/uploads", Body::Json(&opening), |_| {}).await.map_err(|_| general(Problem::Network))?;
+    let UploadOpened { upload } = match serde_json::from_str(&body) {
+        Ok(opened) if status == 201 => opened,
+        _ => return Err(refused_problems(status, &body)),
+    };
+
+    let progress = Progress {
+        held: Default::default(),
+        total: (lengths.iter().sum::<u64>() as f64).max(1.0),
+        on_stage: std::rc::Rc::new(on_stage.clone()),
+    };
+    progress.show(0.0);
+    let mut report = fields.to_report(language, EncryptedIn::Browser);
+    for (index, (file, &declared)) in files.iter().zip(&lengths).enumerate() {
+        let (sent, digest) = encrypt_and_send(file, &recipients, &upload, index, &progress).await?;
+        if sent != declared {
+            // The file changed while it was being read: what was sent is not what was declared.
+            return Err(vec![FieldProblem::at(Field::Attachments, Problem::AttachmentUnreadable)]);
+        }
+        report.attachments.push(AttachmentEntry {
+            name: crate::report_form::clean_file_name(&file.name()),
+            media_type: if file.type_().is_empty() { "application/octet-stream".into() } else { file.type_() },
+            size: file.size() as u64,
+            ciphertext_sha256: digest,
+        });
+    }
+    let padded = report
+        .to_padded_json(settings.max_report_bytes as usize)
+        .map_err(|_| general(Problem::ReportTooLarge))?;
+    let report_ciphertext = envelope::encrypt(&recipients, &padded).map_err(|_| general(Problem::WrongRecipients))?;
+    drop(padded);
+
+    let submission = FormData::new().expect("FormData");
+    let text = |name: &str, value: &str| submission.append_with_str(name, value).expect("append");
+    text("upload", &upload);
     text("lookup_hash", &keys.lookup_hash());
     text("reply_recipient", &keys.reply_identity.to_public().to_string());
     for key in &settings.office_keys {
         text("key_id", &key.key_id);
     }
-    let report_blob = octet_stream(&Array::of1(&Uint8Array::from(&report_ciphertext[..])));
-    let lengths: Vec<String> =
-        std::iter::once(&report_blob).chain(&encrypted_files).map(|blob| (blob.size() as u64).to_string()).collect();
-    text("lengths", &lengths.join(","));
-    // Generic file names: the real ones are inside the encrypted report.
-    upload.append_with_blob_and_filename("report", &report_blob, "report.age").expect("append");
-    for blob in &encrypted_files {
-        upload.append_with_blob_and_filename("attachment", blob, "attachment.age").expect("append");
-    }
+    let options = BlobPropertyBag::new();
+    options.set_type("application/octet-stream");
+    let report_blob = Blob::new_with_u8_array_sequence_and_options(&Array::of1(&Uint8Array::from(&report_ciphertext[..])), &options)
+        .expect("Blob from bytes");
+    // A generic file name: nothing about the report shows outside its ciphertext.
+    submission.append_with_blob_and_filename("report", &report_blob, "report.age").expect("append");
 
     on_stage(Stage::Uploading(0.0));
     let stage = on_stage.clone();
-    let (status, body) = post("/api/reports", Some(&upload), move |fraction| stage(Stage::Uploading(fraction)))
+    let size = report_blob.size().max(1.0);
+    let (status, body) = request("POST", "/api/reports", Body::Form(&submission), move |sent| stage(Stage::Uploading((sent / size).min(1.0))))
         .await
         .map_err(|_| general(Problem::Network))?;
     match serde_json::from_str::<SubmissionOutcome>(&body) {

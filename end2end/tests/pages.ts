@@ -20,7 +20,7 @@ export const jsEnabled = (testInfo: TestInfo) => testInfo.project.use.javaScript
  * Watches a page for what the portal promises never happens: a request to another origin, a
  * Content-Security-Policy violation, an uncaught error. Call `verify()` at the end of the test.
  */
-export function watch(page: Page, baseURL: string, options: { missingPage?: string } = {}) {
+export function watch(page: Page, baseURL: string, options: { missingPage?: string; allowedErrorsAt?: RegExp } = {}) {
   const origin = new URL(baseURL).origin;
   const foreignRequests: string[] = [];
   const problems: string[] = [];
@@ -33,7 +33,8 @@ export function watch(page: Page, baseURL: string, options: { missingPage?: stri
     if (message.type() !== 'error') return;
     // A page that does not exist answers 404, and Chromium reports that status as a console error.
     const isExpected404 = missingPage && message.location().url === missingPage && message.text().includes('404');
-    if (!isExpected404) problems.push(`console error: ${message.text()}`);
+    const isAllowed = options.allowedErrorsAt?.test(message.location().url) ?? false;
+    if (!isExpected404 && !isAllowed) problems.push(`console error: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   return {

@@ -13,30 +13,45 @@ export const DATA_DIR = E2E_DIR && join(E2E_DIR, 'data');
 export const SERVER_LOG = E2E_DIR && join(E2E_DIR, 'server.log');
 export const IDENTITY_FILE = DATA_DIR && join(DATA_DIR, 'demo-office-identity.txt');
 
-export type Recorded = { method: string; url: string; body: Buffer };
+export type Recorded = { method: string; url: string; body: Buffer; status?: number; cut?: boolean };
 
 /**
  * An HTTP proxy in front of the portal that records every request (URL and complete body) before
- * forwarding it. The page is loaded through it, so its origin is the proxy's: nothing can bypass it.
+ * forwarding it, and the status of its answer. The page is loaded through it, so its origin is the
+ * proxy's: nothing can bypass it. The first request for which `cut` says yes has its connection
+ * dropped half-way: the portal gets half of the body, the browser no answer.
  */
-export async function recordingProxy(target: string) {
+export async function recordingProxy(target: string, cut?: (request: Recorded) => boolean) {
   const upstream = new URL(target);
   const recorded: Recorded[] = [];
+  let cutDone = false;
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = Buffer.concat(chunks);
-      recorded.push({ method: request.method ?? '', url: request.url ?? '', body });
+      const entry: Recorded = { method: request.method ?? '', url: request.url ?? '', body };
+      recorded.push(entry);
       const headers = { ...request.headers, host: upstream.host };
       const forward = http.request(
         { host: upstream.hostname, port: upstream.port, path: request.url, method: request.method, headers },
         (answer) => {
+          entry.status = answer.statusCode;
           response.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(response);
         },
       );
       forward.on('error', () => response.destroy());
+      if (!cutDone && cut?.(entry)) {
+        cutDone = true;
+        entry.cut = true;
+        forward.write(body.subarray(0, body.length >> 1));
+        setTimeout(() => {
+          forward.destroy();
+          response.destroy();
+        }, 500);
+        return;
+      }
       forward.end(body);
     });
   });

@@ -1,10 +1,8 @@
 // The anti-corruption button end to end: what the reporter types and attaches never leaves the browser
 // unencrypted (JavaScript path), is never stored or logged in plaintext (both paths), and the office
 // opens it with the reference age CLI, byte for byte.
-import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { mkdirSync, readFileSync } from 'node:fs';
 import {
   E2E_DIR,
   attachments,
@@ -19,6 +17,13 @@ import {
   storedBytes,
 } from './report-support';
 import { watch, waitForHydration } from './pages';
+
+/** A directory for this test's files, under Playwright's output (removed before each run). */
+function scratchDir(testInfo: TestInfo): string {
+  const dir = testInfo.outputPath('scratch');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 test.skip(!E2E_DIR, 'needs PORTAL_E2E_DIR: run through scripts/test, which owns the server and its data');
 
@@ -63,10 +68,11 @@ function checkStoredSafely(needles: Buffer[], s: ReturnType<typeof secrets>, fil
   expect(leaks(storedBytes(), needles), 'plaintext in the database or objects').toEqual([]);
   expect(leaks(serverLog(), needles), 'plaintext in the server log').toEqual([]);
   // Submissions are not in the request log at all: the log's timestamps would date them.
-  expect(serverLog().toString('utf8')).not.toMatch(/\/api\/reports|\/denuncia\/enviar/);
+  expect(serverLog().toString('utf8')).not.toMatch(/\/api\/(reports|uploads)|\/denuncia\/enviar/);
   const stored = findStoredReport(s.description, scratch);
   expect(stored, 'the report is stored and opens with age').toBeDefined();
   checkOpenedReport(stored!, s, files, encryptedIn);
+  return stored!;
 }
 
 test.describe('with JavaScript: encrypted in the browser', () => {
@@ -74,11 +80,14 @@ test.describe('with JavaScript: encrypted in the browser', () => {
 
   test('only ciphertext leaves the page; the age CLI opens it byte for byte', async ({ page, baseURL }, testInfo) => {
     test.setTimeout(120_000);
-    const scratch = mkdtempSync(join(tmpdir(), 'report-js-'));
-    const proxy = await recordingProxy(baseURL!);
+    const scratch = scratchDir(testInfo);
+    // The connection drops half-way through the third slice: the page must resume, not start over.
+    let slices = 0;
+    const proxy = await recordingProxy(baseURL!, (r) => r.method === 'PUT' && ++slices === 3);
     const s = secrets(`js${testInfo.project.name}`);
     const files = attachments(scratch, `js${testInfo.project.name}`);
-    const watcher = watch(page, proxy.url);
+    // Chromium logs the cut slice and the answer to its resumption (409: "I hold this much") as errors.
+    const watcher = watch(page, proxy.url, { allowedErrorsAt: /\/api\/uploads\// });
     try {
       await page.goto(`${proxy.url}/denuncia/formulario`);
       await waitForHydration(page);
@@ -90,15 +99,36 @@ test.describe('with JavaScript: encrypted in the browser', () => {
       expect(receipt).toMatch(/^\d{4}(-\d{4}){6}$/);
 
       const needles = fragments([...Object.values(s), receipt, receipt.replaceAll('-', '')], files);
-      const sent = proxy.recorded.filter((r) => r.method !== 'GET' || r.url.includes('?'));
-      expect(sent.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /api/reports/challenge', 'POST /api/reports']);
-      const upload = proxy.recorded.find((r) => r.url === '/api/reports')!;
-      expect(upload.body.length, 'the upload carries the several-MB attachment').toBeGreaterThan(6 * 1024 * 1024);
+      const sent = proxy.recorded.filter((r) => r.method !== 'GET');
+      const names = sent.map((r) => `${r.method} ${r.url.replace(/\/api\/uploads\/[^/]+\//, '/api/uploads/ID/')}`);
+      expect(names.slice(0, 2)).toEqual(['POST /api/reports/challenge', 'POST /api/uploads']);
+      expect(names.at(-1)).toBe('POST /api/reports');
+      const slicesSent = sent.slice(2, -1);
+      for (const name of names.slice(2, -1)) expect(name).toMatch(/^PUT \/api\/uploads\/ID\/[01]\?offset=\d+$/);
+      // Each request carries one encrypted slice (1 MiB of the file and its age overhead), never the
+      // whole file: the page holds one slice at a time.
+      for (const slice of slicesSent) expect(slice.body.length).toBeLessThanOrEqual(1024 * 1024 + 16 * 17 + 256);
+      expect(slicesSent.filter((r) => r.cut).length, 'the proxy cut one slice').toBe(1);
+      const resumed = slicesSent.slice(slicesSent.findIndex((r) => r.cut) + 1);
+      expect(resumed[0].url, 'the page resumes the cut slice').toBe(slicesSent.find((r) => r.cut)!.url);
+      expect(slicesSent.filter((r) => !r.cut).every((r) => r.status === 200 || r.status === 409)).toBe(true);
       for (const request of proxy.recorded) {
         expect(leaks(Buffer.from(request.url), needles), `plaintext in URL ${request.url}`).toEqual([]);
         expect(leaks(request.body, needles), `plaintext in the body of ${request.method} ${request.url}`).toEqual([]);
       }
-      checkStoredSafely(needles, s, files, scratch, 'browser');
+      const stored = checkStoredSafely(needles, s, files, scratch, 'browser');
+      // What the server stored is exactly what the page sent, slice after slice, resumed where it was cut.
+      files.forEach((_, index) => {
+        const object = readFileSync(stored.attachments[index].path);
+        const answered = slicesSent.filter((r) => r.url.includes(`/${index}?`) && r.status === 200);
+        let offset = 0;
+        for (const slice of answered) {
+          const at = Number(new URL(slice.url, 'http://x').searchParams.get('offset'));
+          expect(slice.body.equals(object.subarray(at, at + slice.body.length))).toBe(true);
+          offset = Math.max(offset, at + slice.body.length);
+        }
+        expect(offset).toBe(object.length);
+      });
       watcher.verify();
     } finally {
       await proxy.close();
@@ -109,9 +139,9 @@ test.describe('with JavaScript: encrypted in the browser', () => {
 test.describe('without JavaScript: the plain form, encrypted on the server', () => {
   test.skip(({ javaScriptEnabled }) => javaScriptEnabled !== false, 'the no-JavaScript project covers this path');
 
-  test('the page says the server encrypts; nothing is stored or logged in plaintext; age opens it', async ({ page, baseURL }) => {
+  test('the page says the server encrypts; nothing is stored or logged in plaintext; age opens it', async ({ page, baseURL }, testInfo) => {
     test.setTimeout(120_000);
-    const scratch = mkdtempSync(join(tmpdir(), 'report-nojs-'));
+    const scratch = scratchDir(testInfo);
     const s = secrets('nojs');
     const files = attachments(scratch, 'nojs', 3);
     const proxy = await recordingProxy(baseURL!);
@@ -137,7 +167,7 @@ test.describe('without JavaScript: the plain form, encrypted on the server', () 
     watcher.verify();
   });
 
-  test('a refused form keeps every typed value, summarises the problems and stores nothing', async ({ page }) => {
+  test('a refused form keeps every typed value, summarises the problems and stores nothing', async ({ page }, testInfo) => {
     const place = secrets('refused-nojs').place;
     await page.goto('/denuncia/formulario');
     await page.getByLabel('Lugar (opcional)').fill(place);
@@ -150,7 +180,7 @@ test.describe('without JavaScript: the plain form, encrypted on the server', () 
     await expect(page.getByLabel('Lugar (opcional)')).toHaveValue(place);
     await expect(page.getByLabel('Correo electrónico')).toHaveValue('rosa@ejemplo');
     await expect(page.getByLabel('¿Qué pasó?')).toHaveAttribute('aria-invalid', 'true');
-    expect(findStoredReport(place, mkdtempSync(join(tmpdir(), 'report-refused-'))), 'nothing was stored').toBeUndefined();
+    expect(findStoredReport(place, scratchDir(testInfo)), 'nothing was stored').toBeUndefined();
     expect(leaks(storedBytes(), [Buffer.from(place)])).toEqual([]);
   });
 });
@@ -158,11 +188,11 @@ test.describe('without JavaScript: the plain form, encrypted on the server', () 
 test.describe('with JavaScript: problems are caught before anything is sent', () => {
   test.skip(({ javaScriptEnabled }) => javaScriptEnabled === false, 'the browser path needs JavaScript');
 
-  test('a missing description and an oversized file are reported; nothing is sent or stored', async ({ page, baseURL }) => {
+  test('a missing description and an oversized file are reported; nothing is sent or stored', async ({ page, baseURL }, testInfo) => {
     const proxy = await recordingProxy(baseURL!);
     try {
       const place = secrets('refused-js').place;
-      const scratch = mkdtempSync(join(tmpdir(), 'report-refused-'));
+      const scratch = scratchDir(testInfo);
       await page.goto(`${proxy.url}/denuncia/formulario`);
       await waitForHydration(page);
       await page.getByLabel('Lugar (opcional)').fill(place);
@@ -189,7 +219,7 @@ test.describe('with JavaScript: problems are caught before anything is sent', ()
 test.describe('JavaScript on but WebAssembly off (Tor Browser at "Safer")', () => {
   test.skip(({ javaScriptEnabled }) => javaScriptEnabled === false, 'needs JavaScript without WebAssembly');
 
-  test('the form falls back to the plain post and says the server encrypts', async ({ browser, viewport }) => {
+  test('the form falls back to the plain post and says the server encrypts', async ({ browser, viewport }, testInfo) => {
     const context = await browser.newContext({ viewport: viewport ?? undefined });
     await context.route(/\/pkg\/.*\.wasm$/, (route) => route.abort());
     const page = await context.newPage();
@@ -201,7 +231,7 @@ test.describe('JavaScript on but WebAssembly off (Tor Browser at "Safer")', () =
     await page.getByRole('button', { name: 'Enviar denuncia' }).click();
     await expect(page.getByRole('heading', { name: 'Denuncia recibida', level: 1 })).toBeVisible();
     await expect(page.getByText('Su denuncia se cifró en el servidor')).toBeVisible();
-    const stored = findStoredReport(s.description, mkdtempSync(join(tmpdir(), 'report-nowasm-')));
+    const stored = findStoredReport(s.description, scratchDir(testInfo));
     expect(stored?.encryptedIn).toBe('server');
     expect(stored?.report.category).toBe('colusion');
     await context.close();

@@ -88,6 +88,7 @@ pub fn problem_message(i18n: I18nContext<Locale>, problem: Problem, settings: &R
         Problem::ServerError => t_string!(i18n, problem.server_error).to_string(),
         Problem::UploadExpired => t_string!(i18n, problem.upload_expired).to_string(),
         Problem::Network => t_string!(i18n, problem.network).to_string(),
+        Problem::AttachmentUnreadable => t_string!(i18n, problem.attachment_unreadable).to_string(),
     }
 }
 
