@@ -11,7 +11,9 @@ use http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use portal_server::config::PortalConfig;
 use portal_server::{AppState, router};
+use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tower::ServiceExt;
 
 struct Portal {
@@ -347,6 +349,93 @@ async fn an_interrupted_slice_resumes_from_what_the_server_holds() {
     let stored = &list_reports(&portal.state.database).await.unwrap()[0];
     let object = std::fs::read(portal.dir.path().join("data/objects").join(&stored.attachments[0].name)).unwrap();
     assert_eq!(envelope::decrypt(std::slice::from_ref(&portal.office), &object).unwrap(), plaintext);
+}
+
+/// The portal on a real loopback socket (WebSockets need one); its address.
+async fn serve(portal: &Portal) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let app = portal.app.clone();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    address
+}
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn connect(address: std::net::SocketAddr, upload: &str) -> Socket {
+    tokio_tungstenite::connect_async(format!("ws://{address}/api/uploads/{upload}/socket")).await.unwrap().0
+}
+
+/// Sends one message and returns the server's text answer.
+async fn exchange(socket: &mut Socket, message: WsMessage) -> String {
+    socket.send(message).await.unwrap();
+    loop {
+        match socket.next().await.expect("an answer").unwrap() {
+            WsMessage::Text(text) => return text.to_string(),
+            WsMessage::Ping(_) | WsMessage::Pong(_) => continue,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
+
+fn select(index: usize) -> WsMessage {
+    WsMessage::text(json!({ "index": index }).to_string())
+}
+
+#[tokio::test]
+async fn the_upload_socket_takes_slices_and_resumes_after_a_dropped_connection() {
+    let portal = portal().await;
+    let address = serve(&portal).await;
+    let office = [portal.office.to_public()];
+    let plaintext: Vec<u8> = (0..400_000u32).map(|i| (i % 253) as u8).collect();
+    let attachment = envelope::encrypt(&office, &plaintext).unwrap();
+    let upload = open_upload(&portal, &[attachment.len()]).await;
+    let mut socket = connect(address, &upload).await;
+    assert_eq!(received(&exchange(&mut socket, select(0)).await), 0);
+    assert_eq!(received(&exchange(&mut socket, WsMessage::binary(attachment[..150_000].to_vec())).await), 150_000);
+    // The connection drops with a slice on its way: the server appends a message whole or not at all.
+    socket.send(WsMessage::binary(attachment[150_000..300_000].to_vec())).await.unwrap();
+    drop(socket);
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let mut socket = connect(address, &upload).await;
+    let held = received(&exchange(&mut socket, select(0)).await) as usize;
+    assert!(held == 150_000 || held == 300_000, "held {held}");
+    let answer = exchange(&mut socket, WsMessage::binary(attachment[held..].to_vec())).await;
+    assert_eq!(received(&answer), attachment.len() as u64);
+    socket.close(None).await.unwrap();
+    let (status, answer) = post(&portal, "/api/reports", multipart(&report_parts(&portal, &upload))).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let stored = &list_reports(&portal.state.database).await.unwrap()[0];
+    let object = std::fs::read(portal.dir.path().join("data/objects").join(&stored.attachments[0].name)).unwrap();
+    assert_eq!(envelope::decrypt(std::slice::from_ref(&portal.office), &object).unwrap(), plaintext);
+}
+
+#[tokio::test]
+async fn the_upload_socket_refuses_bad_messages_and_ends_the_upload() {
+    let portal = portal().await;
+    let address = serve(&portal).await;
+    // Bytes before any attachment is selected.
+    let upload = open_upload(&portal, &[1000]).await;
+    let mut socket = connect(address, &upload).await;
+    assert_eq!(problem_code(&exchange(&mut socket, WsMessage::binary(vec![1u8; 10])).await), "upload_malformed");
+    // Plaintext: refused, and the upload is gone for every way in.
+    let upload = open_upload(&portal, &[1000]).await;
+    let mut socket = connect(address, &upload).await;
+    exchange(&mut socket, select(0)).await;
+    let answer = exchange(&mut socket, WsMessage::binary(b"%PDF-1.7 plain document".to_vec())).await;
+    assert_eq!(problem_code(&answer), "not_encrypted");
+    let answer = put_slice(&portal, &upload, 0, 0, Body::empty()).await;
+    assert_eq!(refused(&answer), code(StatusCode::GONE, "upload_expired"));
+    let refused_upgrade = tokio_tungstenite::connect_async(format!("ws://{address}/api/uploads/{upload}/socket")).await;
+    match refused_upgrade {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => assert_eq!(response.status(), StatusCode::GONE),
+        other => panic!("expected 410, got {other:?}"),
+    }
+    // An attachment index that does not exist.
+    let upload = open_upload(&portal, &[1000]).await;
+    let mut socket = connect(address, &upload).await;
+    assert_eq!(problem_code(&exchange(&mut socket, select(1)).await), "upload_malformed");
+    assert_nothing_stored(&portal).await;
 }
 
 #[tokio::test]

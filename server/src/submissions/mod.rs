@@ -19,7 +19,7 @@ use app::storage::StorageError;
 use app::storage::objects::{ObjectStore, StoredObject};
 use axum::extract::DefaultBodyLimit;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{post, put};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use envelope::inspect::InspectError;
 use http::StatusCode;
@@ -90,6 +90,7 @@ pub fn routes(submissions: &Submissions) -> Router<AppState> {
     Router::new()
         .route("/api/reports/challenge", post(encrypted::challenge))
         .route("/api/uploads", post(uploads::open))
+        .route("/api/uploads/{upload}/socket", get(uploads::socket))
         .route("/api/uploads/{upload}/{index}", put(uploads::append))
         .route("/api/reports", post(encrypted::submit))
         .route("/denuncia/enviar", post(no_script::submit))

@@ -4,11 +4,15 @@
 //! - `POST /api/uploads` (JSON [`UploadRequest`]): redeems the proof of work, counts against the
 //!   rate limit, reserves disk room for the declared ciphertext lengths, and answers `201`
 //!   [`UploadOpened`].
-//! - `PUT /api/uploads/{upload}/{index}?offset=N`: appends the body to attachment `index`, which must
-//!   hold exactly `N` bytes; answers [`UploadProgress`]. A wrong offset gets `409` with the bytes the
-//!   server holds, so a browser whose connection dropped resumes from there. Every byte is checked as it
-//!   arrives ([`envelope::inspect`]); a slice that is not age ciphertext for the office's keys, or runs
-//!   past the declared length, ends the whole upload.
+//! - `GET /api/uploads/{upload}/socket` (WebSocket; see [`socket`]): each encrypted slice is one binary
+//!   message, answered with the bytes the server holds; after a dropped connection the browser
+//!   reconnects and asks where to resume.
+//! - `PUT /api/uploads/{upload}/{index}?offset=N` (fallback when a WebSocket cannot be opened): appends
+//!   the body to attachment `index`, which must hold exactly `N` bytes; answers [`UploadProgress`]. A
+//!   wrong offset gets `409` with the bytes the server holds, so the browser resumes from there.
+//!
+//! Every byte is checked as it arrives ([`envelope::inspect`]); a slice that is not age ciphertext for
+//! the office's keys, or runs past the declared length, ends the whole upload.
 //! - `POST /api/reports` names the upload; only complete attachments are stored (see `encrypted`).
 //!
 //! Open uploads live in memory only, with their files in `objects/incoming/`; one idle for
@@ -17,11 +21,13 @@
 
 use super::{Submissions, io_failure, refusal};
 use crate::AppState;
-use app::report_form::{Problem, UploadOpened, UploadProgress, UploadRequest};
+use app::report_form::{Problem, SubmissionOutcome, UploadOpened, UploadProgress, UploadRequest};
 use app::storage::objects::{IncomingObject, ObjectStore};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use envelope::inspect::ObjectCheck;
@@ -215,7 +221,24 @@ pub struct Offset {
     offset: u64,
 }
 
-/// `PUT /api/uploads/{upload}/{index}?offset=N`.
+/// Upload `id`, locked, if it is still open.
+async fn lock_open(submissions: &Submissions, id: &str) -> Result<tokio::sync::OwnedMutexGuard<Upload>, Problem> {
+    let upload = submissions.uploads.get(id).ok_or(Problem::UploadExpired)?;
+    let upload = upload.lock_owned().await;
+    if upload.closed { Err(Problem::UploadExpired) } else { Ok(upload) }
+}
+
+/// Ends upload `id` after a refused slice: it can no longer become a valid report, so its room is freed
+/// and its files removed now.
+async fn end_refused(submissions: &Submissions, id: &str) {
+    if let Some(upload) = submissions.uploads.take(id).await {
+        discard(&submissions.store, upload).await;
+    }
+}
+
+/// `PUT /api/uploads/{upload}/{index}?offset=N`: the fallback for browsers that cannot open the
+/// upload's WebSocket (a proxy that refuses it). Each request's body is kept by Chromium until a
+/// garbage collection, so this path costs the page memory in proportion to the file.
 pub async fn append(
     State(state): State<AppState>,
     path: Result<Path<(String, usize)>, PathRejection>,
@@ -226,47 +249,134 @@ pub async fn append(
     let (Ok(Path((id, index))), Ok(Query(Offset { offset }))) = (path, offset) else {
         return refusal(Problem::UploadMalformed);
     };
-    let Some(upload) = submissions.uploads.get(&id) else {
-        return refusal(Problem::UploadExpired);
+    let mut upload = match lock_open(submissions, &id).await {
+        Ok(upload) => upload,
+        Err(problem) => return refusal(problem),
     };
-    let mut upload = upload.lock_owned().await;
-    if upload.closed {
-        return refusal(Problem::UploadExpired);
-    }
     let Some(attachment) = upload.attachments.get_mut(index) else {
         return refusal(Problem::UploadMalformed);
     };
     if offset != attachment.object.len() {
         return (StatusCode::CONFLICT, Json(UploadProgress { received: attachment.object.len() })).into_response();
     }
-    match receive_slice(attachment, body).await {
-        Ok(received) => {
-            drop(upload);
+    let mut body = body;
+    let mut received = Ok(());
+    while let Some(frame) = body.frame().await {
+        // A body cut short by a dropped connection keeps what arrived: the browser resumes from the
+        // offset the server reports.
+        let Ok(frame) = frame else { break };
+        let Ok(chunk) = frame.into_data() else { continue };
+        received = append_bytes(attachment, &chunk).await;
+        if received.is_err() {
+            break;
+        }
+    }
+    let held = attachment.object.len();
+    drop(upload);
+    match received {
+        Ok(()) => {
             submissions.uploads.touch(&id);
-            Json(UploadProgress { received }).into_response()
+            Json(UploadProgress { received: held }).into_response()
         }
         Err(problem) => {
-            // The upload can no longer become a valid report: end it and free its room now.
-            drop(upload);
-            if let Some(upload) = submissions.uploads.take(&id).await {
-                discard(&submissions.store, upload).await;
-            }
+            end_refused(submissions, &id).await;
             refusal(problem)
         }
     }
 }
 
-/// Appends one request body to an attachment. A body cut short by a dropped connection keeps what
-/// arrived: the browser resumes from the offset the server reports.
-async fn receive_slice(attachment: &mut IncomingAttachment, mut body: Body) -> Result<u64, Problem> {
-    while let Some(frame) = body.frame().await {
-        let Ok(frame) = frame else { break };
-        let Ok(chunk) = frame.into_data() else { continue };
-        if attachment.object.len() + chunk.len() as u64 > attachment.declared {
-            return Err(Problem::UploadMalformed);
-        }
-        attachment.check.update(&chunk).map_err(super::inspect_problem)?;
-        attachment.object.write(&chunk).await.map_err(io_failure("cannot write an object file"))?;
+/// Appends bytes to an attachment after checking them: within the declared length, and age
+/// ciphertext for the office's keys so far.
+async fn append_bytes(attachment: &mut IncomingAttachment, bytes: &[u8]) -> Result<(), Problem> {
+    if attachment.object.len() + bytes.len() as u64 > attachment.declared {
+        return Err(Problem::UploadMalformed);
     }
-    Ok(attachment.object.len())
+    attachment.check.update(bytes).map_err(super::inspect_problem)?;
+    attachment.object.write(bytes).await.map_err(io_failure("cannot write an object file"))
+}
+
+/// Which attachment the next binary messages on an upload's socket extend.
+#[derive(Deserialize)]
+struct Position {
+    index: usize,
+}
+
+/// Largest binary message on an upload socket: one encrypted slice (1 MiB of plaintext in 64 KiB age
+/// chunks) with room to spare.
+const MAX_SOCKET_MESSAGE: usize = 2 * 1024 * 1024;
+
+/// `GET /api/uploads/{upload}/socket`: the upload as a WebSocket, the browser's normal path. A browser
+/// sends each encrypted slice as one binary message, which the server appends whole or not at all; it
+/// keeps no per-request objects, so the page's memory stays flat however large the file.
+///
+/// Text message `{"index": i}` selects the attachment that the following binary messages extend; the
+/// server answers `{"received": N}`, the bytes it holds (after a dropped connection, where to resume),
+/// and answers every binary message the same way. A refused message gets
+/// a refusal (`{"outcome":"refused",…}`) and the close of the socket; the upload is ended.
+pub async fn socket(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    let (Ok(Path(id)), Ok(upgrade)) = (id, upgrade) else {
+        return refusal(Problem::UploadMalformed);
+    };
+    if state.submissions.uploads.get(&id).is_none() {
+        return refusal(Problem::UploadExpired);
+    }
+    let submissions = state.submissions.clone();
+    upgrade
+        .max_message_size(MAX_SOCKET_MESSAGE)
+        .max_frame_size(MAX_SOCKET_MESSAGE)
+        .on_upgrade(move |socket| serve_socket(submissions, id, socket))
+}
+
+async fn serve_socket(submissions: Arc<Submissions>, id: String, mut socket: WebSocket) {
+    let mut position: Option<usize> = None;
+    while let Some(Ok(message)) = socket.recv().await {
+        let answer = match message {
+            Message::Text(text) => match serde_json::from_str::<Position>(text.as_str()) {
+                Ok(Position { index }) => match lock_open(&submissions, &id).await {
+                    Ok(upload) => match upload.attachments.get(index) {
+                        Some(attachment) => {
+                            position = Some(index);
+                            Ok(attachment.object.len())
+                        }
+                        None => Err(Problem::UploadMalformed),
+                    },
+                    Err(problem) => Err(problem),
+                },
+                Err(_) => Err(Problem::UploadMalformed),
+            },
+            Message::Binary(bytes) => match (position, lock_open(&submissions, &id).await) {
+                (Some(index), Ok(mut upload)) => match upload.attachments.get_mut(index) {
+                    Some(attachment) => append_bytes(attachment, &bytes).await.map(|()| attachment.object.len()),
+                    None => Err(Problem::UploadMalformed),
+                },
+                (None, Ok(_)) => Err(Problem::UploadMalformed),
+                (_, Err(problem)) => Err(problem),
+            },
+            Message::Close(_) => break,
+            Message::Ping(_) | Message::Pong(_) => continue,
+        };
+        match answer {
+            Ok(received) => {
+                submissions.uploads.touch(&id);
+                let progress = serde_json::to_string(&UploadProgress { received }).expect("JSON");
+                if socket.send(Message::Text(progress.into())).await.is_err() {
+                    break;
+                }
+            }
+            Err(problem) => {
+                if problem != Problem::UploadExpired {
+                    end_refused(&submissions, &id).await;
+                }
+                let problems = vec![app::report_form::FieldProblem::general(problem)];
+                let refused = serde_json::to_string(&SubmissionOutcome::Refused { problems, fields: None }).expect("JSON");
+                let _ = socket.send(Message::Text(refused.into())).await;
+                let _ = socket.send(Message::Close(None)).await;
+                break;
+            }
+        }
+    }
 }
