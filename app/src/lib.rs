@@ -12,6 +12,8 @@ pub mod pages;
 pub mod report_form;
 #[cfg(feature = "hydrate")]
 pub mod report_submit;
+#[cfg(feature = "hydrate")]
+pub mod report_upload;
 #[cfg(feature = "ssr")]
 pub mod storage;
 

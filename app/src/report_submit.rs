@@ -6,24 +6,21 @@
 //! and no attachment name ever leaves this module: requests carry age files and generic names only.
 
 use crate::report_form::{
-    Challenge, Field, FieldProblem, Problem, ReportFields, ReportSettings, SubmissionOutcome, UploadOpened, UploadProgress,
-    UploadRequest,
+    Challenge, Field, FieldProblem, Problem, ReportFields, ReportSettings, SubmissionOutcome, UploadOpened, UploadRequest,
 };
+use crate::report_upload::{Body, Progress, Uploader, general, refused_problems, request};
 use envelope::age::{Encryptor, encrypted_len};
 use envelope::hex_lower;
 use envelope::receipt::Receipt;
 use envelope::report::{AttachmentEntry, EncryptedIn};
-use js_sys::{Array, Promise, Uint8Array};
+use js_sys::{Array, ArrayBuffer, Promise, Uint8Array};
 use sha2::{Digest, Sha256};
-use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, BlobPropertyBag, File, FormData, HtmlFormElement, ProgressEvent, XmlHttpRequest};
+use web_sys::{Blob, BlobPropertyBag, File, FormData, HtmlFormElement, ReadableStreamByobReader};
 
 /// Plaintext read from a file per step: 16 age chunks. Each step yields to the page.
-const READ_SLICE: f64 = 1024.0 * 1024.0;
-/// Retries of one slice after a dropped connection or a server error (waits of 2, 4, 8, 16, 32, 32 s).
-const SLICE_RETRIES: u32 = 6;
+const READ_SLICE: usize = 1024 * 1024;
 /// Proof-of-work nonces tried between two yields to the page.
 const POW_SLICE: u64 = 32 * 1024;
 
@@ -83,10 +80,6 @@ pub fn check(fields: &ReportFields, files: &[File], settings: &ReportSettings) -
     problems
 }
 
-fn general(problem: Problem) -> Vec<FieldProblem> {
-    vec![FieldProblem::general(problem)]
-}
-
 async fn yield_to_page() {
     let promise = Promise::new(&mut |resolve, _| {
         let _ = web_sys::window()
@@ -96,165 +89,100 @@ async fn yield_to_page() {
     let _ = JsFuture::from(promise).await;
 }
 
-async fn sleep(milliseconds: i32) {
-    let promise = Promise::new(&mut |resolve, _| {
-        let _ = web_sys::window()
-            .expect("a window")
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, milliseconds);
-    });
-    let _ = JsFuture::from(promise).await;
-}
-
-/// What a request carries.
-enum Body<'a> {
-    Empty,
-    Json(&'a str),
-    Bytes(&'a [u8]),
-    Form(&'a FormData),
-}
-
-/// An HTTP request whose answer is awaited; reports how many body bytes are sent so far. `Err` when the
-/// server could not be reached or the connection dropped.
-async fn request(method: &str, url: &str, body: Body<'_>, on_progress: impl FnMut(f64) + 'static) -> Result<(u16, String), ()> {
-    let xhr = XmlHttpRequest::new().map_err(|_| ())?;
-    xhr.open(method, url).map_err(|_| ())?;
-    let progress = Closure::<dyn FnMut(ProgressEvent)>::new({
-        let mut on_progress = on_progress;
-        move |event: ProgressEvent| on_progress(event.loaded())
-    });
-    xhr.upload().map_err(|_| ())?.set_onprogress(Some(progress.as_ref().unchecked_ref()));
-    let done = Promise::new(&mut |resolve, reject| {
-        xhr.set_onload(Some(&resolve));
-        xhr.set_onerror(Some(&reject));
-        xhr.set_onabort(Some(&reject));
-        xhr.set_ontimeout(Some(&reject));
-    });
-    match body {
-        Body::Empty => xhr.send(),
-        Body::Json(text) => {
-            xhr.set_request_header("content-type", "application/json").map_err(|_| ())?;
-            xhr.send_with_opt_str(Some(text))
-        }
-        Body::Bytes(bytes) => {
-            xhr.set_request_header("content-type", "application/octet-stream").map_err(|_| ())?;
-            xhr.send_with_opt_u8_array(Some(bytes))
-        }
-        Body::Form(form) => xhr.send_with_opt_form_data(Some(form)),
-    }
-    .map_err(|_| ())?;
-    let result = JsFuture::from(done).await;
-    drop(progress);
-    result.map_err(|_| ())?;
-    Ok((xhr.status().map_err(|_| ())?, xhr.response_text().ok().flatten().unwrap_or_default()))
-}
-
-fn refused_problems(status: u16, body: &str) -> Vec<FieldProblem> {
-    match serde_json::from_str::<SubmissionOutcome>(body) {
-        Ok(SubmissionOutcome::Refused { problems, .. }) if !problems.is_empty() => problems,
-        _ if status == 429 => general(Problem::RateLimited),
-        _ => general(Problem::ServerError),
-    }
-}
-
-/// Upload progress shared by every request of a submission: bytes the server holds, plus the bytes of
-/// the request under way.
-#[derive(Clone)]
-struct Progress {
-    held: std::rc::Rc<std::cell::Cell<f64>>,
-    total: f64,
-    on_stage: std::rc::Rc<dyn Fn(Stage)>,
-}
-
-impl Progress {
-    fn show(&self, in_flight: f64) {
-        (self.on_stage)(Stage::Encrypting(((self.held.get() + in_flight) / self.total).min(1.0)));
-    }
-}
-
-/// Sends one encrypted slice of attachment `index`, which starts at byte `start`. A dropped connection
-/// or a server error is retried after a growing wait; the server's answer says how much it holds, so a
-/// retry sends only what is missing.
-async fn send_slice(upload: &str, index: usize, start: u64, bytes: &[u8], progress: &Progress) -> Result<(), Vec<FieldProblem>> {
-    let end = start + bytes.len() as u64;
-    let mut held = start;
-    let mut failures = 0;
-    while held < end {
-        let url = format!("/api/uploads/{upload}/{index}?offset={held}");
-        let on_progress = {
-            let progress = progress.clone();
-            move |sent: f64| progress.show(sent)
-        };
-        let answer = request("PUT", &url, Body::Bytes(&bytes[(held - start) as usize..]), on_progress).await;
-        let before = held;
-        match answer {
-            Ok((status @ (200 | 409), body)) => match serde_json::from_str::<UploadProgress>(&body) {
-                Ok(UploadProgress { received }) if (start..=end).contains(&received) => held = received,
-                _ => return Err(refused_problems(status, &body)),
-            },
-            Ok((status, body)) if (400..500).contains(&status) => return Err(refused_problems(status, &body)),
-            _ => {}
-        }
-        progress.held.set(progress.held.get() + (held - before) as f64);
-        progress.show(0.0);
-        if held == before {
-            failures += 1;
-            if failures > SLICE_RETRIES {
-                return Err(general(Problem::Network));
-            }
-            sleep(1000 << failures.min(5)).await;
-        } else {
-            failures = 0;
-        }
-    }
-    Ok(())
-}
-
 /// Encrypts a file slice by slice and sends each encrypted slice as it is made, so the page holds one
 /// slice at a time whatever the file's size. Returns the SHA-256 of the ciphertext, for the report.
 async fn encrypt_and_send(
     file: &File,
     recipients: &[envelope::Recipient],
-    upload: &str,
+    uploader: &mut Uploader,
     index: usize,
-    progress: &Progress,
 ) -> Result<(u64, String), Vec<FieldProblem>> {
     let unreadable = |_| vec![FieldProblem::at(Field::Attachments, Problem::AttachmentUnreadable)];
     let mut encryptor = Encryptor::new(recipients).map_err(|_| general(Problem::WrongRecipients))?;
     let mut digest = Sha256::new();
-    let mut out = Vec::with_capacity(READ_SLICE as usize + 64 * 1024);
+    let mut out = Vec::with_capacity(READ_SLICE + 64 * 1024);
     let mut sent = 0u64;
-    let size = file.size();
-    let mut offset = 0.0;
-    while offset < size {
-        let end = (offset + READ_SLICE).min(size);
-        let slice = file.slice_with_f64_and_f64(offset, end).map_err(unreadable)?;
-        let buffer = JsFuture::from(slice.array_buffer()).await.map_err(unreadable)?;
-        let mut plaintext = Uint8Array::new(&buffer).to_vec();
+    let mut reader = SliceReader::new(file);
+    let mut plaintext = Vec::with_capacity(READ_SLICE);
+    while reader.next(&mut plaintext).await.map_err(unreadable)? {
         encryptor.update(&plaintext, &mut out);
         // Best effort: do not leave the plaintext slice lying in WASM memory.
         plaintext.iter_mut().for_each(|b| *b = 0);
-        sent += send_encrypted(&mut out, &mut digest, upload, index, sent, progress).await?;
-        offset = end;
+        plaintext.clear();
+        sent += send_encrypted(&mut out, &mut digest, uploader, index, sent).await?;
     }
     encryptor.finish(&mut out);
-    sent += send_encrypted(&mut out, &mut digest, upload, index, sent, progress).await?;
+    sent += send_encrypted(&mut out, &mut digest, uploader, index, sent).await?;
     Ok((sent, hex_lower(&digest.finalize())))
+}
+
+/// Reads a file [`READ_SLICE`] bytes at a time. With a BYOB stream reader the browser fills one
+/// reused buffer, so reading a 100 MB file leaves no garbage behind (measured: about 5 MiB of growth
+/// against 33 MiB for `Blob.slice`); browsers without one read slices with `Blob.slice`.
+enum SliceReader {
+    Stream { reader: ReadableStreamByobReader, buffer: ArrayBuffer, done: bool },
+    Slices { file: File, offset: f64 },
+}
+
+impl SliceReader {
+    fn new(file: &File) -> Self {
+        match ReadableStreamByobReader::new(&file.stream()) {
+            Ok(reader) => Self::Stream { reader, buffer: ArrayBuffer::new(READ_SLICE as u32), done: false },
+            Err(_) => Self::Slices { file: file.clone(), offset: 0.0 },
+        }
+    }
+
+    /// Appends the next slice (at most [`READ_SLICE`] bytes) to `into`; `false` once the file is read.
+    async fn next(&mut self, into: &mut Vec<u8>) -> Result<bool, JsValue> {
+        match self {
+            Self::Stream { reader, buffer, done } => {
+                while !*done && into.len() < READ_SLICE {
+                    let room = (READ_SLICE - into.len()) as u32;
+                    let view = Uint8Array::new_with_byte_offset_and_length(buffer, 0, room);
+                    let result = JsFuture::from(reader.read_with_array_buffer_view(&view)).await?;
+                    *done = js_sys::Reflect::get(&result, &"done".into())?.as_bool().unwrap_or(true);
+                    let Ok(filled) = js_sys::Reflect::get(&result, &"value".into())?.dyn_into::<Uint8Array>() else {
+                        break;
+                    };
+                    let start = into.len();
+                    into.resize(start + filled.length() as usize, 0);
+                    filled.copy_to(&mut into[start..]);
+                    // The reader hands the (transferred) buffer back with the bytes: reuse it.
+                    *buffer = filled.buffer();
+                }
+                Ok(!into.is_empty())
+            }
+            Self::Slices { file, offset } => {
+                let size = file.size();
+                if *offset >= size {
+                    return Ok(false);
+                }
+                let end = (*offset + READ_SLICE as f64).min(size);
+                let bytes = JsFuture::from(file.slice_with_f64_and_f64(*offset, end)?.array_buffer()).await?;
+                let bytes = Uint8Array::new(&bytes);
+                let start = into.len();
+                into.resize(start + bytes.length() as usize, 0);
+                bytes.copy_to(&mut into[start..]);
+                *offset = end;
+                Ok(true)
+            }
+        }
+    }
 }
 
 /// Sends (and hashes) the ciphertext made so far, then empties the buffer for the next slice.
 async fn send_encrypted(
     out: &mut Vec<u8>,
     digest: &mut Sha256,
-    upload: &str,
+    uploader: &mut Uploader,
     index: usize,
     start: u64,
-    progress: &Progress,
 ) -> Result<u64, Vec<FieldProblem>> {
     if out.is_empty() {
         return Ok(0);
     }
     digest.update(&out[..]);
-    send_slice(upload, index, start, out, progress).await?;
+    uploader.send(index, start, out).await?;
     let len = out.len() as u64;
     out.clear();
     Ok(len)
@@ -314,15 +242,15 @@ pub async fn submit(
         _ => return Err(refused_problems(status, &body)),
     };
 
-    let progress = Progress {
-        held: Default::default(),
-        total: (lengths.iter().sum::<u64>() as f64).max(1.0),
-        on_stage: std::rc::Rc::new(on_stage.clone()),
-    };
+    let progress = Progress::new(lengths.iter().sum(), {
+        let on_stage = on_stage.clone();
+        move |fraction| on_stage(Stage::Encrypting(fraction))
+    });
     progress.show(0.0);
+    let mut uploader = Uploader::new(upload.clone(), progress);
     let mut report = fields.to_report(language, EncryptedIn::Browser);
     for (index, (file, &declared)) in files.iter().zip(&lengths).enumerate() {
-        let (sent, digest) = encrypt_and_send(file, &recipients, &upload, index, &progress).await?;
+        let (sent, digest) = encrypt_and_send(file, &recipients, &mut uploader, index).await?;
         if sent != declared {
             // The file changed while it was being read: what was sent is not what was declared.
             return Err(vec![FieldProblem::at(Field::Attachments, Problem::AttachmentUnreadable)]);
@@ -334,6 +262,7 @@ pub async fn submit(
             ciphertext_sha256: digest,
         });
     }
+    drop(uploader);
     let padded = report
         .to_padded_json(settings.max_report_bytes as usize)
         .map_err(|_| general(Problem::ReportTooLarge))?;

@@ -33,7 +33,9 @@ export function watch(page: Page, baseURL: string, options: { missingPage?: stri
     if (message.type() !== 'error') return;
     // A page that does not exist answers 404, and Chromium reports that status as a console error.
     const isExpected404 = missingPage && message.location().url === missingPage && message.text().includes('404');
-    const isAllowed = options.allowedErrorsAt?.test(message.location().url) ?? false;
+    // An error about a request names its URL either as the message's location or in its text.
+    const allowed = options.allowedErrorsAt;
+    const isAllowed = allowed !== undefined && (allowed.test(message.location().url) || allowed.test(message.text()));
     if (!isExpected404 && !isAllowed) problems.push(`console error: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));

@@ -4,6 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
@@ -13,15 +15,61 @@ export const DATA_DIR = E2E_DIR && join(E2E_DIR, 'data');
 export const SERVER_LOG = E2E_DIR && join(E2E_DIR, 'server.log');
 export const IDENTITY_FILE = DATA_DIR && join(DATA_DIR, 'demo-office-identity.txt');
 
-export type Recorded = { method: string; url: string; body: Buffer; status?: number; cut?: boolean };
+/**
+ * One request, or one WebSocket message the page sent (`method` 'WS', `body` unmasked, `text` for a
+ * text message), or a refused WebSocket handshake ('UPGRADE').
+ */
+export type Recorded = { method: string; url: string; body: Buffer; status?: number; cut?: boolean; text?: boolean };
+
+export type ProxyOptions = {
+  /** The first request or WebSocket message for which this says yes has its connection dropped half-way. */
+  cut?: (request: Recorded) => boolean;
+  /** Answer every WebSocket handshake 403, like a proxy that does not allow WebSockets. */
+  refuseSockets?: boolean;
+};
 
 /**
- * An HTTP proxy in front of the portal that records every request (URL and complete body) before
- * forwarding it, and the status of its answer. The page is loaded through it, so its origin is the
- * proxy's: nothing can bypass it. The first request for which `cut` says yes has its connection
- * dropped half-way: the portal gets half of the body, the browser no answer.
+ * Decodes the WebSocket frames a browser sends (always masked), calling `onFrame` with each complete
+ * frame's raw bytes, unmasked payload, opcode and FIN bit.
  */
-export async function recordingProxy(target: string, cut?: (request: Recorded) => boolean) {
+function frameDecoder(onFrame: (raw: Buffer, payload: Buffer, opcode: number, fin: boolean) => void) {
+  let pending = Buffer.alloc(0);
+  return (chunk: Buffer) => {
+    pending = Buffer.concat([pending, chunk]);
+    for (;;) {
+      if (pending.length < 2) return;
+      const fin = (pending[0] & 0x80) !== 0;
+      const opcode = pending[0] & 0x0f;
+      let length = pending[1] & 0x7f;
+      let at = 2;
+      if (length === 126) {
+        if (pending.length < 4) return;
+        length = pending.readUInt16BE(2);
+        at = 4;
+      } else if (length === 127) {
+        if (pending.length < 10) return;
+        length = Number(pending.readBigUInt64BE(2));
+        at = 10;
+      }
+      const masked = (pending[1] & 0x80) !== 0;
+      const end = at + (masked ? 4 : 0) + length;
+      if (pending.length < end) return;
+      const payload = Buffer.from(pending.subarray(end - length, end));
+      if (masked) for (let i = 0; i < length; i++) payload[i] ^= pending[at + (i & 3)];
+      const raw = pending.subarray(0, end);
+      pending = pending.subarray(end);
+      onFrame(raw, payload, opcode, fin);
+    }
+  };
+}
+
+/**
+ * An HTTP proxy in front of the portal that records every request (URL and complete body) and every
+ * WebSocket message the page sends, before forwarding them, and the status of each answer. The page is
+ * loaded through it, so its origin is the proxy's: nothing can bypass it.
+ */
+export async function recordingProxy(target: string, options: ProxyOptions = {}) {
+  const { cut } = options;
   const upstream = new URL(target);
   const recorded: Recorded[] = [];
   let cutDone = false;
@@ -55,12 +103,75 @@ export async function recordingProxy(target: string, cut?: (request: Recorded) =
       forward.end(body);
     });
   });
+  const sockets = new Set<Duplex>();
+  server.on('upgrade', (request: http.IncomingMessage, client: Duplex, head: Buffer) => {
+    const url = request.url ?? '';
+    sockets.add(client);
+    if (options.refuseSockets) {
+      recorded.push({ method: 'UPGRADE', url, body: Buffer.alloc(0), status: 403 });
+      client.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
+    const portal = net.connect(Number(upstream.port), upstream.hostname, () => {
+      const lines = [`${request.method} ${url} HTTP/1.1`];
+      for (let i = 0; i < request.rawHeaders.length; i += 2) {
+        const [name, value] = [request.rawHeaders[i], request.rawHeaders[i + 1]];
+        lines.push(`${name}: ${name.toLowerCase() === 'host' ? upstream.host : value}`);
+      }
+      portal.write(`${lines.join('\r\n')}\r\n\r\n`);
+      portal.pipe(client);
+      let message: Buffer[] = [];
+      let messageRaw: Buffer[] = [];
+      let messageText = false;
+      const decode = frameDecoder((raw, payload, opcode, fin) => {
+        if (opcode >= 8) {
+          portal.write(raw); // control frames: close, ping, pong
+          return;
+        }
+        if (opcode !== 0) messageText = opcode === 1;
+        message.push(payload);
+        messageRaw.push(raw);
+        if (!fin) return;
+        const entry: Recorded = { method: 'WS', url, body: Buffer.concat(message), text: messageText };
+        const bytes = Buffer.concat(messageRaw);
+        message = [];
+        messageRaw = [];
+        recorded.push(entry);
+        if (!cutDone && cut?.(entry)) {
+          cutDone = true;
+          entry.cut = true;
+          portal.write(bytes.subarray(0, bytes.length >> 1));
+          setTimeout(() => {
+            portal.destroy();
+            client.destroy();
+          }, 500);
+          return;
+        }
+        portal.write(bytes);
+      });
+      client.on('data', (chunk: Buffer) => decode(chunk));
+      if (head.length > 0) decode(head);
+    });
+    const close = () => {
+      portal.destroy();
+      client.destroy();
+    };
+    portal.on('error', close);
+    client.on('error', close);
+    portal.on('close', close);
+    client.on('close', close);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     recorded,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
+      }),
   };
 }
 

@@ -11,6 +11,7 @@ import {
   leaks,
   recordingProxy,
   secrets,
+  type Recorded,
   serverLog,
   sha256,
   sparseFile,
@@ -75,65 +76,113 @@ function checkStoredSafely(needles: Buffer[], s: ReturnType<typeof secrets>, fil
   return stored!;
 }
 
+/** The attachment each binary slice extends: the last `{"index": i}` the page sent before it. */
+function socketSlices(recorded: Recorded[]) {
+  let index = -1;
+  const slices: { index: number; record: Recorded }[] = [];
+  for (const record of recorded.filter((r) => r.method === 'WS')) {
+    if (record.text) index = JSON.parse(record.body.toString('utf8')).index;
+    else slices.push({ index, record });
+  }
+  return slices;
+}
+
+/** The attachment and offset of each PUT slice, from its URL. */
+function putSlices(recorded: Recorded[]) {
+  return recorded
+    .filter((r) => r.method === 'PUT')
+    .map((record) => {
+      const url = new URL(record.url, 'http://portal');
+      return { index: Number(url.pathname.split('/').pop()), offset: Number(url.searchParams.get('offset')), record };
+    });
+}
+
+/** Largest slice the page may send: 1 MiB of the file as age chunks, with the header of the first. */
+const MAX_SLICE = 1024 * 1024 + 16 * 17 + 256;
+
 test.describe('with JavaScript: encrypted in the browser', () => {
   test.skip(({ javaScriptEnabled }) => javaScriptEnabled === false, 'the browser path needs JavaScript');
 
-  test('only ciphertext leaves the page; the age CLI opens it byte for byte', async ({ page, baseURL }, testInfo) => {
-    test.setTimeout(120_000);
-    const scratch = scratchDir(testInfo);
-    // The connection drops half-way through the third slice: the page must resume, not start over.
-    let slices = 0;
-    const proxy = await recordingProxy(baseURL!, (r) => r.method === 'PUT' && ++slices === 3);
-    const s = secrets(`js${testInfo.project.name}`);
-    const files = attachments(scratch, `js${testInfo.project.name}`);
-    // Chromium logs the cut slice and the answer to its resumption (409: "I hold this much") as errors.
-    const watcher = watch(page, proxy.url, { allowedErrorsAt: /\/api\/uploads\// });
-    try {
-      await page.goto(`${proxy.url}/denuncia/formulario`);
-      await waitForHydration(page);
-      await expect(page.locator('#encryption-mode')).toContainText('Cifrado en su dispositivo');
-      await fillReport(page, s, files);
-      await page.getByRole('button', { name: 'Enviar denuncia' }).click();
-      await expect(page.getByRole('heading', { name: 'Denuncia recibida', level: 1 })).toBeVisible({ timeout: 90_000 });
-      const receipt = (await page.locator('#receipt-number').textContent()) ?? '';
-      expect(receipt).toMatch(/^\d{4}(-\d{4}){6}$/);
-
-      const needles = fragments([...Object.values(s), receipt, receipt.replaceAll('-', '')], files);
-      const sent = proxy.recorded.filter((r) => r.method !== 'GET');
-      const names = sent.map((r) => `${r.method} ${r.url.replace(/\/api\/uploads\/[^/]+\//, '/api/uploads/ID/')}`);
-      expect(names.slice(0, 2)).toEqual(['POST /api/reports/challenge', 'POST /api/uploads']);
-      expect(names.at(-1)).toBe('POST /api/reports');
-      const slicesSent = sent.slice(2, -1);
-      for (const name of names.slice(2, -1)) expect(name).toMatch(/^PUT \/api\/uploads\/ID\/[01]\?offset=\d+$/);
-      // Each request carries one encrypted slice (1 MiB of the file and its age overhead), never the
-      // whole file: the page holds one slice at a time.
-      for (const slice of slicesSent) expect(slice.body.length).toBeLessThanOrEqual(1024 * 1024 + 16 * 17 + 256);
-      expect(slicesSent.filter((r) => r.cut).length, 'the proxy cut one slice').toBe(1);
-      const resumed = slicesSent.slice(slicesSent.findIndex((r) => r.cut) + 1);
-      expect(resumed[0].url, 'the page resumes the cut slice').toBe(slicesSent.find((r) => r.cut)!.url);
-      expect(slicesSent.filter((r) => !r.cut).every((r) => r.status === 200 || r.status === 409)).toBe(true);
-      for (const request of proxy.recorded) {
-        expect(leaks(Buffer.from(request.url), needles), `plaintext in URL ${request.url}`).toEqual([]);
-        expect(leaks(request.body, needles), `plaintext in the body of ${request.method} ${request.url}`).toEqual([]);
-      }
-      const stored = checkStoredSafely(needles, s, files, scratch, 'browser');
-      // What the server stored is exactly what the page sent, slice after slice, resumed where it was cut.
-      files.forEach((_, index) => {
-        const object = readFileSync(stored.attachments[index].path);
-        const answered = slicesSent.filter((r) => r.url.includes(`/${index}?`) && r.status === 200);
-        let offset = 0;
-        for (const slice of answered) {
-          const at = Number(new URL(slice.url, 'http://x').searchParams.get('offset'));
-          expect(slice.body.equals(object.subarray(at, at + slice.body.length))).toBe(true);
-          offset = Math.max(offset, at + slice.body.length);
-        }
-        expect(offset).toBe(object.length);
+  for (const transport of ['socket', 'put'] as const) {
+    const title =
+      transport === 'socket'
+        ? 'only ciphertext leaves the page, slice by slice over a WebSocket that drops once; the age CLI opens it byte for byte'
+        : 'where WebSockets are refused, slices go as PUTs that resume after a drop; still only ciphertext, opened byte for byte';
+    test(title, async ({ page, baseURL }, testInfo) => {
+      test.setTimeout(120_000);
+      const scratch = scratchDir(testInfo);
+      // The connection drops half-way through the third slice: the page must resume, not start over.
+      let slices = 0;
+      const proxy = await recordingProxy(baseURL!, {
+        refuseSockets: transport === 'put',
+        cut: (r) => (r.method === 'PUT' || (r.method === 'WS' && !r.text)) && ++slices === 3,
       });
-      watcher.verify();
-    } finally {
-      await proxy.close();
-    }
-  });
+      const s = secrets(`js${transport}${testInfo.project.name}`);
+      const files = attachments(scratch, `js${transport}${testInfo.project.name}`);
+      // Chromium logs the cut connection, the refused handshakes and the answer to a resumed PUT
+      // (409: "I hold this much") as console errors.
+      const watcher = watch(page, proxy.url, { allowedErrorsAt: /\/api\/uploads\// });
+      try {
+        await page.goto(`${proxy.url}/denuncia/formulario`);
+        await waitForHydration(page);
+        await expect(page.locator('#encryption-mode')).toContainText('Cifrado en su dispositivo');
+        await fillReport(page, s, files);
+        await page.getByRole('button', { name: 'Enviar denuncia' }).click();
+        await expect(page.getByRole('heading', { name: 'Denuncia recibida', level: 1 })).toBeVisible({ timeout: 90_000 });
+        const receipt = (await page.locator('#receipt-number').textContent()) ?? '';
+        expect(receipt).toMatch(/^\d{4}(-\d{4}){6}$/);
+
+        const needles = fragments([...Object.values(s), receipt, receipt.replaceAll('-', '')], files);
+        for (const request of proxy.recorded) {
+          expect(leaks(Buffer.from(request.url), needles), `plaintext in URL ${request.url}`).toEqual([]);
+          expect(leaks(request.body, needles), `plaintext in the body of ${request.method} ${request.url}`).toEqual([]);
+        }
+        const posts = proxy.recorded.filter((r) => r.method === 'POST').map((r) => r.url);
+        expect(posts).toEqual(['/api/reports/challenge', '/api/uploads', '/api/reports']);
+        const sent =
+          transport === 'socket'
+            ? socketSlices(proxy.recorded).map(({ index, record }) => ({ index, offset: -1, record }))
+            : putSlices(proxy.recorded);
+        expect(proxy.recorded.filter((r) => r.method === (transport === 'socket' ? 'PUT' : 'WS'))).toEqual([]);
+        // Each message carries one encrypted slice, never the whole file: the page holds one at a time.
+        for (const { record } of sent) expect(record.body.length).toBeLessThanOrEqual(MAX_SLICE);
+        const cutAt = sent.findIndex(({ record }) => record.cut);
+        expect(cutAt, 'the proxy cut one slice').toBeGreaterThan(0);
+        expect(sent.filter(({ record }) => record.cut).length).toBe(1);
+        // The page resumes the cut slice, and nothing before it is sent again.
+        expect(sent[cutAt + 1].index).toBe(sent[cutAt].index);
+        if (transport === 'socket') {
+          expect(sent[cutAt + 1].record.body.equals(sent[cutAt].record.body), 'the whole slice again').toBe(true);
+          expect(proxy.recorded.filter((r) => r.method === 'WS' && r.text).length, 'a new socket selects again').toBeGreaterThan(2);
+        } else {
+          expect(sent[cutAt + 1].offset).toBe(sent[cutAt].offset);
+          expect(proxy.recorded.filter((r) => r.method === 'UPGRADE').length, 'sockets were tried first').toBeGreaterThan(0);
+        }
+
+        const stored = checkStoredSafely(needles, s, files, scratch, 'browser');
+        // What the server stored is exactly what the page sent, slice after slice, resumed where it was cut.
+        files.forEach((_, index) => {
+          const object = readFileSync(stored.attachments[index].path);
+          const mine = sent.filter((slice) => slice.index === index && !slice.record.cut);
+          if (transport === 'socket') {
+            // A cut message never reaches the portal whole, so it is not appended; its resend is.
+            expect(Buffer.concat(mine.map((slice) => slice.record.body)).equals(object)).toBe(true);
+          } else {
+            const answered = mine.filter((slice) => slice.record.status === 200);
+            let end = 0;
+            for (const { offset, record } of answered) {
+              expect(record.body.equals(object.subarray(offset, offset + record.body.length))).toBe(true);
+              end = Math.max(end, offset + record.body.length);
+            }
+            expect(end).toBe(object.length);
+          }
+        });
+        watcher.verify();
+      } finally {
+        await proxy.close();
+      }
+    });
+  }
 });
 
 test.describe('without JavaScript: the plain form, encrypted on the server', () => {
