@@ -301,6 +301,15 @@ max_pending_upload_bytes = 4294967296
     }
 
     #[test]
+    fn upload_room_smaller_than_one_attachment_is_refused() {
+        let config = parse(&VALID.replace("max_pending_upload_bytes = 4294967296", "max_pending_upload_bytes = 1000"));
+        let problems = problems(&config);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].key, "limits.max_pending_upload_bytes");
+        assert!(problems[0].reason.contains("104857600"), "{}", problems[0].reason);
+    }
+
+    #[test]
     fn duplicate_key_ids_and_recipients_are_refused() {
         let line = r#"  { name = "Oficina de Integridad", key_id = "integridad-1", recipient = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p" },"#;
         let config = parse(&VALID.replace(line, &format!("{line}\n{line}")));
