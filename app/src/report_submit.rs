@@ -8,12 +8,12 @@
 use crate::report_form::{
     Challenge, Field, FieldProblem, Problem, ReportFields, ReportSettings, SubmissionOutcome, UploadOpened, UploadRequest,
 };
-use crate::report_upload::{Body, Progress, Uploader, general, refused_problems, request};
+use crate::report_upload::{Body, Progress, Uploader, general, refused_problems, request, sleep};
 use envelope::age::{Encryptor, encrypted_len};
 use envelope::hex_lower;
 use envelope::receipt::Receipt;
 use envelope::report::{AttachmentEntry, EncryptedIn};
-use js_sys::{Array, ArrayBuffer, Promise, Uint8Array};
+use js_sys::{Array, ArrayBuffer, Uint8Array};
 use sha2::{Digest, Sha256};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -80,13 +80,9 @@ pub fn check(fields: &ReportFields, files: &[File], settings: &ReportSettings) -
     problems
 }
 
-async fn yield_to_page() {
-    let promise = Promise::new(&mut |resolve, _| {
-        let _ = web_sys::window()
-            .expect("a window")
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-    });
-    let _ = JsFuture::from(promise).await;
+/// A chosen file could not be read, or changed while it was being sent.
+fn unreadable() -> Vec<FieldProblem> {
+    vec![FieldProblem::at(Field::Attachments, Problem::AttachmentUnreadable)]
 }
 
 /// Encrypts a file slice by slice and sends each encrypted slice as it is made, so the page holds one
@@ -97,14 +93,13 @@ async fn encrypt_and_send(
     uploader: &mut Uploader,
     index: usize,
 ) -> Result<(u64, String), Vec<FieldProblem>> {
-    let unreadable = |_| vec![FieldProblem::at(Field::Attachments, Problem::AttachmentUnreadable)];
     let mut encryptor = Encryptor::new(recipients).map_err(|_| general(Problem::WrongRecipients))?;
     let mut digest = Sha256::new();
     let mut out = Vec::with_capacity(READ_SLICE + 64 * 1024);
     let mut sent = 0u64;
     let mut reader = SliceReader::new(file);
     let mut plaintext = Vec::with_capacity(READ_SLICE);
-    while reader.next(&mut plaintext).await.map_err(unreadable)? {
+    while reader.next(&mut plaintext).await.map_err(|_| unreadable())? {
         encryptor.update(&plaintext, &mut out);
         // Best effort: do not leave the plaintext slice lying in WASM memory.
         plaintext.iter_mut().for_each(|b| *b = 0);
@@ -213,7 +208,8 @@ pub async fn submit(
     }
 
     on_stage(Stage::Receipt);
-    yield_to_page().await;
+    // Let the page show the stage before Argon2id takes the thread.
+    sleep(0).await;
     let receipt = Receipt::generate();
     let keys = receipt.derive_keys();
 
@@ -229,7 +225,7 @@ pub async fn submit(
             break nonce;
         }
         start += POW_SLICE;
-        yield_to_page().await;
+        sleep(0).await;
     };
 
     // The exact ciphertext lengths, declared up front: the server reserves room and can tell a
@@ -253,7 +249,7 @@ pub async fn submit(
         let (sent, digest) = encrypt_and_send(file, &recipients, &mut uploader, index).await?;
         if sent != declared {
             // The file changed while it was being read: what was sent is not what was declared.
-            return Err(vec![FieldProblem::at(Field::Attachments, Problem::AttachmentUnreadable)]);
+            return Err(unreadable());
         }
         report.attachments.push(AttachmentEntry {
             name: crate::report_form::clean_file_name(&file.name()),

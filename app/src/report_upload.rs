@@ -16,13 +16,25 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{BinaryType, FormData, MessageEvent, ProgressEvent, WebSocket, XmlHttpRequest};
 
-/// Retries of one slice after a dropped connection or a server error (waits of 2, 4, 8, 16, 32, 32 s).
+/// Retries of one slice after a dropped connection or a server error.
 const SLICE_RETRIES: u32 = 6;
 
 pub fn general(problem: Problem) -> Vec<FieldProblem> {
     vec![FieldProblem::general(problem)]
 }
 
+/// Waits after the `failures`-th failure in a row of one slice (2, 4, 8, 16, 32, 32 s); `Network` once
+/// [`SLICE_RETRIES`] are used up.
+async fn back_off(failures: &mut u32) -> Result<(), Vec<FieldProblem>> {
+    *failures += 1;
+    if *failures > SLICE_RETRIES {
+        return Err(general(Problem::Network));
+    }
+    sleep(1000 << (*failures).min(5)).await;
+    Ok(())
+}
+
+/// Resolves after `milliseconds`; `sleep(0)` yields to the page (rendering, input) between steps.
 pub async fn sleep(milliseconds: i32) {
     let promise = Promise::new(&mut |resolve, _| {
         let _ = web_sys::window()
@@ -268,11 +280,7 @@ impl Uploader {
                         self.use_put = true;
                         continue;
                     }
-                    failures += 1;
-                    if failures > SLICE_RETRIES {
-                        return Err(general(Problem::Network));
-                    }
-                    sleep(1000 << failures.min(5)).await;
+                    back_off(&mut failures).await?;
                 }
             }
         }
@@ -334,11 +342,7 @@ async fn put_slice(upload: &str, index: usize, start: u64, bytes: &[u8], progres
         }
         progress.advance(held - before);
         if held == before {
-            failures += 1;
-            if failures > SLICE_RETRIES {
-                return Err(general(Problem::Network));
-            }
-            sleep(1000 << failures.min(5)).await;
+            back_off(&mut failures).await?;
         } else {
             failures = 0;
         }

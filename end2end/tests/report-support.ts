@@ -73,6 +73,17 @@ export async function recordingProxy(target: string, options: ProxyOptions = {})
   const upstream = new URL(target);
   const recorded: Recorded[] = [];
   let cutDone = false;
+  /** Whether `entry` is the one to cut (the first that `cut` picks); marks it. */
+  const cutsHere = (entry: Recorded) => {
+    if (cutDone || !cut?.(entry)) return false;
+    cutDone = entry.cut = true;
+    return true;
+  };
+  /** Sends half of `bytes`, then drops both ends of the connection. */
+  const dropHalfway = (bytes: Buffer, write: (half: Buffer) => void, ends: { destroy(): unknown }[]) => {
+    write(bytes.subarray(0, bytes.length >> 1));
+    setTimeout(() => ends.forEach((end) => end.destroy()), 500);
+  };
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -90,17 +101,8 @@ export async function recordingProxy(target: string, options: ProxyOptions = {})
         },
       );
       forward.on('error', () => response.destroy());
-      if (!cutDone && cut?.(entry)) {
-        cutDone = true;
-        entry.cut = true;
-        forward.write(body.subarray(0, body.length >> 1));
-        setTimeout(() => {
-          forward.destroy();
-          response.destroy();
-        }, 500);
-        return;
-      }
-      forward.end(body);
+      if (cutsHere(entry)) dropHalfway(body, (half) => forward.write(half), [forward, response]);
+      else forward.end(body);
     });
   });
   const sockets = new Set<Duplex>();
@@ -137,17 +139,8 @@ export async function recordingProxy(target: string, options: ProxyOptions = {})
         message = [];
         messageRaw = [];
         recorded.push(entry);
-        if (!cutDone && cut?.(entry)) {
-          cutDone = true;
-          entry.cut = true;
-          portal.write(bytes.subarray(0, bytes.length >> 1));
-          setTimeout(() => {
-            portal.destroy();
-            client.destroy();
-          }, 500);
-          return;
-        }
-        portal.write(bytes);
+        if (cutsHere(entry)) dropHalfway(bytes, (half) => portal.write(half), [portal, client]);
+        else portal.write(bytes);
       });
       client.on('data', (chunk: Buffer) => decode(chunk));
       if (head.length > 0) decode(head);

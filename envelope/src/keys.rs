@@ -47,16 +47,8 @@ impl FromStr for Recipient {
     type Err = KeyError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let (hrp, data, variant) = bech32::decode(text).map_err(|_| KeyError::InvalidRecipient)?;
-        // age recipients are lower case; bech32 accepts either case, the spec does not.
-        if hrp != RECIPIENT_HRP || variant != Variant::Bech32 || text.chars().any(|c| c.is_ascii_uppercase()) {
-            return Err(KeyError::InvalidRecipient);
-        }
-        let bytes: [u8; 32] = Vec::<u8>::from_base32(&data)
-            .map_err(|_| KeyError::InvalidRecipient)?
-            .try_into()
-            .map_err(|_| KeyError::InvalidRecipient)?;
-        Ok(Self::from_bytes(bytes))
+        let bytes = decode_key(text, RECIPIENT_HRP, KeyCase::Lower).ok_or(KeyError::InvalidRecipient)?;
+        Ok(Self::from_bytes(*bytes))
     }
 }
 
@@ -119,14 +111,32 @@ impl FromStr for Identity {
     type Err = KeyError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let (hrp, data, variant) = bech32::decode(text).map_err(|_| KeyError::InvalidIdentity)?;
-        if hrp != IDENTITY_HRP || variant != Variant::Bech32 || text.chars().any(|c| c.is_ascii_lowercase()) {
-            return Err(KeyError::InvalidIdentity);
-        }
-        let bytes = Zeroizing::new(Vec::<u8>::from_base32(&data).map_err(|_| KeyError::InvalidIdentity)?);
-        let secret: [u8; 32] = bytes.as_slice().try_into().map_err(|_| KeyError::InvalidIdentity)?;
-        Ok(Self::from_secret_bytes(secret))
+        let secret = decode_key(text, IDENTITY_HRP, KeyCase::Upper).ok_or(KeyError::InvalidIdentity)?;
+        Ok(Self::from_secret_bytes(*secret))
     }
+}
+
+/// The one case an age key string is written in: recipients lower, identities upper. bech32 itself
+/// accepts either; the age spec does not.
+#[derive(Clone, Copy)]
+enum KeyCase {
+    Lower,
+    Upper,
+}
+
+/// The 32 key bytes of a bech32 age key string with human-readable part `hrp`, or `None`. Wiped when
+/// dropped: for an identity they are the secret.
+fn decode_key(text: &str, hrp: &str, case: KeyCase) -> Option<Zeroizing<[u8; 32]>> {
+    let (found, data, variant) = bech32::decode(text).ok()?;
+    let wrong_case = match case {
+        KeyCase::Lower => text.chars().any(|c| c.is_ascii_uppercase()),
+        KeyCase::Upper => text.chars().any(|c| c.is_ascii_lowercase()),
+    };
+    if found != hrp || variant != Variant::Bech32 || wrong_case {
+        return None;
+    }
+    let bytes = Zeroizing::new(Vec::<u8>::from_base32(&data).ok()?);
+    Some(Zeroizing::new(bytes.as_slice().try_into().ok()?))
 }
 
 impl fmt::Debug for Identity {
@@ -169,6 +179,8 @@ mod tests {
         flipped[last] = if flipped[last] == b'q' { b'p' } else { b'q' };
         assert!(String::from_utf8(flipped).unwrap().parse::<Recipient>().is_err());
         assert!(recipient.parse::<Identity>().is_err());
+        let secret = Identity::generate().to_secret_string();
+        assert!(matches!(secret.to_lowercase().parse::<Identity>(), Err(KeyError::InvalidIdentity)));
         assert!(matches!(Identity::from_file_text("# only a comment\n"), Err(KeyError::NoIdentityInFile)));
     }
 

@@ -119,10 +119,14 @@ fn overall_status(problems: &[FieldProblem]) -> StatusCode {
     problems.first().map(|p| status_of(p.problem)).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
 }
 
+/// The browser path's refusal of a request for one problem (an HTTP body or a socket message).
+fn refused_for(problem: Problem) -> SubmissionOutcome {
+    SubmissionOutcome::Refused { problems: vec![FieldProblem::general(problem)], fields: None }
+}
+
 /// The JSON answer of the browser path to a refused request.
 fn refusal(problem: Problem) -> Response {
-    let problems = vec![FieldProblem::general(problem)];
-    (overall_status(&problems), Json(SubmissionOutcome::Refused { problems, fields: None })).into_response()
+    (status_of(problem), Json(refused_for(problem))).into_response()
 }
 
 fn inspect_problem(error: InspectError) -> Problem {

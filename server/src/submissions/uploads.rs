@@ -11,17 +11,18 @@
 //!   the body to attachment `index`, which must hold exactly `N` bytes; answers [`UploadProgress`]. A
 //!   wrong offset gets `409` with the bytes the server holds, so the browser resumes from there.
 //!
+//! - `POST /api/reports` names the upload; only complete attachments are stored (see `encrypted`).
+//!
 //! Every byte is checked as it arrives ([`envelope::inspect`]); a slice that is not age ciphertext for
 //! the office's keys, or runs past the declared length, ends the whole upload.
-//! - `POST /api/reports` names the upload; only complete attachments are stored (see `encrypted`).
 //!
 //! Open uploads live in memory only, with their files in `objects/incoming/`; one idle for
 //! [`IDLE_LIMIT`] is dropped with its files. Like the proof-of-work challenges, they tie a submission to
 //! one server instance (sticky routing behind a load balancer).
 
-use super::{Submissions, io_failure, refusal};
+use super::{Submissions, io_failure, refusal, refused_for};
 use crate::AppState;
-use app::report_form::{Problem, SubmissionOutcome, UploadOpened, UploadProgress, UploadRequest};
+use app::report_form::{Problem, UploadOpened, UploadProgress, UploadRequest};
 use app::storage::objects::{IncomingObject, ObjectStore};
 use axum::Json;
 use axum::body::Body;
@@ -53,6 +54,13 @@ pub struct IncomingAttachment {
 pub struct Upload {
     pub attachments: Vec<IncomingAttachment>,
     closed: bool,
+}
+
+impl Upload {
+    /// Attachment `index`, which the sender must have declared.
+    fn attachment(&mut self, index: usize) -> Result<&mut IncomingAttachment, Problem> {
+        self.attachments.get_mut(index).ok_or(Problem::UploadMalformed)
+    }
 }
 
 struct Entry {
@@ -159,13 +167,9 @@ impl Uploads {
         dropped
     }
 
-    /// Number of open uploads (for tests and the periodic sweep's log).
-    pub fn len(&self) -> usize {
-        self.open().uploads.len()
-    }
-
+    /// Whether no upload is open (for tests).
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.open().uploads.is_empty()
     }
 }
 
@@ -253,8 +257,9 @@ pub async fn append(
         Ok(upload) => upload,
         Err(problem) => return refusal(problem),
     };
-    let Some(attachment) = upload.attachments.get_mut(index) else {
-        return refusal(Problem::UploadMalformed);
+    let attachment = match upload.attachment(index) {
+        Ok(attachment) => attachment,
+        Err(problem) => return refusal(problem),
     };
     if offset != attachment.object.len() {
         return (StatusCode::CONFLICT, Json(UploadProgress { received: attachment.object.len() })).into_response();
@@ -335,48 +340,48 @@ async fn serve_socket(submissions: Arc<Submissions>, id: String, mut socket: Web
     let mut position: Option<usize> = None;
     while let Some(Ok(message)) = socket.recv().await {
         let answer = match message {
-            Message::Text(text) => match serde_json::from_str::<Position>(text.as_str()) {
-                Ok(Position { index }) => match lock_open(&submissions, &id).await {
-                    Ok(upload) => match upload.attachments.get(index) {
-                        Some(attachment) => {
-                            position = Some(index);
-                            Ok(attachment.object.len())
-                        }
-                        None => Err(Problem::UploadMalformed),
-                    },
-                    Err(problem) => Err(problem),
-                },
-                Err(_) => Err(Problem::UploadMalformed),
-            },
-            Message::Binary(bytes) => match (position, lock_open(&submissions, &id).await) {
-                (Some(index), Ok(mut upload)) => match upload.attachments.get_mut(index) {
-                    Some(attachment) => append_bytes(attachment, &bytes).await.map(|()| attachment.object.len()),
-                    None => Err(Problem::UploadMalformed),
-                },
-                (None, Ok(_)) => Err(Problem::UploadMalformed),
-                (_, Err(problem)) => Err(problem),
-            },
+            Message::Text(text) => select(&submissions, &id, text.as_str()).await.map(|(index, held)| {
+                position = Some(index);
+                held
+            }),
+            Message::Binary(bytes) => extend(&submissions, &id, position, &bytes).await,
             Message::Close(_) => break,
             Message::Ping(_) | Message::Pong(_) => continue,
         };
-        match answer {
+        let reply = match answer {
             Ok(received) => {
                 submissions.uploads.touch(&id);
-                let progress = serde_json::to_string(&UploadProgress { received }).expect("JSON");
-                if socket.send(Message::Text(progress.into())).await.is_err() {
-                    break;
-                }
+                serde_json::to_string(&UploadProgress { received })
             }
             Err(problem) => {
                 if problem != Problem::UploadExpired {
                     end_refused(&submissions, &id).await;
                 }
-                let problems = vec![app::report_form::FieldProblem::general(problem)];
-                let refused = serde_json::to_string(&SubmissionOutcome::Refused { problems, fields: None }).expect("JSON");
-                let _ = socket.send(Message::Text(refused.into())).await;
-                let _ = socket.send(Message::Close(None)).await;
-                break;
+                serde_json::to_string(&refused_for(problem))
             }
+        };
+        if socket.send(Message::Text(reply.expect("JSON").into())).await.is_err() {
+            break;
+        }
+        if answer.is_err() {
+            let _ = socket.send(Message::Close(None)).await;
+            break;
         }
     }
+}
+
+/// A text message `{"index": i}`: the attachment that the next binary messages extend, and the bytes
+/// the server holds of it.
+async fn select(submissions: &Submissions, id: &str, text: &str) -> Result<(usize, u64), Problem> {
+    let Position { index } = serde_json::from_str(text).map_err(|_| Problem::UploadMalformed)?;
+    let mut upload = lock_open(submissions, id).await?;
+    Ok((index, upload.attachment(index)?.object.len()))
+}
+
+/// A binary message: appended whole to the selected attachment; the bytes the server then holds.
+async fn extend(submissions: &Submissions, id: &str, position: Option<usize>, bytes: &[u8]) -> Result<u64, Problem> {
+    let mut upload = lock_open(submissions, id).await?;
+    let attachment = upload.attachment(position.ok_or(Problem::UploadMalformed)?)?;
+    append_bytes(attachment, bytes).await?;
+    Ok(attachment.object.len())
 }
