@@ -6,6 +6,7 @@
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 mod app;
+pub mod cases;
 pub mod components;
 pub mod locale;
 pub mod pages;

@@ -8,11 +8,15 @@
 //!   any key, which is all the server can and may do.
 //! - [`report`]: the versioned report document and its padding to size classes.
 //! - [`receipt`]: the reporter's receipt and the keys derived from it with Argon2id.
+//! - [`message`]: replies and further messages on a case after the report.
+//! - [`audit`]: the hash chain of the integrity office's audit log.
 //! - [`pow`]: the proof of work that rate-limits submissions without knowing who sends them.
 
 pub mod age;
+pub mod audit;
 pub mod inspect;
 pub mod keys;
+pub mod message;
 pub mod pow;
 pub mod receipt;
 pub mod report;

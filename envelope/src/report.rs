@@ -139,6 +139,17 @@ pub fn padded_len(len: usize) -> usize {
     len.max(MIN_PADDED_LEN).next_power_of_two()
 }
 
+/// A document as JSON padded with spaces to its size class; refused if the class exceeds `limit`.
+pub(crate) fn padded_json<T: Serialize>(document: &T, limit: usize) -> Result<Vec<u8>, ReportError> {
+    let mut json = serde_json::to_vec(document)?;
+    let target = padded_len(json.len());
+    if target > limit {
+        return Err(ReportError::TooLarge { len: json.len(), limit });
+    }
+    json.resize(target, b' ');
+    Ok(json)
+}
+
 impl Report {
     pub fn new(language: &str, category: Category, description: String, encrypted_in: EncryptedIn) -> Self {
         Self {
@@ -158,13 +169,7 @@ impl Report {
 
     /// The JSON document padded with spaces to its size class; refused if the class exceeds `limit`.
     pub fn to_padded_json(&self, limit: usize) -> Result<Vec<u8>, ReportError> {
-        let mut json = serde_json::to_vec(self)?;
-        let target = padded_len(json.len());
-        if target > limit {
-            return Err(ReportError::TooLarge { len: json.len(), limit });
-        }
-        json.resize(target, b' ');
-        Ok(json)
+        padded_json(self, limit)
     }
 
     /// Parses a decrypted document (padding included) and checks its format and version.

@@ -3,7 +3,10 @@
 //! its own embedded migrations because their DDL differs (e.g. BLOB against BYTEA), while the
 //! queries, written with `$N` parameters, are shared.
 
+pub mod audit;
+pub mod cases;
 pub mod objects;
+pub mod officers;
 pub mod office_keys;
 pub mod reports;
 

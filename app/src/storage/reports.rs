@@ -128,9 +128,9 @@ pub async fn count_reports(db: &Database) -> Result<i64, StorageError> {
     Ok(sqlx::query("SELECT COUNT(*) FROM reports").fetch_one(db.pool()).await?.try_get(0)?)
 }
 
-/// The names of all attachment objects reports refer to, for sweeping orphans at start.
+/// The names of all attachment objects reports and messages refer to, for sweeping orphans at start.
 pub async fn referenced_objects(db: &Database) -> Result<HashSet<String>, StorageError> {
-    sqlx::query("SELECT object_name FROM report_attachments")
+    sqlx::query("SELECT object_name FROM report_attachments UNION ALL SELECT object_name FROM message_attachments")
         .fetch_all(db.pool())
         .await?
         .iter()
