@@ -27,6 +27,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let page_data = PageData {
         settings: use_context::<ReportSettings>().unwrap_or_default(),
         outcome: use_context::<SubmissionOutcome>(),
+        office: use_context::<crate::cases::OfficeView>(),
     };
     let page_data = serde_json::to_string(&page_data).expect("page data serialises");
     view! {

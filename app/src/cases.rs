@@ -162,3 +162,57 @@ mod tests {
         assert_eq!(CaseStatus::parse("open"), None);
     }
 }
+
+/// What the officers' case list page shows, loaded by the server for a signed-in officer.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficeView {
+    pub username: String,
+    pub today: String,
+    pub cases: Vec<CaseSummary>,
+}
+
+/// An age file the reporter may fetch: an attachment of a message on their case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectRef {
+    pub object: String,
+    pub len: u64,
+}
+
+/// One message on a case as the follow-up page receives it: the age file inline (base64), because
+/// messages are small (a padded document) and one answer saves round trips on a slow phone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUpMessage {
+    pub id: String,
+    pub author: envelope::message::Author,
+    pub sent_on: String,
+    pub ciphertext_base64: String,
+    pub attachments: Vec<ObjectRef>,
+}
+
+/// The answer to a reporter who presented a valid receipt: dates, status, deadlines and messages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUpCase {
+    pub received_on: String,
+    pub status: CaseStatus,
+    pub acknowledged_on: Option<String>,
+    pub feedback_on: Option<String>,
+    pub closed_on: Option<String>,
+    pub acknowledgement_due: String,
+    pub feedback_due: String,
+    pub messages: Vec<FollowUpMessage>,
+}
+
+/// `POST /api/follow-up`: the lookup token derived from the receipt (hex) and a solved challenge.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUpRequest {
+    pub lookup_token: String,
+    pub challenge: String,
+    pub nonce: u64,
+}
+
+/// `POST /api/follow-up/object`: one attachment of a message, by the same lookup token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUpObjectRequest {
+    pub lookup_token: String,
+    pub object: String,
+}

@@ -36,6 +36,8 @@ pub struct PageData {
     pub settings: ReportSettings,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<SubmissionOutcome>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office: Option<crate::cases::OfficeView>,
 }
 
 /// The form's fields, as typed. Field names are the HTML `name`s.
@@ -119,6 +121,8 @@ pub enum Problem {
     Network,
     /// The browser could not read a chosen file, or it changed while being sent (browser only).
     AttachmentUnreadable,
+    /// A follow-up message names a case no receipt of ours opens (a wrong or unknown receipt).
+    CaseNotFound,
 }
 
 /// One problem, tied to a field when it concerns one.

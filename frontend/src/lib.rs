@@ -15,6 +15,9 @@ pub fn hydrate() {
         if let Some(outcome) = page_data.outcome.clone() {
             provide_context(outcome);
         }
+        if let Some(office) = page_data.office.clone() {
+            provide_context(office);
+        }
         view! { <app::App /> }
     });
 }

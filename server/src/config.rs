@@ -84,6 +84,14 @@ pub struct LimitsConfig {
     /// Disk room for attachments still being uploaded, in bytes: the declared ciphertext lengths of all
     /// open uploads together. A new upload that would exceed it is asked to wait.
     pub max_pending_upload_bytes: u64,
+    /// Receipt lookups on the follow-up page per minute across the whole portal (each also pays a
+    /// proof of work), so receipts cannot be guessed quickly even by many clients together.
+    #[serde(default = "default_lookups_per_minute")]
+    pub follow_up_lookups_per_minute: u32,
+}
+
+fn default_lookups_per_minute() -> u32 {
+    120
 }
 
 /// One thing wrong with the configuration, tied to the key that has it.
@@ -179,6 +187,9 @@ impl PortalConfig {
         }
         if limits.max_attachment_bytes == 0 {
             problem("limits.max_attachment_bytes", "must be greater than 0".into());
+        }
+        if limits.follow_up_lookups_per_minute == 0 {
+            problem("limits.follow_up_lookups_per_minute", "must be greater than 0".into());
         }
         if limits.reports_per_minute == 0 {
             problem("limits.reports_per_minute", "must be greater than 0".into());

@@ -75,6 +75,51 @@ pub fn ensure_demo_key(data_dir: &Path) -> Result<DemoKey, DemoKeyError> {
     })
 }
 
+const OFFICER_FILE: &str = "demo-officer.json";
+
+/// The demo officer account, whose password and TOTP secret sit in a file beside the database (again:
+/// never in production), so someone trying the portal can sign in and a test can drive the officer tool.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct DemoOfficer {
+    pub username: String,
+    pub password: String,
+    pub totp_secret: String,
+    #[serde(skip)]
+    pub path: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoOfficerError {
+    #[error("cannot write {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{0} is damaged")]
+    Unreadable(PathBuf),
+    #[error("cannot create the demo officer: {0}")]
+    Account(#[from] crate::officers::accounts::AccountError),
+}
+
+/// Creates the demo officer on first use and writes its credentials (mode 0600); later, reads them.
+pub async fn ensure_demo_officer(database: &app::storage::Database, data_dir: &Path) -> Result<DemoOfficer, DemoOfficerError> {
+    let path = data_dir.join(OFFICER_FILE);
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let mut officer: DemoOfficer = serde_json::from_str(&text).map_err(|_| DemoOfficerError::Unreadable(path.clone()))?;
+        officer.path = path;
+        return Ok(officer);
+    }
+    let mut bytes = [0u8; 12];
+    getrandom::getrandom(&mut bytes).expect("the operating system's random source works");
+    let password = format!("demo-{}", envelope::hex_lower(&bytes));
+    let username = "demo".to_string();
+    let totp_secret = crate::officers::accounts::add_officer(database, &username, &password).await?;
+    let officer = DemoOfficer { username, password, totp_secret, path: path.clone() };
+    let io_error = |source| DemoOfficerError::Io { path: path.clone(), source };
+    let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path).map_err(io_error)?;
+    file.write_all(serde_json::to_string_pretty(&officer).expect("serialisable").as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(io_error)?;
+    Ok(officer)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod officers;
 pub mod security;
 pub mod submissions;
 
@@ -51,6 +52,7 @@ impl AppState {
             database: database.clone(),
             settings: submissions.settings.clone(),
             leptos_options: leptos_options.clone(),
+            secure_cookies: config.site.public_url.starts_with("https://"),
         };
         Ok(Self { leptos_options, database, page_context, submissions: Arc::new(submissions) })
     }
@@ -63,6 +65,8 @@ pub struct PageContext {
     pub database: Database,
     pub settings: ReportSettings,
     pub leptos_options: LeptosOptions,
+    /// Whether cookies get `Secure` (the portal is reached over HTTPS).
+    pub secure_cookies: bool,
 }
 
 impl PageContext {
@@ -72,8 +76,13 @@ impl PageContext {
         provide_context(self.database.clone());
         provide_context(self.settings.clone());
         // Use the nonce the security middleware put in the CSP header, so the scripts match it.
-        if let Some(nonce) = use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Nonce>().cloned()) {
+        let parts = use_context::<http::request::Parts>();
+        if let Some(nonce) = parts.as_ref().and_then(|parts| parts.extensions.get::<Nonce>().cloned()) {
             provide_context(nonce);
+        }
+        // The officers' case list, loaded by `officers::web::load_case_list` for a signed-in officer.
+        if let Some(view) = parts.as_ref().and_then(|parts| parts.extensions.get::<app::cases::OfficeView>().cloned()) {
+            provide_context(view);
         }
     }
 
@@ -130,6 +139,14 @@ pub async fn open_database(config: &PortalConfig) -> Result<Database, StorageErr
     if !summary.added.is_empty() || !summary.retired.is_empty() || !summary.reactivated.is_empty() {
         tracing::info!(added = ?summary.added, retired = ?summary.retired, reactivated = ?summary.reactivated, "integrity office keys updated");
     }
+    // Key changes are made by editing the configuration, so the server records them as it applies them.
+    let changes = [("key.add", &summary.added), ("key.retire", &summary.retired), ("key.reactivate", &summary.reactivated)];
+    for (action, key_ids) in changes {
+        for key_id in key_ids {
+            let action = app::storage::audit::Action { actor: "system", action, subject: key_id, detail: "" };
+            app::storage::audit::append(&database, &action).await?;
+        }
+    }
     Ok(database)
 }
 
@@ -155,6 +172,8 @@ pub fn router(config: &PortalConfig, state: AppState) -> Router {
         .route("/healthz", get(health))
         .leptos_routes_with_context(&state, routes, context.clone(), shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, app::shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), officers::web::load_case_list))
+        .merge(officers::routes(state.submissions.body_limit()))
         .layer(request_log());
     // Submissions are merged outside the request log: when a report arrived is not written anywhere.
     Router::new()

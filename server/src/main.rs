@@ -1,7 +1,8 @@
 //! `server`: runs the portal.
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use portal_server::config::{PortalConfig, Problem};
+use portal_server::officers::accounts;
 use portal_server::{AppState, demo, router};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,6 +17,31 @@ struct Args {
     /// under the data directory and use it. Never for production.
     #[arg(long)]
     demo: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Manage the integrity office's officer accounts.
+    #[command(subcommand)]
+    Officer(OfficerCommand),
+    /// The audit log of officer actions.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum OfficerCommand {
+    /// Creates an officer account: asks for the password (or reads PORTAL_OFFICER_PASSWORD) and prints
+    /// the TOTP secret to enrol in an authenticator app.
+    Add { username: String },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Checks the whole hash chain and names the first broken entry.
+    Verify,
 }
 
 /// Exit code for a configuration the server refuses to run with.
@@ -69,7 +95,15 @@ fn main() -> ExitCode {
     }
 
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    match runtime.block_on(serve(config)) {
+    let demo_mode = args.demo;
+    let work = async move {
+        match args.command {
+            Some(Command::Officer(OfficerCommand::Add { username })) => add_officer(&config, &username).await,
+            Some(Command::Audit(AuditCommand::Verify)) => verify_audit(&config).await,
+            None => serve(config, demo_mode).await,
+        }
+    };
+    match runtime.block_on(work) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
@@ -78,8 +112,46 @@ fn main() -> ExitCode {
     }
 }
 
-async fn serve(config: PortalConfig) -> Result<(), String> {
+async fn add_officer(config: &PortalConfig, username: &str) -> Result<(), String> {
+    let database = portal_server::open_database(config).await.map_err(|e| e.to_string())?;
+    let password = match std::env::var("PORTAL_OFFICER_PASSWORD") {
+        Ok(password) => password,
+        Err(_) => {
+            let first = rpassword::prompt_password(format!("Password for {username}: ")).map_err(|e| e.to_string())?;
+            let again = rpassword::prompt_password("Again: ").map_err(|e| e.to_string())?;
+            if first != again {
+                return Err("the two passwords differ".into());
+            }
+            first
+        }
+    };
+    let secret = accounts::add_officer(&database, username, &password).await.map_err(|e| e.to_string())?;
+    println!("Officer {username} created.");
+    println!("Enrol this TOTP secret in an authenticator app (it is not shown again):");
+    println!("  secret: {secret}");
+    println!("  uri:    {}", accounts::otpauth_uri("Portal Miraflores", username, &secret));
+    Ok(())
+}
+
+async fn verify_audit(config: &PortalConfig) -> Result<(), String> {
+    let database = app::storage::Database::open(&config.database.url, 1).await.map_err(|e| e.to_string())?;
+    let entries = app::storage::audit::entries_after(&database, 0).await.map_err(|e| e.to_string())?;
+    match envelope::audit::verify(&entries) {
+        Ok(()) => {
+            let head = entries.last().map(|e| format!("{} {}", e.seq, e.hash)).unwrap_or_else(|| "empty".into());
+            println!("audit log intact: {} entries; head {head}", entries.len());
+            Ok(())
+        }
+        Err(broken) => Err(broken.to_string()),
+    }
+}
+
+async fn serve(config: PortalConfig, demo_mode: bool) -> Result<(), String> {
     let state = AppState::open(&config).await?;
+    if demo_mode {
+        let officer = demo::ensure_demo_officer(&state.database, &config.site.data_dir).await.map_err(|e| e.to_string())?;
+        println!(" Demo officer: {} (password and TOTP secret in {})", officer.username, officer.path.display());
+    }
     let database = state.database.clone();
     tokio::spawn(portal_server::submissions::uploads::expire_idle(state.submissions.clone()));
     let app = router(&config, state);

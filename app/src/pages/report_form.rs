@@ -89,6 +89,7 @@ pub fn problem_message(i18n: I18nContext<Locale>, problem: Problem, settings: &R
         Problem::UploadExpired => t_string!(i18n, problem.upload_expired).to_string(),
         Problem::Network => t_string!(i18n, problem.network).to_string(),
         Problem::AttachmentUnreadable => t_string!(i18n, problem.attachment_unreadable).to_string(),
+        Problem::CaseNotFound => t_string!(i18n, problem.case_not_found).to_string(),
     }
 }
 

@@ -14,7 +14,9 @@ use super::uploads::{self, Upload};
 use super::{PendingObjects, Submissions, inspect_problem, io_failure, refusal, storage_problem};
 use crate::AppState;
 use app::report_form::{Problem, SubmissionOutcome};
+use app::storage::cases::{CaseError, NewMessage, add_message};
 use app::storage::reports::{EncryptedIn, NewReport, insert_report};
+use envelope::message::Author;
 use axum::Json;
 use axum::extract::State;
 use axum::extract::multipart::{Field, Multipart, MultipartRejection};
@@ -29,10 +31,38 @@ pub async fn challenge(State(submissions): State<Arc<Submissions>>) -> Response 
     Json(submissions.proof_of_work.issue()).into_response()
 }
 
-pub async fn submit(State(state): State<AppState>, multipart: Result<Multipart, MultipartRejection>) -> Response {
+/// What a submission adds: a new report, or a message on the case a receipt opens.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Report,
+    Message,
+}
+
+impl Kind {
+    /// The name of the multipart part that holds the document's age file.
+    fn document_part(self) -> &'static str {
+        match self {
+            Kind::Report => "report",
+            Kind::Message => "message",
+        }
+    }
+}
+
+pub async fn submit_report(state: State<AppState>, multipart: Result<Multipart, MultipartRejection>) -> Response {
+    submit(state, multipart, Kind::Report).await
+}
+
+/// `POST /api/follow-up/messages`: like a report, but with `lookup_token` (hex) instead of `lookup_hash`
+/// and `reply_recipient`, and a `message` part encrypted to the office keys and the reporter's own
+/// reply key (so the follow-up page can show it again). It is stored on the case the token opens.
+pub async fn submit_message(state: State<AppState>, multipart: Result<Multipart, MultipartRejection>) -> Response {
+    submit(state, multipart, Kind::Message).await
+}
+
+async fn submit(State(state): State<AppState>, multipart: Result<Multipart, MultipartRejection>, kind: Kind) -> Response {
     let result = match multipart {
         Err(_) => Err(Problem::UploadMalformed),
-        Ok(multipart) => receive(&state, multipart).await,
+        Ok(multipart) => receive(&state, multipart, kind).await,
     };
     match result {
         Ok(received_on) => {
@@ -47,6 +77,9 @@ struct Declared {
     upload: Option<String>,
     lookup_hash: Option<String>,
     reply_recipient: Option<String>,
+    lookup_token: Option<String>,
+    /// The case a message goes to, found from the lookup token.
+    case: Option<String>,
     key_ids: Vec<String>,
 }
 
@@ -59,15 +92,21 @@ async fn small_text(field: Field<'_>) -> Result<String, Problem> {
 }
 
 impl Declared {
-    /// Checks the text parts once the report part arrives.
-    fn verify(&self, submissions: &Submissions) -> Result<(), Problem> {
-        let hash_ok = self
-            .lookup_hash
-            .as_deref()
-            .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
-        let reply_ok = self.reply_recipient.as_deref().is_some_and(|r| r.parse::<envelope::Recipient>().is_ok());
-        if !hash_ok || !reply_ok {
-            return Err(Problem::UploadMalformed);
+    /// Checks the text parts once the document part arrives.
+    async fn verify(&mut self, state: &AppState, kind: Kind) -> Result<(), Problem> {
+        let submissions = &state.submissions;
+        match kind {
+            Kind::Report => {
+                let hash_ok = self.lookup_hash.as_deref().is_some_and(is_hex_256);
+                let reply_ok = self.reply_recipient.as_deref().is_some_and(|r| r.parse::<envelope::Recipient>().is_ok());
+                if !hash_ok || !reply_ok {
+                    return Err(Problem::UploadMalformed);
+                }
+            }
+            Kind::Message => {
+                let token = self.lookup_token.as_deref().ok_or(Problem::UploadMalformed)?;
+                self.case = Some(super::follow_up::case_of(&state.database, token).await?.ok_or(Problem::CaseNotFound)?);
+            }
         }
         let mut declared = self.key_ids.clone();
         let mut active = submissions.key_ids();
@@ -80,30 +119,37 @@ impl Declared {
     }
 }
 
-async fn receive(state: &AppState, mut multipart: Multipart) -> Result<String, Problem> {
+fn is_hex_256(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+async fn receive(state: &AppState, mut multipart: Multipart, kind: Kind) -> Result<String, Problem> {
     let submissions = &state.submissions;
     let mut declared = Declared::default();
     let mut upload: Option<OwnedMutexGuard<Upload>> = None;
-    let mut report: Option<Vec<u8>> = None;
+    let mut document: Option<Vec<u8>> = None;
 
     let received: Result<(), Problem> = async {
         while let Some(mut field) = multipart.next_field().await.map_err(|_| Problem::UploadMalformed)? {
             let name = field.name().unwrap_or_default().to_string();
             match name.as_str() {
-                "upload" | "lookup_hash" | "reply_recipient" | "key_id" if upload.is_none() => {
+                "upload" | "lookup_hash" | "reply_recipient" | "lookup_token" | "key_id" if upload.is_none() => {
                     let text = small_text(field).await?;
                     match name.as_str() {
                         "upload" => declared.upload = Some(text),
                         "lookup_hash" => declared.lookup_hash = Some(text),
                         "reply_recipient" => declared.reply_recipient = Some(text),
+                        "lookup_token" => declared.lookup_token = Some(text),
                         _ => declared.key_ids.push(text),
                     }
                 }
-                "report" if upload.is_none() => {
+                part if part == kind.document_part() && upload.is_none() => {
                     let id = declared.upload.as_deref().ok_or(Problem::UploadMalformed)?;
                     upload = Some(submissions.uploads.take(id).await.ok_or(Problem::UploadExpired)?);
-                    declared.verify(submissions)?;
-                    let mut check = ObjectCheck::new(submissions.recipients.len());
+                    declared.verify(state, kind).await?;
+                    // A message is also encrypted to the reporter's own reply key.
+                    let extra = usize::from(kind == Kind::Message);
+                    let mut check = ObjectCheck::new(submissions.recipients.len() + extra);
                     let mut bytes = Vec::new();
                     while let Some(chunk) = field.chunk().await.map_err(|_| Problem::UploadTruncated)? {
                         if (bytes.len() + chunk.len()) as u64 > submissions.settings.max_report_bytes {
@@ -113,7 +159,7 @@ async fn receive(state: &AppState, mut multipart: Multipart) -> Result<String, P
                         bytes.extend_from_slice(&chunk);
                     }
                     check.finish().map_err(inspect_problem)?;
-                    report = Some(bytes);
+                    document = Some(bytes);
                 }
                 _ => return Err(Problem::UploadMalformed),
             }
@@ -122,7 +168,7 @@ async fn receive(state: &AppState, mut multipart: Multipart) -> Result<String, P
     }
     .await;
 
-    let stored = match (received, report, upload.as_deref_mut()) {
+    let stored = match (received, document, upload.as_deref_mut()) {
         (Ok(()), Some(ciphertext), Some(upload)) => store(state, &declared, ciphertext, upload).await,
         (Ok(()), _, _) => Err(Problem::UploadMalformed),
         (Err(problem), _, _) => Err(problem),
@@ -161,6 +207,26 @@ async fn store(state: &AppState, declared: &Declared, ciphertext: Vec<u8>, uploa
         }
     }
     let received_on = crate::today_in_lima();
+    if let Some(case) = &declared.case {
+        let message = NewMessage {
+            report_id: case.clone(),
+            author: Author::Reporter,
+            sent_on: received_on.clone(),
+            ciphertext,
+            attachments: pending.kept.clone(),
+        };
+        return match add_message(&state.database, &message, None).await {
+            Ok(_) => Ok(received_on),
+            Err(error) => {
+                pending.discard().await;
+                Err(match error {
+                    CaseError::NotFound => Problem::CaseNotFound,
+                    CaseError::Storage(error) => storage_problem(error),
+                    CaseError::BackToReceived => Problem::ServerError,
+                })
+            }
+        };
+    }
     let new_report = NewReport {
         received_on: received_on.clone(),
         lookup_hash: declared.lookup_hash.clone().unwrap_or_default(),

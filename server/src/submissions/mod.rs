@@ -4,9 +4,12 @@
 //! - `POST /denuncia/enviar` (and `/en/…`, `/es/…`): the plain HTML form for browsers without
 //!   JavaScript or WebAssembly; the server encrypts in memory with the same envelope code.
 //!
-//! Both are outside the request log: the time of a submission is not written anywhere.
+//! - `POST /api/follow-up…`: a reporter with a receipt reads the case and adds messages ([`follow_up`]).
+//!
+//! All are outside the request log: the time of a submission is not written anywhere.
 
 mod encrypted;
+pub mod follow_up;
 mod no_script;
 pub mod proof_of_work;
 pub mod rate_limit;
@@ -35,6 +38,8 @@ pub struct Submissions {
     pub proof_of_work: ProofOfWork,
     pub rate_limit: GlobalRateLimit,
     pub uploads: Uploads,
+    /// Follow-up lookups per minute across the portal (each also pays a proof of work).
+    pub lookups: GlobalRateLimit,
 }
 
 impl Submissions {
@@ -67,6 +72,7 @@ impl Submissions {
             proof_of_work: ProofOfWork::new(limits.proof_of_work_bits),
             rate_limit: GlobalRateLimit::new(limits.reports_per_minute),
             uploads: Uploads::new(limits.max_pending_upload_bytes),
+            lookups: GlobalRateLimit::new(limits.follow_up_lookups_per_minute),
         })
     }
 
@@ -77,7 +83,7 @@ impl Submissions {
 
     /// The largest request body the no-JavaScript path can legitimately send (every attachment in one
     /// form), plus room for the form fields. Attachment slices are bounded by their declared length.
-    fn body_limit(&self) -> usize {
+    pub fn body_limit(&self) -> usize {
         let settings = &self.settings;
         let total = settings.max_report_bytes
             + settings.max_attachment_bytes * u64::from(settings.max_attachments)
@@ -92,7 +98,10 @@ pub fn routes(submissions: &Submissions) -> Router<AppState> {
         .route("/api/uploads", post(uploads::open))
         .route("/api/uploads/{upload}/socket", get(uploads::socket))
         .route("/api/uploads/{upload}/{index}", put(uploads::append))
-        .route("/api/reports", post(encrypted::submit))
+        .route("/api/reports", post(encrypted::submit_report))
+        .route("/api/follow-up", post(follow_up::lookup))
+        .route("/api/follow-up/object", post(follow_up::object))
+        .route("/api/follow-up/messages", post(encrypted::submit_message))
         .route("/denuncia/enviar", post(no_script::submit))
         .route("/es/denuncia/enviar", post(no_script::submit))
         .route("/en/denuncia/enviar", post(no_script::submit))
@@ -110,6 +119,7 @@ fn status_of(problem: Problem) -> StatusCode {
         Problem::WrongRecipients => StatusCode::CONFLICT,
         Problem::ProofOfWorkFailed | Problem::ProofOfWorkExpired => StatusCode::FORBIDDEN,
         Problem::UploadExpired => StatusCode::GONE,
+        Problem::CaseNotFound => StatusCode::NOT_FOUND,
         Problem::UploadMalformed | Problem::NotEncrypted | Problem::UploadTruncated => StatusCode::BAD_REQUEST,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }

@@ -1,0 +1,375 @@
+//! The officer API, used by the officer tool. JSON unless noted; every route but sign-in needs
+//! `Authorization: Bearer <token>`.
+//!
+//! - `POST /api/officer/session` `{username, password, code}` → `200` [`accounts::Session`]; `401` for
+//!   any wrong part, `429` while locked out. `DELETE` ends the session.
+//! - `GET /api/officer/cases` → every [`CaseSummary`] (metadata and deadlines only).
+//! - `GET /api/officer/cases/{case}` → [`CaseDetail`]: the summary, the reply key, the ciphertext
+//!   objects of the report and of each message.
+//! - `GET …/{case}/report`, `GET …/{case}/messages/{message}`: age files (audited as pulls).
+//! - `GET …/{case}/objects/{object}`: an attachment's age file, with `Range` support so an interrupted
+//!   download resumes.
+//! - `PATCH /api/officer/cases/{case}` `{status?, category?, feedback_on?}` → the new summary.
+//! - `POST /api/officer/cases/{case}/messages` (multipart: `message`, then `attachment` parts): a reply
+//!   encrypted to the reporter's reply key and the office keys.
+//! - `GET /api/officer/keys`: every office key ever configured; `GET /api/officer/audit?after=N`: the
+//!   audit log from entry N+1.
+
+use super::accounts::{self, LoginError};
+use super::Officer;
+use crate::AppState;
+use app::cases::{CaseStatus, CaseSummary};
+use app::storage::audit::{self, Action};
+use app::storage::cases::{self, CaseError, CaseUpdate, NewMessage};
+use app::storage::objects::StoredObject;
+use app::storage::office_keys;
+use app::storage::{Database, StorageError};
+use axum::Json;
+use axum::body::Body;
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use envelope::inspect::ObjectCheck;
+use envelope::message::Author;
+use http::{Request, StatusCode};
+use serde::{Deserialize, Serialize};
+use tower::ServiceExt;
+
+#[derive(Deserialize)]
+pub struct LoginRequest {
+    username: String,
+    password: String,
+    code: String,
+}
+
+fn error(status: StatusCode, code: &str) -> Response {
+    (status, Json(serde_json::json!({ "error": code }))).into_response()
+}
+
+fn server_error(failure: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %failure, "officer request failed");
+    error(StatusCode::INTERNAL_SERVER_ERROR, "server_error")
+}
+
+pub async fn login(State(database): State<Database>, request: Result<Json<LoginRequest>, JsonRejection>) -> Response {
+    let Ok(Json(request)) = request else { return error(StatusCode::BAD_REQUEST, "malformed") };
+    match accounts::login(&database, &request.username, &request.password, &request.code, accounts::unix_now()).await {
+        Ok(session) => Json(session).into_response(),
+        Err(LoginError::Invalid) => error(StatusCode::UNAUTHORIZED, "invalid_credentials"),
+        Err(LoginError::Locked { until }) => {
+            (StatusCode::TOO_MANY_REQUESTS, Json(serde_json::json!({ "error": "locked", "until": until }))).into_response()
+        }
+        Err(LoginError::Storage(e)) => server_error(e),
+    }
+}
+
+pub async fn logout(State(database): State<Database>, officer: Officer) -> Response {
+    match accounts::logout(&database, &officer.token, &officer.username).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => server_error(e),
+    }
+}
+
+pub async fn cases(State(database): State<Database>, _officer: Officer) -> Response {
+    match cases::list_cases(&database, &crate::today_in_lima()).await {
+        Ok(list) => Json(list).into_response(),
+        Err(e) => server_error(e),
+    }
+}
+
+/// An age file the server holds: its object name (or message id) and length.
+#[derive(Serialize, Deserialize)]
+pub struct ObjectRef {
+    pub object: String,
+    pub len: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct MessageRef {
+    pub id: String,
+    pub author: Author,
+    pub sent_on: String,
+    pub len: u64,
+    pub attachments: Vec<ObjectRef>,
+}
+
+/// One case for the officer tool: what to download and where replies go.
+#[derive(Serialize, Deserialize)]
+pub struct CaseDetail {
+    pub summary: CaseSummary,
+    pub reply_recipient: String,
+    pub report_len: u64,
+    pub attachments: Vec<ObjectRef>,
+    pub messages: Vec<MessageRef>,
+}
+
+fn refs(objects: &[StoredObject]) -> Vec<ObjectRef> {
+    objects.iter().map(|o| ObjectRef { object: o.name.clone(), len: o.len }).collect()
+}
+
+async fn detail(database: &Database, id: &str) -> Result<Option<CaseDetail>, StorageError> {
+    let Some(summary) = cases::find_case(database, id, &crate::today_in_lima()).await? else { return Ok(None) };
+    let Some(report) = cases::case_report(database, id).await? else { return Ok(None) };
+    let messages = cases::messages_of(database, id).await?;
+    Ok(Some(CaseDetail {
+        summary,
+        reply_recipient: report.reply_recipient,
+        report_len: report.ciphertext.len() as u64,
+        attachments: refs(&report.attachments),
+        messages: messages
+            .iter()
+            .map(|m| MessageRef {
+                id: m.id.clone(),
+                author: m.author,
+                sent_on: m.sent_on.clone(),
+                len: m.ciphertext.len() as u64,
+                attachments: refs(&m.attachments),
+            })
+            .collect(),
+    }))
+}
+
+pub async fn case(State(database): State<Database>, _officer: Officer, Path(id): Path<String>) -> Response {
+    match detail(&database, &id).await {
+        Ok(Some(detail)) => Json(detail).into_response(),
+        Ok(None) => error(StatusCode::NOT_FOUND, "not_found"),
+        Err(e) => server_error(e),
+    }
+}
+
+fn age_file(bytes: Vec<u8>) -> Response {
+    ([(http::header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response()
+}
+
+/// Records a pull in the audit log; a pull that cannot be audited is not served.
+async fn audit_pull(database: &Database, officer: &Officer, action: &str, case: &str, detail: &str) -> Result<(), Response> {
+    audit::append(database, &Action { actor: &officer.username, action, subject: case, detail })
+        .await
+        .map(|_| ())
+        .map_err(server_error)
+}
+
+pub async fn report(State(database): State<Database>, officer: Officer, Path(id): Path<String>) -> Response {
+    match cases::case_report(&database, &id).await {
+        Ok(Some(report)) => match audit_pull(&database, &officer, "case.pull_report", &id, "").await {
+            Ok(()) => age_file(report.ciphertext),
+            Err(response) => response,
+        },
+        Ok(None) => error(StatusCode::NOT_FOUND, "not_found"),
+        Err(e) => server_error(e),
+    }
+}
+
+pub async fn message(State(database): State<Database>, officer: Officer, Path((id, message)): Path<(String, String)>) -> Response {
+    let found = match cases::messages_of(&database, &id).await {
+        Ok(messages) => messages.into_iter().find(|m| m.id == message),
+        Err(e) => return server_error(e),
+    };
+    let Some(found) = found else { return error(StatusCode::NOT_FOUND, "not_found") };
+    match audit_pull(&database, &officer, "case.pull_message", &id, &format!("message={message}")).await {
+        Ok(()) => age_file(found.ciphertext),
+        Err(response) => response,
+    }
+}
+
+pub async fn object(
+    State(state): State<AppState>,
+    officer: Officer,
+    Path((id, object)): Path<(String, String)>,
+    request: Request<Body>,
+) -> Response {
+    match cases::case_has_object(&state.database, &id, &object).await {
+        Ok(true) => {}
+        Ok(false) => return error(StatusCode::NOT_FOUND, "not_found"),
+        Err(e) => return server_error(e),
+    }
+    let range = request.headers().get(http::header::RANGE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let detail = if range.is_empty() { format!("object={object}") } else { format!("object={object} {range}") };
+    if let Err(response) = audit_pull(&state.database, &officer, "case.pull_object", &id, &detail).await {
+        return response;
+    }
+    let path = state.submissions.store.path_of(&object);
+    match tower_http::services::ServeFile::new(path).oneshot(request).await {
+        Ok(response) => {
+            let mut response = response.map(Body::new);
+            response.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/octet-stream"));
+            response
+        }
+        Err(e) => server_error(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct UpdateRequest {
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    category: Option<String>,
+    #[serde(default)]
+    feedback_on: Option<String>,
+}
+
+pub async fn update(
+    State(database): State<Database>,
+    officer: Officer,
+    Path(id): Path<String>,
+    request: Result<Json<UpdateRequest>, JsonRejection>,
+) -> Response {
+    let Ok(Json(request)) = request else { return error(StatusCode::BAD_REQUEST, "malformed") };
+    let today = crate::today_in_lima();
+    let status = match request.status.as_deref().map(CaseStatus::parse) {
+        Some(None) => return error(StatusCode::UNPROCESSABLE_ENTITY, "unknown_status"),
+        Some(Some(status)) => Some(status),
+        None => None,
+    };
+    if let Some(category) = &request.category
+        && envelope::report::Category::parse(category).is_none()
+    {
+        return error(StatusCode::UNPROCESSABLE_ENTITY, "unknown_category");
+    }
+    if let Some(day) = &request.feedback_on
+        && (app::cases::deadlines::parse_day(day).is_none() || day.as_str() > today.as_str())
+    {
+        return error(StatusCode::UNPROCESSABLE_ENTITY, "bad_feedback_day");
+    }
+    let update = CaseUpdate { status, category: request.category, feedback_on: request.feedback_on };
+    match cases::update_case(&database, &id, &update, &officer.username, &today).await {
+        Ok(summary) => Json(summary).into_response(),
+        Err(CaseError::NotFound) => error(StatusCode::NOT_FOUND, "not_found"),
+        Err(CaseError::BackToReceived) => error(StatusCode::UNPROCESSABLE_ENTITY, "back_to_received"),
+        Err(CaseError::Storage(e)) => server_error(e),
+    }
+}
+
+/// `POST …/{case}/messages`: the reply's age file (`message`) and its attachments' age files, each
+/// checked to be encrypted to exactly the office keys plus the reporter's reply key.
+pub async fn reply(
+    State(state): State<AppState>,
+    officer: Officer,
+    Path(id): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let Ok(mut multipart) = multipart else { return error(StatusCode::BAD_REQUEST, "malformed") };
+    match cases::find_case(&state.database, &id, &crate::today_in_lima()).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return error(StatusCode::NOT_FOUND, "not_found"),
+        Err(e) => return server_error(e),
+    }
+    let submissions = &state.submissions;
+    let recipients = submissions.recipients.len() + 1;
+    let settings = &submissions.settings;
+    let mut message: Option<Vec<u8>> = None;
+    let mut kept: Vec<StoredObject> = Vec::new();
+    let received: Result<(), (StatusCode, &str)> = async {
+        while let Some(mut field) = multipart.next_field().await.map_err(|_| (StatusCode::BAD_REQUEST, "malformed"))? {
+            let name = field.name().unwrap_or_default().to_string();
+            let mut check = ObjectCheck::new(recipients);
+            match name.as_str() {
+                "message" if message.is_none() => {
+                    let mut bytes = Vec::new();
+                    while let Some(chunk) = field.chunk().await.map_err(|_| (StatusCode::BAD_REQUEST, "truncated"))? {
+                        if (bytes.len() + chunk.len()) as u64 > settings.max_report_bytes {
+                            return Err((StatusCode::PAYLOAD_TOO_LARGE, "too_large"));
+                        }
+                        check.update(&chunk).map_err(|_| (StatusCode::BAD_REQUEST, "not_encrypted_to_reporter_and_office"))?;
+                        bytes.extend_from_slice(&chunk);
+                    }
+                    check.finish().map_err(|_| (StatusCode::BAD_REQUEST, "not_encrypted_to_reporter_and_office"))?;
+                    message = Some(bytes);
+                }
+                "attachment" if message.is_some() => {
+                    if kept.len() >= settings.max_attachments as usize {
+                        return Err((StatusCode::PAYLOAD_TOO_LARGE, "too_many_attachments"));
+                    }
+                    let mut object = submissions.store.create().await.map_err(|_| (StatusCode::INTERNAL_SERVER_ERROR, "server_error"))?;
+                    let written: Result<(), (StatusCode, &str)> = async {
+                        while let Some(chunk) = field.chunk().await.map_err(|_| (StatusCode::BAD_REQUEST, "truncated"))? {
+                            if object.len() + chunk.len() as u64 > settings.max_attachment_bytes {
+                                return Err((StatusCode::PAYLOAD_TOO_LARGE, "too_large"));
+                            }
+                            check.update(&chunk).map_err(|_| (StatusCode::BAD_REQUEST, "not_encrypted_to_reporter_and_office"))?;
+                            object.write(&chunk).await.map_err(|_| (StatusCode::INTERNAL_SERVER_ERROR, "server_error"))?;
+                        }
+                        check.finish().map_err(|_| (StatusCode::BAD_REQUEST, "not_encrypted_to_reporter_and_office"))?;
+                        Ok(())
+                    }
+                    .await;
+                    match written {
+                        Ok(()) => kept.push(
+                            submissions.store.keep(object).await.map_err(|_| (StatusCode::INTERNAL_SERVER_ERROR, "server_error"))?,
+                        ),
+                        Err(problem) => {
+                            submissions.store.discard_incoming(object).await;
+                            return Err(problem);
+                        }
+                    }
+                }
+                _ => return Err((StatusCode::BAD_REQUEST, "malformed")),
+            }
+        }
+        Ok(())
+    }
+    .await;
+    let outcome = match (received, message) {
+        (Ok(()), Some(ciphertext)) => {
+            let new = NewMessage { report_id: id, author: Author::Office, sent_on: crate::today_in_lima(), ciphertext, attachments: kept.clone() };
+            cases::add_message(&state.database, &new, Some(&officer.username)).await.map_err(|e| {
+                tracing::error!(error = %e, "storing a reply failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "server_error")
+            })
+        }
+        (Ok(()), None) => Err((StatusCode::BAD_REQUEST, "malformed")),
+        (Err(problem), _) => Err(problem),
+    };
+    match outcome {
+        Ok(message_id) => (StatusCode::CREATED, Json(serde_json::json!({ "id": message_id }))).into_response(),
+        Err((status, code)) => {
+            for object in &kept {
+                submissions.store.discard(&object.name).await;
+            }
+            error(status, code)
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct KeyView {
+    pub key_id: String,
+    pub name: String,
+    pub recipient: String,
+    pub first_configured_on: String,
+    pub retired_on: Option<String>,
+}
+
+pub async fn keys(State(database): State<Database>, _officer: Officer) -> Response {
+    match office_keys::list_office_keys(&database).await {
+        Ok(keys) => Json(
+            keys.into_iter()
+                .map(|k| KeyView {
+                    key_id: k.key_id,
+                    name: k.name,
+                    recipient: k.recipient,
+                    first_configured_on: k.first_configured_on,
+                    retired_on: k.retired_on,
+                })
+                .collect::<Vec<_>>(),
+        )
+        .into_response(),
+        Err(e) => server_error(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    #[serde(default)]
+    after: u64,
+}
+
+pub async fn audit_log(State(database): State<Database>, _officer: Officer, query: Result<Query<AuditQuery>, QueryRejection>) -> Response {
+    let Ok(Query(query)) = query else { return error(StatusCode::BAD_REQUEST, "malformed") };
+    match audit::entries_after(&database, query.after).await {
+        Ok(entries) => Json(entries).into_response(),
+        Err(e) => server_error(e),
+    }
+}
