@@ -1,0 +1,229 @@
+//! Decrypting pulled cases on the air-gapped machine: no network, only the folder and the identity.
+//! The report and messages are checked against their schema; every attachment's ciphertext is checked
+//! against the SHA-256 the encrypted document lists before it is decrypted, so a file swapped on the
+//! server is refused rather than shown.
+
+use crate::client::bar;
+use crate::folder::{CaseDetail, Folder, FolderError, io, write_atomic};
+use envelope::message::Message;
+use envelope::report::{AttachmentEntry, Report};
+use envelope::{Decryptor, Identity};
+use sha2::{Digest, Sha256};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Folder(#[from] FolderError),
+    #[error("{0}: cannot decrypt: {1}")]
+    Decrypt(String, envelope::DecryptError),
+    #[error("{0}: not a valid document: {1}")]
+    Schema(String, envelope::report::ReportError),
+    #[error("{what}: the encrypted file does not match the digest listed in the report (altered or swapped)")]
+    DigestMismatch { what: String },
+    #[error("{0}: the document lists {1} attachments but the server holds {2}")]
+    AttachmentCount(String, usize, usize),
+    #[error("{0}: the server says it is from the {1:?} but the document says {2:?}")]
+    WrongAuthor(String, envelope::message::Author, envelope::message::Author),
+}
+
+/// What one `open` produced.
+pub struct Opened {
+    pub dir: PathBuf,
+    pub attachments: usize,
+    pub messages: usize,
+}
+
+/// A file name for the officer's disk from a name the reporter chose: no directories, no leading dot,
+/// no control or reserved characters, at most 100 characters, never empty.
+pub fn sanitise_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base
+        .chars()
+        .map(|c| if c.is_alphanumeric() || " .-_()".contains(c) { c } else { '_' })
+        .take(100)
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
+    if cleaned.is_empty() { "adjunto".into() } else { cleaned }
+}
+
+fn unique_path(dir: &Path, name: &str) -> PathBuf {
+    let mut candidate = dir.join(name);
+    let (stem, extension) = match name.rsplit_once('.') {
+        Some((stem, extension)) if !stem.is_empty() => (stem.to_string(), format!(".{extension}")),
+        _ => (name.to_string(), String::new()),
+    };
+    let mut n = 2;
+    while candidate.exists() {
+        candidate = dir.join(format!("{stem}-{n}{extension}"));
+        n += 1;
+    }
+    candidate
+}
+
+/// Decrypts a small age file (a report or message) fully in memory and strips the padding.
+fn decrypt_document(path: &Path, identities: &[Identity]) -> Result<Vec<u8>, OpenError> {
+    let bytes = std::fs::read(path).map_err(io(path))?;
+    let mut plain = envelope::decrypt(identities, &bytes).map_err(|e| OpenError::Decrypt(path.display().to_string(), e))?;
+    let end = plain.iter().rposition(|b| *b != b' ').map_or(0, |i| i + 1);
+    plain.truncate(end);
+    Ok(plain)
+}
+
+/// Streams an attachment: checks its ciphertext digest, then decrypts it to `target`.
+fn open_attachment(source: &Path, entry: &AttachmentEntry, identities: &[Identity], target: &Path) -> Result<(), OpenError> {
+    let what = format!("attachment {:?}", entry.name);
+    let mut file = std::fs::File::open(source).map_err(io(source))?;
+    let mut digest = Sha256::new();
+    let mut buffer = vec![0u8; 1024 * 1024];
+    loop {
+        let read = file.read(&mut buffer).map_err(io(source))?;
+        if read == 0 {
+            break;
+        }
+        digest.update(&buffer[..read]);
+    }
+    if envelope::hex_lower(&digest.finalize()) != entry.ciphertext_sha256 {
+        return Err(OpenError::DigestMismatch { what });
+    }
+    let mut file = std::fs::File::open(source).map_err(io(source))?;
+    let len = file.metadata().map_err(io(source))?.len();
+    let mut head = Vec::new();
+    Read::by_ref(&mut file).take(envelope::inspect::MAX_HEADER_LEN as u64).read_to_end(&mut head).map_err(io(source))?;
+    let decrypt_error = |e| OpenError::Decrypt(what.clone(), e);
+    let (mut decryptor, header_len) = Decryptor::new(&head, identities).map_err(decrypt_error)?;
+    let partial = target.with_extension("part");
+    let mut out_file = std::fs::File::create(&partial).map_err(io(&partial))?;
+    let progress = bar(len, &sanitise_name(&entry.name));
+    let mut out = Vec::with_capacity(buffer.len() + 64 * 1024);
+    decryptor.update(&head[header_len..], &mut out).map_err(decrypt_error)?;
+    progress.inc(head.len() as u64);
+    loop {
+        out_file.write_all(&out).map_err(io(&partial))?;
+        out.clear();
+        let read = file.read(&mut buffer).map_err(io(source))?;
+        if read == 0 {
+            break;
+        }
+        decryptor.update(&buffer[..read], &mut out).map_err(decrypt_error)?;
+        progress.inc(read as u64);
+    }
+    decryptor.finish(&mut out).map_err(decrypt_error)?;
+    out_file.write_all(&out).and_then(|()| out_file.sync_all()).map_err(io(&partial))?;
+    progress.finish_and_clear();
+    std::fs::rename(&partial, target).map_err(io(target))?;
+    Ok(())
+}
+
+fn line(out: &mut String, label: &str, value: &str) {
+    if !value.trim().is_empty() {
+        out.push_str(&format!("{label}: {value}\n"));
+    }
+}
+
+/// The report as text an officer reads or prints.
+pub fn report_text(case: &CaseDetail, report: &Report) -> String {
+    let mut out = String::new();
+    line(&mut out, "Caso", &case.summary.id);
+    line(&mut out, "Recibido el", &case.summary.received_on);
+    line(&mut out, "Cifrado en", report.encrypted_in.as_str());
+    line(&mut out, "Idioma", &report.language);
+    line(&mut out, "Categoría indicada", report.category.as_str());
+    line(&mut out, "Oficina o funcionario", &report.involved);
+    line(&mut out, "Lugar", &report.place);
+    line(&mut out, "Fecha aproximada", &report.approximate_date);
+    match &report.identity {
+        None => out.push_str("Identidad: anónima\n"),
+        Some(identity) => {
+            line(&mut out, "Nombres", &identity.names);
+            line(&mut out, "Apellidos", &identity.surnames);
+            line(&mut out, "Teléfono", &identity.phone);
+            line(&mut out, "Correo", &identity.email);
+            let lives = match identity.lives_in_district {
+                Some(true) => "sí",
+                Some(false) => "no",
+                None => "no indicó",
+            };
+            line(&mut out, "Vive en Miraflores", lives);
+        }
+    }
+    for (i, attachment) in report.attachments.iter().enumerate() {
+        out.push_str(&format!("Adjunto {}: {} ({}, {} bytes)\n", i + 1, attachment.name, attachment.media_type, attachment.size));
+    }
+    out.push_str("\nDescripción:\n");
+    out.push_str(&report.description);
+    out.push('\n');
+    out
+}
+
+fn open_attachments(
+    what: &str,
+    listed: &[AttachmentEntry],
+    held: &[crate::folder::ObjectRef],
+    case_dir: &Path,
+    identities: &[Identity],
+    target_dir: &Path,
+) -> Result<usize, OpenError> {
+    if listed.len() != held.len() {
+        return Err(OpenError::AttachmentCount(what.into(), listed.len(), held.len()));
+    }
+    std::fs::create_dir_all(target_dir).map_err(io(target_dir))?;
+    for (entry, object) in listed.iter().zip(held) {
+        let source = case_dir.join("objects").join(crate::folder::check_name(&object.object)?);
+        let target = unique_path(target_dir, &sanitise_name(&entry.name));
+        open_attachment(&source, entry, identities, &target)?;
+    }
+    Ok(listed.len())
+}
+
+/// Decrypts one case into `cases/<id>/opened/` (replacing an earlier opening).
+pub fn open_case(folder: &Folder, id: &str, identities: &[Identity]) -> Result<Opened, OpenError> {
+    let case = folder.read_case(id)?;
+    let case_dir = folder.case_dir(id)?;
+    let opened = case_dir.join("opened");
+    if opened.exists() {
+        std::fs::remove_dir_all(&opened).map_err(io(&opened))?;
+    }
+    let plain = decrypt_document(&case_dir.join("report.age"), identities)?;
+    let report = Report::from_json(&plain).map_err(|e| OpenError::Schema("report".into(), e))?;
+    write_atomic(&opened.join("report.json"), &plain)?;
+    write_atomic(&opened.join("report.txt"), report_text(&case, &report).as_bytes())?;
+    let mut attachments = open_attachments("report", &report.attachments, &case.attachments, &case_dir, identities, &opened.join("attachments"))?;
+
+    for (n, reference) in case.messages.iter().enumerate() {
+        let name = format!("{:02}-{}-{}", n + 1, reference.author.as_str(), reference.sent_on);
+        let path = case_dir.join("messages").join(format!("{}.age", crate::folder::check_name(&reference.id)?));
+        let plain = decrypt_document(&path, identities)?;
+        let message = Message::from_json(&plain).map_err(|e| OpenError::Schema(name.clone(), e))?;
+        if message.author != reference.author {
+            return Err(OpenError::WrongAuthor(name, reference.author, message.author));
+        }
+        let mut text = format!("De: {}\nEnviado el: {}\n", message.author.as_str(), reference.sent_on);
+        for (i, attachment) in message.attachments.iter().enumerate() {
+            text.push_str(&format!("Adjunto {}: {} ({} bytes)\n", i + 1, attachment.name, attachment.size));
+        }
+        text.push('\n');
+        text.push_str(&message.text);
+        text.push('\n');
+        write_atomic(&opened.join("messages").join(format!("{name}.txt")), text.as_bytes())?;
+        attachments += open_attachments(&name, &message.attachments, &reference.attachments, &case_dir, identities, &opened.join("messages").join(format!("{name}-adjuntos")))?;
+    }
+    Ok(Opened { dir: opened, attachments, messages: case.messages.len() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_from_reporters_cannot_escape_or_hide() {
+        assert_eq!(sanitise_name("../../etc/passwd"), "passwd");
+        assert_eq!(sanitise_name("C:\\Users\\x\\foto 1.jpg"), "foto 1.jpg");
+        assert_eq!(sanitise_name(".bashrc"), "bashrc");
+        assert_eq!(sanitise_name("a\u{0}b\nc.pdf"), "a_b_c.pdf");
+        assert_eq!(sanitise_name(""), "adjunto");
+        assert_eq!(sanitise_name("Declaración jurada.pdf"), "Declaración jurada.pdf");
+        assert_eq!(sanitise_name(&"x".repeat(300)).len(), 100);
+    }
+}
