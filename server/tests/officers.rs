@@ -1,0 +1,357 @@
+//! The integrity office's side through the router the binary serves: officer sign-in (password, TOTP,
+//! lockout), every officer endpoint refusing unauthenticated requests alike, status changes and
+//! replies, the reporter's follow-up with a receipt, the audit chain catching tampering, and key
+//! rotation losing no report.
+
+mod common;
+
+use app::storage::reports::{NewReport, insert_report};
+use axum::body::Body;
+use envelope::Identity;
+use envelope::message::{Author, Message};
+use envelope::receipt::Receipt;
+use envelope::report::{Category, EncryptedIn, Report};
+use http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use portal_server::config::PortalConfig;
+use portal_server::officers::accounts;
+use portal_server::{AppState, router};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const PASSWORD: &str = "una clave bastante larga";
+
+struct Portal {
+    app: axum::Router,
+    state: AppState,
+    office: Identity,
+    totp: String,
+    dir: tempfile::TempDir,
+}
+
+async fn portal_in(dir: tempfile::TempDir, office: Identity, key_id: &str) -> Portal {
+    let text = common::valid_config(dir.path(), "127.0.0.1:0")
+        .replace(common::OFFICE_KEY, &office.to_public().to_string())
+        .replace("integridad-1", key_id);
+    let path = common::write_config(dir.path(), &text);
+    let config = PortalConfig::load(&path).unwrap();
+    let state = AppState::open(&config).await.unwrap();
+    let totp = match app::storage::officers::find_officer(&state.database, "ana").await.unwrap() {
+        Some(account) => account.totp_secret,
+        None => accounts::add_officer(&state.database, "ana", PASSWORD).await.unwrap(),
+    };
+    Portal { app: router(&config, state.clone()), state, office, totp, dir }
+}
+
+async fn portal() -> Portal {
+    portal_in(tempfile::tempdir().unwrap(), Identity::generate(), "integridad-1").await
+}
+
+async fn send(portal: &Portal, request: Request<Body>) -> (StatusCode, Vec<u8>) {
+    let response = portal.app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    (status, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+}
+
+async fn json_request(portal: &Portal, method: &str, uri: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+    let mut builder = Request::builder().method(method).uri(uri).header("content-type", "application/json");
+    if let Some(token) = token {
+        builder = builder.header("authorization", format!("Bearer {token}"));
+    }
+    let (status, bytes) = send(portal, builder.body(Body::from(body.to_string())).unwrap()).await;
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+fn now() -> i64 {
+    accounts::unix_now()
+}
+
+/// Signs in with a code from a time step not used yet (each code is accepted once).
+async fn sign_in(portal: &Portal, step_offset: i64) -> String {
+    let code = accounts::totp_code(&portal.totp, now() + step_offset * 30);
+    let (status, body) =
+        json_request(portal, "POST", "/api/officer/session", None, json!({"username": "ana", "password": PASSWORD, "code": code})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["token"].as_str().unwrap().to_string()
+}
+
+/// Stores a report encrypted to the portal's office key; returns its receipt.
+async fn file_report(portal: &Portal, key_id: &str, text: &str) -> Receipt {
+    let receipt = Receipt::generate();
+    let keys = receipt.derive_keys();
+    let report = Report::new("es-PE", Category::Soborno, text.into(), EncryptedIn::Browser);
+    let ciphertext = envelope::encrypt(&[portal.office.to_public()], &report.to_padded_json(1 << 20).unwrap()).unwrap();
+    insert_report(
+        &portal.state.database,
+        &NewReport {
+            received_on: portal_server::today_in_lima(),
+            lookup_hash: keys.lookup_hash(),
+            reply_recipient: keys.reply_identity.to_public().to_string(),
+            encrypted_in: EncryptedIn::Browser,
+            ciphertext,
+            key_ids: vec![key_id.into()],
+            attachments: vec![],
+        },
+    )
+    .await
+    .unwrap();
+    receipt
+}
+
+async fn only_case(portal: &Portal, token: &str) -> Value {
+    let (status, cases) = json_request(portal, "GET", "/api/officer/cases", Some(token), Value::Null).await;
+    assert_eq!(status, StatusCode::OK);
+    cases[0].clone()
+}
+
+#[tokio::test]
+async fn every_officer_endpoint_refuses_a_missing_wrong_or_ended_session_the_same_way() {
+    let portal = portal().await;
+    file_report(&portal, "integridad-1", "Cobro indebido").await;
+    let token = sign_in(&portal, 0).await;
+    let case = only_case(&portal, &token).await["id"].as_str().unwrap().to_string();
+    let (_, ended) = (0, sign_in(&portal, 1).await);
+    let (status, _) = json_request(&portal, "DELETE", "/api/officer/session", Some(&ended), Value::Null).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+
+    let endpoints = [
+        ("DELETE", "/api/officer/session".to_string()),
+        ("GET", "/api/officer/cases".to_string()),
+        ("GET", format!("/api/officer/cases/{case}")),
+        ("PATCH", format!("/api/officer/cases/{case}")),
+        ("GET", format!("/api/officer/cases/{case}/report")),
+        ("POST", format!("/api/officer/cases/{case}/messages")),
+        ("GET", format!("/api/officer/cases/{case}/messages/00000000000000000000000000000000")),
+        ("GET", format!("/api/officer/cases/{case}/objects/00000000000000000000000000000000.age")),
+        ("GET", "/api/officer/keys".to_string()),
+        ("GET", "/api/officer/audit".to_string()),
+        // A case that does not exist gets the same answer: ids cannot be probed.
+        ("GET", "/api/officer/cases/ffffffffffffffffffffffffffffffff".to_string()),
+    ];
+    let wrong = "0".repeat(64);
+    for (method, uri) in &endpoints {
+        for token in [None, Some(wrong.as_str()), Some(ended.as_str()), Some("short")] {
+            let mut builder = Request::builder().method(*method).uri(uri.as_str()).header("content-type", "application/json");
+            if let Some(token) = token {
+                builder = builder.header("authorization", format!("Bearer {token}"));
+            }
+            let response = portal.app.clone().oneshot(builder.body(Body::from("{}")).unwrap()).await.unwrap();
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{method} {uri} with {token:?}");
+            assert_eq!(response.headers()["www-authenticate"], "Bearer");
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            assert_eq!(&body[..], br#"{"error":"unauthorized"}"#, "{method} {uri}");
+        }
+    }
+    // The web view's case list sends a visitor without a session to sign in, showing nothing.
+    let (status, body) = send(&portal, Request::get("/oficina/casos").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(!String::from_utf8_lossy(&body).contains(&case));
+    // And the live session still works.
+    assert_eq!(json_request(&portal, "GET", "/api/officer/cases", Some(&token), Value::Null).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn sign_in_needs_password_and_a_fresh_code_and_locks_after_five_failures() {
+    let portal = portal().await;
+    let login = |password: &str, code: String| json!({"username": "ana", "password": password, "code": code});
+    let code = accounts::totp_code(&portal.totp, now());
+    let (status, body) = json_request(&portal, "POST", "/api/officer/session", None, login("wrong password here", code.clone())).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("invalid_credentials")));
+    let (status, _) = json_request(&portal, "POST", "/api/officer/session", None, login(PASSWORD, "000000".into())).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = json_request(&portal, "POST", "/api/officer/session", None, login(PASSWORD, code.clone())).await;
+    assert_eq!(status, StatusCode::OK);
+    // The same code again is a replay.
+    let (status, _) = json_request(&portal, "POST", "/api/officer/session", None, login(PASSWORD, code)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // Success reset the count; five more failures lock the name, even against the right credentials.
+    for _ in 0..5 {
+        json_request(&portal, "POST", "/api/officer/session", None, login("nope nope nope", "123456".into())).await;
+    }
+    let fresh = accounts::totp_code(&portal.totp, now() + 30);
+    let (status, body) = json_request(&portal, "POST", "/api/officer/session", None, login(PASSWORD, fresh)).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("locked")));
+    assert!(body["until"].as_i64().unwrap() >= now() + accounts::FIRST_LOCKOUT_SECONDS - 5);
+    // A name that does not exist locks the same way, so lockouts do not reveal accounts.
+    for _ in 0..5 {
+        let body = json!({"username": "nadie", "password": "x", "code": "123456"});
+        assert_eq!(json_request(&portal, "POST", "/api/officer/session", None, body).await.0, StatusCode::UNAUTHORIZED);
+    }
+    let body = json!({"username": "nadie", "password": "x", "code": "123456"});
+    assert_eq!(json_request(&portal, "POST", "/api/officer/session", None, body).await.0, StatusCode::TOO_MANY_REQUESTS);
+}
+
+fn solve(portal: &Portal) -> (String, u64) {
+    let challenge = portal.state.submissions.proof_of_work.issue();
+    let nonce = envelope::pow::solve(challenge.token.as_bytes(), challenge.bits, |_| {});
+    (challenge.token, nonce)
+}
+
+#[tokio::test]
+async fn officers_update_cases_and_reply_and_the_reporter_reads_the_reply_with_the_receipt() {
+    let portal = portal().await;
+    let receipt = file_report(&portal, "integridad-1", "Me pidieron dinero").await;
+    let keys = receipt.derive_keys();
+    let token = sign_in(&portal, 0).await;
+    let case = only_case(&portal, &token).await;
+    let id = case["id"].as_str().unwrap().to_string();
+    assert_eq!(case["status"], "received");
+    assert_eq!(case["acknowledgement_overdue"], false);
+
+    let (status, body) = json_request(&portal, "PATCH", &format!("/api/officer/cases/{id}"), Some(&token), json!({"status": "received"})).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("back_to_received")));
+    let (status, body) = json_request(&portal, "PATCH", &format!("/api/officer/cases/{id}"), Some(&token), json!({"category": "robo"})).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_category")));
+    let update = json!({"status": "acknowledged", "category": "colusion"});
+    let (status, body) = json_request(&portal, "PATCH", &format!("/api/officer/cases/{id}"), Some(&token), update).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "acknowledged");
+    assert_eq!(body["acknowledged_on"], portal_server::today_in_lima());
+
+    // A reply encrypted only to the office (not to the reporter) is refused.
+    let reply = Message::new(Author::Office, "es-PE", "Gracias, estamos investigando.".into()).to_padded_json(1 << 20).unwrap();
+    let office_only = envelope::encrypt(&[portal.office.to_public()], &reply).unwrap();
+    let both = envelope::encrypt(&[portal.office.to_public(), keys.reply_identity.to_public()], &reply).unwrap();
+    for (ciphertext, expected) in [(office_only, StatusCode::BAD_REQUEST), (both, StatusCode::CREATED)] {
+        let boundary = "b0undary";
+        let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"message\"; filename=\"m.age\"\r\n\r\n").into_bytes();
+        body.extend_from_slice(&ciphertext);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = Request::post(format!("/api/officer/cases/{id}/messages"))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .unwrap();
+        assert_eq!(send(&portal, request).await.0, expected);
+    }
+
+    // The reporter: a wrong token and a right one under a solved challenge.
+    let (challenge, nonce) = solve(&portal);
+    let lookup = json!({"lookup_token": "ab".repeat(32), "challenge": challenge, "nonce": nonce});
+    let (status, body) = json_request(&portal, "POST", "/api/follow-up", None, lookup).await;
+    assert_eq!((status, body), (StatusCode::NOT_FOUND, json!({"error": "not_found"})));
+    let (status, _) = json_request(&portal, "POST", "/api/follow-up", None, json!({"lookup_token": envelope::hex_lower(keys.lookup_token.as_ref()), "challenge": "x.y", "nonce": 1})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no lookup without a proof of work");
+    let (challenge, nonce) = solve(&portal);
+    let lookup = json!({"lookup_token": envelope::hex_lower(keys.lookup_token.as_ref()), "challenge": challenge, "nonce": nonce});
+    let (status, body) = json_request(&portal, "POST", "/api/follow-up", None, lookup).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "acknowledged");
+    assert_eq!(body["feedback_on"], portal_server::today_in_lima(), "the reply is the first feedback");
+    let messages = body["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 1);
+    use base64::Engine;
+    let ciphertext = base64::engine::general_purpose::STANDARD.decode(messages[0]["ciphertext_base64"].as_str().unwrap()).unwrap();
+    let plain = envelope::decrypt(&[keys.reply_identity.clone()], &ciphertext).unwrap();
+    assert_eq!(Message::from_json(&plain).unwrap().text, "Gracias, estamos investigando.");
+
+    // Every one of these officer actions is in the audit log, and the chain verifies.
+    let (_, log) = json_request(&portal, "GET", "/api/officer/audit", Some(&token), Value::Null).await;
+    let entries: Vec<envelope::audit::AuditEntry> = serde_json::from_value(log).unwrap();
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    for expected in ["key.add", "officer.add", "officer.login", "case.update", "case.reply"] {
+        assert!(actions.contains(&expected), "{expected} in {actions:?}");
+    }
+    assert_eq!(envelope::audit::verify(&entries), Ok(()));
+}
+
+#[tokio::test]
+async fn tampering_with_any_audit_entry_is_found_by_server_audit_verify() {
+    let portal = portal().await;
+    file_report(&portal, "integridad-1", "x").await;
+    let token = sign_in(&portal, 0).await;
+    let id = only_case(&portal, &token).await["id"].as_str().unwrap().to_string();
+    for status in ["acknowledged", "under_investigation", "referred"] {
+        json_request(&portal, "PATCH", &format!("/api/officer/cases/{id}"), Some(&token), json!({"status": status})).await;
+    }
+    let entries = app::storage::audit::entries_after(&portal.state.database, 0).await.unwrap();
+    assert!(entries.len() >= 6);
+    let config = portal.dir.path().join("Leptos.toml");
+    let verify = || {
+        let output = common::server_command(&config).args(["audit", "verify"]).output().unwrap();
+        (output.status.success(), String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr))
+    };
+    let (ok, output) = verify();
+    assert!(ok, "{output}");
+    assert!(output.contains(&format!("{} entries", entries.len())), "{output}");
+
+    for (column, value) in [("detail", "status=closed"), ("actor", "eve"), ("at", "2020-01-01T00:00:00Z"), ("action", "officer.logout")] {
+        for target in [1, entries.len() as i64 / 2, entries.len() as i64] {
+            let original: String = sqlx::query_scalar(&format!("SELECT {column} FROM audit_log WHERE seq = $1"))
+                .bind(target)
+                .fetch_one(portal.state.database.pool())
+                .await
+                .unwrap();
+            let set = |v: String| {
+                let pool = portal.state.database.pool().clone();
+                let column = column.to_string();
+                async move {
+                    sqlx::query(&format!("UPDATE audit_log SET {column} = $1 WHERE seq = $2")).bind(v).bind(target).execute(&pool).await.unwrap();
+                }
+            };
+            set(value.to_string()).await;
+            let (ok, output) = verify();
+            assert!(!ok, "changing {column} of entry {target} went unnoticed");
+            assert!(output.contains(&format!("audit log broken at entry {target}")), "{output}");
+            set(original).await;
+        }
+    }
+    // Removing an entry is found too, at the first entry after the gap.
+    sqlx::query("DELETE FROM audit_log WHERE seq = 2").execute(portal.state.database.pool()).await.unwrap();
+    let (ok, output) = verify();
+    assert!(!ok);
+    assert!(output.contains("audit log broken at entry 2"), "{output}");
+}
+
+#[tokio::test]
+async fn a_rotated_key_keeps_its_reports_openable_and_new_reports_use_the_new_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let old_key = Identity::generate();
+    let portal = portal_in(dir, old_key.clone(), "integridad-2026-01").await;
+    file_report(&portal, "integridad-2026-01", "Antes de la rotación").await;
+    let Portal { dir, state, .. } = portal;
+    state.database.close().await;
+
+    // The configuration now names only the new key: the old one is retired, its report kept.
+    let new_key = Identity::generate();
+    let portal = portal_in(dir, new_key.clone(), "integridad-2026-07").await;
+    let token = sign_in(&portal, 0).await;
+    let (_, keys) = json_request(&portal, "GET", "/api/officer/keys", Some(&token), Value::Null).await;
+    let retired: Vec<(&str, bool)> = keys.as_array().unwrap().iter().map(|k| (k["key_id"].as_str().unwrap(), k["retired_on"].is_null())).collect();
+    assert_eq!(retired, [("integridad-2026-07", true), ("integridad-2026-01", false)]);
+    assert_eq!(portal.state.submissions.key_ids(), ["integridad-2026-07"]);
+    file_report(&portal, "integridad-2026-07", "Después de la rotación").await;
+
+    let (_, cases) = json_request(&portal, "GET", "/api/officer/cases", Some(&token), Value::Null).await;
+    let mut opened = Vec::new();
+    for case in cases.as_array().unwrap() {
+        let id = case["id"].as_str().unwrap();
+        let request = Request::get(format!("/api/officer/cases/{id}/report")).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap();
+        let (status, ciphertext) = send(&portal, request).await;
+        assert_eq!(status, StatusCode::OK);
+        let key_ids: Vec<&str> = case["key_ids"].as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
+        let (right, wrong) = if key_ids == ["integridad-2026-01"] { (&old_key, &new_key) } else { (&new_key, &old_key) };
+        assert!(envelope::decrypt(&[wrong.clone()], &ciphertext).is_err());
+        let plain = envelope::decrypt(&[right.clone()], &ciphertext).unwrap();
+        opened.push((key_ids[0].to_string(), Report::from_json(&plain).unwrap().description));
+    }
+    opened.sort();
+    assert_eq!(
+        opened,
+        [
+            ("integridad-2026-01".to_string(), "Antes de la rotación".to_string()),
+            ("integridad-2026-07".to_string(), "Después de la rotación".to_string())
+        ]
+    );
+    let entries = app::storage::audit::entries_after(&portal.state.database, 0).await.unwrap();
+    let key_changes: Vec<(String, String)> =
+        entries.iter().filter(|e| e.action.starts_with("key.")).map(|e| (e.action.clone(), e.subject.clone())).collect();
+    assert_eq!(
+        key_changes,
+        [
+            ("key.add".to_string(), "integridad-2026-01".to_string()),
+            ("key.add".to_string(), "integridad-2026-07".to_string()),
+            ("key.retire".to_string(), "integridad-2026-01".to_string())
+        ]
+    );
+}
