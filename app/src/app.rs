@@ -4,7 +4,7 @@ use crate::components::layout::Layout;
 use crate::i18n::Locale;
 use crate::locale::{DefaultLocale, language_tag, split_path};
 use crate::report_form::{PageData, ReportSettings, SubmissionOutcome};
-use crate::pages::{home::HomePage, not_found::NotFoundPage, privacy::PrivacyPage, report::ReportPage, report_form::ReportFormPage};
+use crate::pages::{follow_up::FollowUpPage, office::{OfficeCasesPage, OfficeLoginPage}, home::HomePage, not_found::NotFoundPage, privacy::PrivacyPage, report::ReportPage, report_form::ReportFormPage};
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
 // `MatchNestedRoutes` is only named when components are not type-erased (the WASM build erases them).
@@ -119,6 +119,9 @@ where
             <Route path=path!("privacidad") view=PrivacyPage />
             <Route path=path!("denuncia") view=ReportPage />
             <Route path=path!("denuncia/formulario") view=ReportFormPage />
+            <Route path=path!("denuncia/seguimiento") view=FollowUpPage />
+            <Route path=path!("oficina") view=OfficeLoginPage />
+            <Route path=path!("oficina/casos") view=OfficeCasesPage />
         </ParentRoute>
     }
     .into_inner()

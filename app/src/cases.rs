@@ -216,3 +216,38 @@ pub struct FollowUpObjectRequest {
     pub lookup_token: String,
     pub object: String,
 }
+
+/// What the follow-up page keeps while a case is open: the lookup token and the reply key, as text.
+/// The key never leaves the tab; only the token is sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseKeys {
+    pub lookup_token: String,
+    pub reply_secret: String,
+}
+
+/// A message as the follow-up page shows it, decrypted in the browser.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShownMessage {
+    pub author: envelope::message::Author,
+    pub sent_on: String,
+    /// `None` when this receipt's key does not open it.
+    pub text: Option<String>,
+    pub attachments: Vec<ShownAttachment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShownAttachment {
+    pub name: String,
+    pub media_type: String,
+    pub size: u64,
+    /// Present when the reporter can fetch and decrypt it (the office's attachments).
+    pub object: Option<ObjectRef>,
+}
+
+/// A case open on the follow-up page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenCase {
+    pub keys: CaseKeys,
+    pub case: FollowUpCase,
+    pub messages: Vec<ShownMessage>,
+}

@@ -8,6 +8,8 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 mod app;
 pub mod cases;
 pub mod components;
+#[cfg(feature = "hydrate")]
+pub mod follow_up;
 pub mod locale;
 pub mod pages;
 pub mod report_form;

@@ -58,7 +58,7 @@ pub fn read_fields(data: &FormData) -> ReportFields {
     }
 }
 
-fn chosen_files(data: &FormData) -> Vec<File> {
+pub fn chosen_files(data: &FormData) -> Vec<File> {
     data.get_all("attachments")
         .iter()
         .filter_map(|value| value.dyn_into::<File>().ok())
@@ -214,51 +214,10 @@ pub async fn submit(
     let keys = receipt.derive_keys();
 
     on_stage(Stage::ProofOfWork);
-    let (status, body) = request("POST", "/api/reports/challenge", Body::Empty, |_| {}).await.map_err(|_| general(Problem::Network))?;
-    if status != 200 {
-        return Err(refused_problems(status, &body));
-    }
-    let Challenge { token, bits } = serde_json::from_str(&body).map_err(|_| general(Problem::ServerError))?;
-    let mut start = 0;
-    let nonce = loop {
-        if let Some(nonce) = envelope::pow::search(token.as_bytes(), bits, start, POW_SLICE) {
-            break nonce;
-        }
-        start += POW_SLICE;
-        sleep(0).await;
-    };
-
-    // The exact ciphertext lengths, declared up front: the server reserves room and can tell a
-    // complete attachment from a cut one.
-    let lengths: Vec<u64> = files.iter().map(|file| encrypted_len(file.size() as u64, recipients.len())).collect();
-    let opening = serde_json::to_string(&UploadRequest { challenge: token, nonce, lengths: lengths.clone() }).expect("JSON");
-    let (status, body) = request("POST", "/api/uploads", Body::Json(&opening), |_| {}).await.map_err(|_| general(Problem::Network))?;
-    let UploadOpened { upload } = match serde_json::from_str(&body) {
-        Ok(opened) if status == 201 => opened,
-        _ => return Err(refused_problems(status, &body)),
-    };
-
-    let progress = Progress::new(lengths.iter().sum(), {
-        let on_stage = on_stage.clone();
-        move |fraction| on_stage(Stage::Encrypting(fraction))
-    });
-    progress.show(0.0);
-    let mut uploader = Uploader::new(upload.clone(), progress);
+    let (token, nonce) = prove_work().await?;
+    let (upload, attachments) = send_attachments(&files, &recipients, token, nonce, on_stage.clone()).await?;
     let mut report = fields.to_report(language, EncryptedIn::Browser);
-    for (index, (file, &declared)) in files.iter().zip(&lengths).enumerate() {
-        let (sent, digest) = encrypt_and_send(file, &recipients, &mut uploader, index).await?;
-        if sent != declared {
-            // The file changed while it was being read: what was sent is not what was declared.
-            return Err(unreadable());
-        }
-        report.attachments.push(AttachmentEntry {
-            name: crate::report_form::clean_file_name(&file.name()),
-            media_type: if file.type_().is_empty() { "application/octet-stream".into() } else { file.type_() },
-            size: file.size() as u64,
-            ciphertext_sha256: digest,
-        });
-    }
-    drop(uploader);
+    report.attachments = attachments;
     let padded = report
         .to_padded_json(settings.max_report_bytes as usize)
         .map_err(|_| general(Problem::ReportTooLarge))?;
@@ -273,23 +232,88 @@ pub async fn submit(
     for key in &settings.office_keys {
         text("key_id", &key.key_id);
     }
+    let received_on = post_document(submission, "report", &report_ciphertext, "/api/reports", on_stage).await?;
+    Ok(Accepted { receipt: receipt.grouped().to_string(), received_on })
+}
+
+/// Fetches a challenge and solves it in slices, yielding to the page between them.
+pub async fn prove_work() -> Result<(String, u64), Vec<FieldProblem>> {
+    let (status, body) = request("POST", "/api/reports/challenge", Body::Empty, |_| {}).await.map_err(|_| general(Problem::Network))?;
+    if status != 200 {
+        return Err(refused_problems(status, &body));
+    }
+    let Challenge { token, bits } = serde_json::from_str(&body).map_err(|_| general(Problem::ServerError))?;
+    let mut start = 0;
+    let nonce = loop {
+        if let Some(nonce) = envelope::pow::search(token.as_bytes(), bits, start, POW_SLICE) {
+            break nonce;
+        }
+        start += POW_SLICE;
+        sleep(0).await;
+    };
+    Ok((token, nonce))
+}
+
+/// Opens an upload paid for with a solved challenge and sends every file encrypted to `recipients`;
+/// returns the upload's id and the entries that list the files in the encrypted document.
+pub async fn send_attachments(
+    files: &[File],
+    recipients: &[envelope::Recipient],
+    token: String,
+    nonce: u64,
+    on_stage: impl Fn(Stage) + Clone + 'static,
+) -> Result<(String, Vec<AttachmentEntry>), Vec<FieldProblem>> {
+    // The exact ciphertext lengths, declared up front: the server reserves room and can tell a
+    // complete attachment from a cut one.
+    let lengths: Vec<u64> = files.iter().map(|file| encrypted_len(file.size() as u64, recipients.len())).collect();
+    let opening = serde_json::to_string(&UploadRequest { challenge: token, nonce, lengths: lengths.clone() }).expect("JSON");
+    let (status, body) = request("POST", "/api/uploads", Body::Json(&opening), |_| {}).await.map_err(|_| general(Problem::Network))?;
+    let UploadOpened { upload } = match serde_json::from_str(&body) {
+        Ok(opened) if status == 201 => opened,
+        _ => return Err(refused_problems(status, &body)),
+    };
+    let progress = Progress::new(lengths.iter().sum(), move |fraction| on_stage(Stage::Encrypting(fraction)));
+    progress.show(0.0);
+    let mut uploader = Uploader::new(upload.clone(), progress);
+    let mut entries = Vec::with_capacity(files.len());
+    for (index, (file, &declared)) in files.iter().zip(&lengths).enumerate() {
+        let (sent, digest) = encrypt_and_send(file, recipients, &mut uploader, index).await?;
+        if sent != declared {
+            // The file changed while it was being read: what was sent is not what was declared.
+            return Err(unreadable());
+        }
+        entries.push(AttachmentEntry {
+            name: crate::report_form::clean_file_name(&file.name()),
+            media_type: if file.type_().is_empty() { "application/octet-stream".into() } else { file.type_() },
+            size: file.size() as u64,
+            ciphertext_sha256: digest,
+        });
+    }
+    Ok((upload, entries))
+}
+
+/// Adds the document's age file to `submission` under a generic file name and posts it to `url`;
+/// returns the day the server received it.
+pub async fn post_document(
+    submission: FormData,
+    part: &str,
+    ciphertext: &[u8],
+    url: &str,
+    on_stage: impl Fn(Stage) + Clone + 'static,
+) -> Result<String, Vec<FieldProblem>> {
     let options = BlobPropertyBag::new();
     options.set_type("application/octet-stream");
-    let report_blob = Blob::new_with_u8_array_sequence_and_options(&Array::of1(&Uint8Array::from(&report_ciphertext[..])), &options)
+    let blob = Blob::new_with_u8_array_sequence_and_options(&Array::of1(&Uint8Array::from(ciphertext)), &options)
         .expect("Blob from bytes");
-    // A generic file name: nothing about the report shows outside its ciphertext.
-    submission.append_with_blob_and_filename("report", &report_blob, "report.age").expect("append");
-
+    // A generic file name: nothing about the document shows outside its ciphertext.
+    submission.append_with_blob_and_filename(part, &blob, &format!("{part}.age")).expect("append");
     on_stage(Stage::Uploading(0.0));
-    let stage = on_stage.clone();
-    let size = report_blob.size().max(1.0);
-    let (status, body) = request("POST", "/api/reports", Body::Form(&submission), move |sent| stage(Stage::Uploading((sent / size).min(1.0))))
+    let size = blob.size().max(1.0);
+    let (status, body) = request("POST", url, Body::Form(&submission), move |sent| on_stage(Stage::Uploading((sent / size).min(1.0))))
         .await
         .map_err(|_| general(Problem::Network))?;
     match serde_json::from_str::<SubmissionOutcome>(&body) {
-        Ok(SubmissionOutcome::Accepted { received_on, .. }) if status == 201 => {
-            Ok(Accepted { receipt: receipt.grouped().to_string(), received_on })
-        }
+        Ok(SubmissionOutcome::Accepted { received_on, .. }) if status == 201 => Ok(received_on),
         _ => Err(refused_problems(status, &body)),
     }
 }

@@ -92,6 +92,44 @@ pub async fn request(
     Ok((xhr.status().map_err(|_| ())?, xhr.response_text().ok().flatten().unwrap_or_default()))
 }
 
+/// A request whose answer is binary (an age file); `Err` unless the server answered 200.
+pub async fn request_bytes(method: &str, url: &str, json: &str) -> Result<Vec<u8>, ()> {
+    let xhr = XmlHttpRequest::new().map_err(|_| ())?;
+    xhr.open(method, url).map_err(|_| ())?;
+    xhr.set_response_type(web_sys::XmlHttpRequestResponseType::Arraybuffer);
+    xhr.set_request_header("content-type", "application/json").map_err(|_| ())?;
+    let done = Promise::new(&mut |resolve, reject| {
+        xhr.set_onload(Some(&resolve));
+        xhr.set_onerror(Some(&reject));
+        xhr.set_onabort(Some(&reject));
+    });
+    xhr.send_with_opt_str(Some(json)).map_err(|_| ())?;
+    JsFuture::from(done).await.map_err(|_| ())?;
+    if xhr.status().map_err(|_| ())? != 200 {
+        return Err(());
+    }
+    Ok(js_sys::Uint8Array::new(&xhr.response().map_err(|_| ())?).to_vec())
+}
+
+/// Offers decrypted bytes to the reader as a download named `name`; the object URL is revoked at once
+/// after the click, so the plaintext does not stay reachable from the page.
+pub fn save_as(bytes: &[u8], name: &str, media_type: &str) {
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(media_type);
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    let document = web_sys::window().and_then(|w| w.document()).expect("a document");
+    if let Ok(link) = document.create_element("a").map(|e| e.unchecked_into::<web_sys::HtmlAnchorElement>()) {
+        link.set_href(&url);
+        link.set_download(name);
+        let _ = document.body().map(|body| body.append_child(&link));
+        link.click();
+        link.remove();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
 pub fn refused_problems(status: u16, body: &str) -> Vec<FieldProblem> {
     match serde_json::from_str::<SubmissionOutcome>(body) {
         Ok(SubmissionOutcome::Refused { problems, .. }) if !problems.is_empty() => problems,

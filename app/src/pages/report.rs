@@ -12,6 +12,7 @@ pub fn ReportPage() -> impl IntoView {
     let i18n = use_i18n();
     let settings = use_context::<ReportSettings>().unwrap_or_default();
     let form_path = use_localized_path("/denuncia/formulario");
+    let follow_path = use_localized_path("/denuncia/seguimiento");
     let has_keys = !settings.office_keys.is_empty();
     view! {
         <PageTitle text=move || t_string!(i18n, report.title) />
@@ -73,6 +74,8 @@ pub fn ReportPage() -> impl IntoView {
         {has_keys.then(|| view! {
             <p>
                 <a class="button" href=form_path>{t!(i18n, report.start)}</a>
+                " "
+                <a class="button button--secondary" href=follow_path id="follow-up-link">{t!(i18n, report.follow)}</a>
             </p>
         })}
     }

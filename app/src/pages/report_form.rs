@@ -541,7 +541,10 @@ fn ReceiptPanel(receipted: Receipted) -> impl IntoView {
             <h2>{t!(i18n, receipt.next_heading)}</h2>
             <ul>
                 <li>{t!(i18n, receipt.next_ack)}</li>
-                <li>{t!(i18n, receipt.next_follow)}</li>
+                <li>
+                    {t!(i18n, receipt.next_follow)} " "
+                    <a href=use_localized_path("/denuncia/seguimiento")>{t!(i18n, report.follow)}</a>
+                </li>
                 {receipted.encrypted_on_server.then(|| view! { <li>{t!(i18n, receipt.next_trust_server)}</li> })}
             </ul>
         </section>

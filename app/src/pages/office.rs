@@ -1,0 +1,165 @@
+//! The integrity office's web view: `/oficina` (sign in with password and authenticator code, plain
+//! HTML forms) and `/oficina/casos` (cases by metadata only: days, status, deadlines, overdue flags).
+//! The server loads the list for a signed-in officer before rendering (`officers::web` in the server);
+//! nothing here can decrypt anything, and nothing here needs JavaScript.
+
+use crate::cases::OfficeView;
+use crate::components::page_link::use_localized_path;
+use crate::components::page_title::PageTitle;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::locale::{DefaultLocale, localized_path};
+use crate::pages::follow_up::status_text;
+use crate::pages::report_form::format_day;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// The language prefix of the current page (`/en`, or empty in the default language): the sign-in and
+/// sign-out handlers send the officer back to a page in the same language.
+fn language_prefix(locale: crate::i18n::Locale) -> String {
+    let default = use_context::<DefaultLocale>().unwrap_or_default();
+    match localized_path(locale, default.0, "/").as_str() {
+        "/" => String::new(),
+        prefixed => prefixed.to_string(),
+    }
+}
+
+#[component]
+pub fn OfficeLoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let error = query.with_untracked(|q| q.get("error"));
+    let username = query.with_untracked(|q| q.get("username")).unwrap_or_default();
+    let prefix = language_prefix(i18n.get_locale_untracked());
+    let message = error.map(|code| match code.as_str() {
+        "missing" => t_string!(i18n, office.error_missing),
+        "locked" => t_string!(i18n, office.error_locked),
+        "server" => t_string!(i18n, problem.server_error),
+        _ => t_string!(i18n, office.error_invalid),
+    });
+    let has_error = message.is_some();
+    view! {
+        <PageTitle text=move || t_string!(i18n, office.title) />
+        <h1>{t!(i18n, office.heading)}</h1>
+        <p class="lead">{t!(i18n, office.lead)}</p>
+        {message.map(|text| {
+            view! {
+                <div class="error-summary" role="alert" tabindex="-1" id="office-error" autofocus>
+                    <h2 class="error-summary__title">{t!(i18n, report_form.error_summary)}</h2>
+                    <ul>
+                        <li><a href="#username" target="_self">{text}</a></li>
+                    </ul>
+                </div>
+            }
+        })}
+        <form method="post" action="/oficina/entrar" class="office-login">
+            <input type="hidden" name="prefix" value=prefix />
+            <div class="form-group" class:form-group--error=has_error>
+                <label for="username">{t!(i18n, office.username)}</label>
+                <input id="username" name="username" type="text" autocomplete="username" required value=username class="input" />
+            </div>
+            <div class="form-group">
+                <label for="password">{t!(i18n, office.password)}</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required class="input" />
+            </div>
+            <div class="form-group">
+                <label for="code">{t!(i18n, office.code)}</label>
+                <p class="hint" id="code-hint">{t!(i18n, office.code_hint)}</p>
+                <input
+                    id="code"
+                    name="code"
+                    type="text"
+                    inputmode="numeric"
+                    autocomplete="one-time-code"
+                    aria-describedby="code-hint"
+                    required
+                    class="input input--code"
+                />
+            </div>
+            <button type="submit" class="button">{t!(i18n, office.sign_in)}</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn OfficeCasesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let sign_in = use_localized_path("/oficina");
+    let prefix = language_prefix(locale);
+    let Some(view_data) = use_context::<OfficeView>() else {
+        return view! {
+            <PageTitle text=move || t_string!(i18n, office.cases_title) />
+            <h1>{t!(i18n, office.cases_heading)}</h1>
+            <p><a href=sign_in>{t!(i18n, office.sign_in)}</a></p>
+        }
+        .into_any();
+    };
+    let overdue = view_data.cases.iter().filter(|c| c.overdue()).count();
+    let count = view_data.cases.len();
+    let rows = view_data
+        .cases
+        .into_iter()
+        .map(|case| {
+            let ack = match &case.acknowledged_on {
+                Some(d) => format_day(d, locale),
+                None => t_string!(i18n, follow_up.due_by, day = format_day(&case.acknowledgement_due, locale)).to_string(),
+            };
+            let feedback = match &case.feedback_on {
+                Some(d) => format_day(d, locale),
+                None => t_string!(i18n, follow_up.due_by, day = format_day(&case.feedback_due, locale)).to_string(),
+            };
+            let flags = [
+                case.acknowledgement_overdue.then(|| t_string!(i18n, office.ack_overdue)),
+                case.feedback_overdue.then(|| t_string!(i18n, office.feedback_overdue)),
+            ]
+            .into_iter()
+            .flatten()
+            .map(|flag| view! { <strong class="tag tag--overdue">{flag}</strong> " " })
+            .collect_view();
+            view! {
+                <tr class:row--overdue=case.overdue()>
+                    <th scope="row"><code>{case.id.clone()}</code></th>
+                    <td>{format_day(&case.received_on, locale)}</td>
+                    <td>{status_text(i18n, case.status)}</td>
+                    <td>{case.category.clone().unwrap_or_else(|| "—".into())}</td>
+                    <td>{ack}</td>
+                    <td>{feedback}</td>
+                    <td>{case.messages}</td>
+                    <td>{flags}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <PageTitle text=move || t_string!(i18n, office.cases_title) />
+        <h1>{t!(i18n, office.cases_heading)}</h1>
+        <p>
+            {t!(i18n, office.signed_in_as, name = view_data.username.clone())} " · "
+            {t!(i18n, office.summary, count = count, overdue = overdue)}
+        </p>
+        <form method="post" action="/oficina/salir" class="office-sign-out">
+            <input type="hidden" name="prefix" value=prefix />
+            <button type="submit" class="button button--secondary">{t!(i18n, office.sign_out)}</button>
+        </form>
+        <p>{t!(i18n, office.metadata_only)}</p>
+        <div class="table-scroll" role="region" aria-labelledby="cases-caption" tabindex="0">
+            <table class="cases">
+                <caption id="cases-caption">{t!(i18n, office.table_caption, day = format_day(&view_data.today, locale))}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, office.col_case)}</th>
+                        <th scope="col">{t!(i18n, office.col_received)}</th>
+                        <th scope="col">{t!(i18n, office.col_status)}</th>
+                        <th scope="col">{t!(i18n, office.col_category)}</th>
+                        <th scope="col">{t!(i18n, office.col_ack)}</th>
+                        <th scope="col">{t!(i18n, office.col_feedback)}</th>
+                        <th scope="col">{t!(i18n, office.col_messages)}</th>
+                        <th scope="col">{t!(i18n, office.col_flags)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
