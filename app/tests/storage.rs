@@ -242,3 +242,73 @@ async fn postgres_migrations_are_recorded() {
     migrations_are_recorded_and_idempotent(&db, None).await;
     db.ping().await.unwrap();
 }
+
+/// The integrity office's tables: case updates and messages with their audit entries, officer sign-in
+/// state, sessions, and a chain that stays whole under concurrent appends.
+async fn cases_officers_and_the_audit_chain(db: &Database) {
+    use app::cases::CaseStatus;
+    use app::storage::audit::{self, Action};
+    use app::storage::cases::{CaseUpdate, NewMessage, add_message, case_has_object, list_cases, messages_of, update_case};
+    use app::storage::officers;
+    use envelope::message::Author;
+
+    sync_configured_keys(db, &[key("a", KEY_A)], "2026-11-01").await.unwrap();
+    let id = insert_report(db, &new_report(&["a"], vec![])).await.unwrap();
+    let cases = list_cases(db, "2026-12-01").await.unwrap();
+    assert_eq!((cases[0].status, cases[0].acknowledgement_due.as_str(), cases[0].acknowledgement_overdue), (CaseStatus::Received, "2026-11-30", true));
+
+    let update = CaseUpdate { status: Some(CaseStatus::UnderInvestigation), category: Some("colusion".into()), feedback_on: None };
+    let summary = update_case(db, &id, &update, "ana", "2026-11-24").await.unwrap();
+    assert_eq!((summary.status, summary.acknowledged_on.as_deref(), summary.category.as_deref()), (CaseStatus::UnderInvestigation, Some("2026-11-24"), Some("colusion")));
+    let reply = NewMessage {
+        report_id: id.clone(),
+        author: Author::Office,
+        sent_on: "2026-11-25".into(),
+        ciphertext: b"age-encryption.org/v1\nreply".to_vec(),
+        attachments: vec![StoredObject { name: "aa.age".into(), len: 5 }],
+    };
+    add_message(db, &reply, Some("ana")).await.unwrap();
+    add_message(db, &NewMessage { author: Author::Reporter, sent_on: "2026-11-26".into(), attachments: vec![], ..reply.clone() }, None).await.unwrap();
+    let messages = messages_of(db, &id).await.unwrap();
+    assert_eq!(messages.iter().map(|m| (m.author, m.sent_on.as_str())).collect::<Vec<_>>(), [(Author::Office, "2026-11-25"), (Author::Reporter, "2026-11-26")]);
+    assert!(case_has_object(db, &id, "aa.age").await.unwrap());
+    assert!(!case_has_object(db, &id, "bb.age").await.unwrap());
+    assert!(referenced_objects(db).await.unwrap().contains("aa.age"), "message attachments survive the start-up sweep");
+    let case = &list_cases(db, "2026-11-26").await.unwrap()[0];
+    assert_eq!((case.feedback_on.as_deref(), case.messages), (Some("2026-11-25"), 2), "the office reply is the first feedback");
+
+    officers::create_officer(db, "ana", "$argon2id$placeholder", "SECRET", "2026-11-24T00:00:00Z").await.unwrap();
+    assert!(officers::use_totp_step(db, "ana", 100).await.unwrap());
+    assert!(!officers::use_totp_step(db, "ana", 100).await.unwrap(), "a code is accepted once");
+    assert!(!officers::use_totp_step(db, "ana", 99).await.unwrap());
+    for expected in 1..=3 {
+        assert_eq!(officers::record_failure(db, "ana", 1000, |n| if n >= 3 { 60 } else { 0 }).await.unwrap(), expected);
+    }
+    assert_eq!(officers::locked_until(db, "ana").await.unwrap(), 1060);
+    officers::create_session(db, "hash", "ana", 1000, 1100).await.unwrap();
+    assert_eq!(officers::session_officer(db, "hash", 1050, 100, 120).await.unwrap().as_deref(), Some("ana"));
+    // Extended to at most 120 s after it began, so gone at 1120.
+    assert_eq!(officers::session_officer(db, "hash", 1121, 100, 120).await.unwrap(), None);
+
+    let appends = (0..16).map(|i| {
+        let db = db.clone();
+        tokio::spawn(async move { audit::append(&db, &Action { actor: "ana", action: "test", subject: "", detail: &i.to_string() }).await.unwrap() })
+    });
+    for append in appends {
+        append.await.unwrap();
+    }
+    let entries = audit::entries_after(db, 0).await.unwrap();
+    assert_eq!(entries.len(), 2 + 16);
+    assert_eq!(envelope::audit::verify(&entries), Ok(()));
+}
+
+#[tokio::test]
+async fn sqlite_cases_officers_and_the_audit_chain() {
+    cases_officers_and_the_audit_chain(&sqlite().await.database).await;
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: run scripts/test, which starts one"]
+async fn postgres_cases_officers_and_the_audit_chain() {
+    cases_officers_and_the_audit_chain(&postgres().await.database).await;
+}
