@@ -171,11 +171,42 @@ pub struct OfficeView {
     pub cases: Vec<CaseSummary>,
 }
 
-/// An age file the reporter may fetch: an attachment of a message on their case.
+/// An age file the server holds: an attachment's object name and its length.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ObjectRef {
     pub object: String,
     pub len: u64,
+}
+
+/// A message on a case as the officer API lists it (its age file is fetched separately).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageRef {
+    pub id: String,
+    pub author: envelope::message::Author,
+    pub sent_on: String,
+    pub len: u64,
+    pub attachments: Vec<ObjectRef>,
+}
+
+/// One case for the officer tool (`GET /api/officer/cases/{case}`): what to download and where
+/// replies go. The officer tool reads the same JSON with its own types (it does not link this crate).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseDetail {
+    pub summary: CaseSummary,
+    pub reply_recipient: String,
+    pub report_len: u64,
+    pub attachments: Vec<ObjectRef>,
+    pub messages: Vec<MessageRef>,
+}
+
+/// An office key as the officer API lists it, retired ones included.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyView {
+    pub key_id: String,
+    pub name: String,
+    pub recipient: String,
+    pub first_configured_on: String,
+    pub retired_on: Option<String>,
 }
 
 /// One message on a case as the follow-up page receives it: the age file inline (base64), because

@@ -242,7 +242,7 @@ async fn officers_update_cases_and_reply_and_the_reporter_reads_the_reply_with_t
     assert_eq!(messages.len(), 1);
     use base64::Engine;
     let ciphertext = base64::engine::general_purpose::STANDARD.decode(messages[0]["ciphertext_base64"].as_str().unwrap()).unwrap();
-    let plain = envelope::decrypt(&[keys.reply_identity.clone()], &ciphertext).unwrap();
+    let plain = envelope::decrypt(std::slice::from_ref(&keys.reply_identity), &ciphertext).unwrap();
     assert_eq!(Message::from_json(&plain).unwrap().text, "Gracias, estamos investigando.");
 
     // Every one of these officer actions is in the audit log, and the chain verifies.
@@ -331,8 +331,8 @@ async fn a_rotated_key_keeps_its_reports_openable_and_new_reports_use_the_new_ke
         assert_eq!(status, StatusCode::OK);
         let key_ids: Vec<&str> = case["key_ids"].as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
         let (right, wrong) = if key_ids == ["integridad-2026-01"] { (&old_key, &new_key) } else { (&new_key, &old_key) };
-        assert!(envelope::decrypt(&[wrong.clone()], &ciphertext).is_err());
-        let plain = envelope::decrypt(&[right.clone()], &ciphertext).unwrap();
+        assert!(envelope::decrypt(std::slice::from_ref(wrong), &ciphertext).is_err());
+        let plain = envelope::decrypt(std::slice::from_ref(right), &ciphertext).unwrap();
         opened.push((key_ids[0].to_string(), Report::from_json(&plain).unwrap().description));
     }
     opened.sort();

@@ -3,7 +3,7 @@
 //!
 //! - `POST /api/officer/session` `{username, password, code}` → `200` [`accounts::Session`]; `401` for
 //!   any wrong part, `429` while locked out. `DELETE` ends the session.
-//! - `GET /api/officer/cases` → every [`CaseSummary`] (metadata and deadlines only).
+//! - `GET /api/officer/cases` → every [`app::cases::CaseSummary`] (metadata and deadlines only).
 //! - `GET /api/officer/cases/{case}` → [`CaseDetail`]: the summary, the reply key, the ciphertext
 //!   objects of the report and of each message.
 //! - `GET …/{case}/report`, `GET …/{case}/messages/{message}`: age files (audited as pulls).
@@ -18,7 +18,7 @@
 use super::accounts::{self, LoginError};
 use super::Officer;
 use crate::AppState;
-use app::cases::{CaseStatus, CaseSummary};
+use app::cases::{CaseDetail, CaseStatus, KeyView, MessageRef, ObjectRef};
 use app::storage::audit::{self, Action};
 use app::storage::cases::{self, CaseError, CaseUpdate, NewMessage};
 use app::storage::objects::StoredObject;
@@ -33,7 +33,7 @@ use axum::response::{IntoResponse, Response};
 use envelope::inspect::ObjectCheck;
 use envelope::message::Author;
 use http::{Request, StatusCode};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tower::ServiceExt;
 
 #[derive(Deserialize)]
@@ -76,32 +76,6 @@ pub async fn cases(State(database): State<Database>, _officer: Officer) -> Respo
         Ok(list) => Json(list).into_response(),
         Err(e) => server_error(e),
     }
-}
-
-/// An age file the server holds: its object name (or message id) and length.
-#[derive(Serialize, Deserialize)]
-pub struct ObjectRef {
-    pub object: String,
-    pub len: u64,
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct MessageRef {
-    pub id: String,
-    pub author: Author,
-    pub sent_on: String,
-    pub len: u64,
-    pub attachments: Vec<ObjectRef>,
-}
-
-/// One case for the officer tool: what to download and where replies go.
-#[derive(Serialize, Deserialize)]
-pub struct CaseDetail {
-    pub summary: CaseSummary,
-    pub reply_recipient: String,
-    pub report_len: u64,
-    pub attachments: Vec<ObjectRef>,
-    pub messages: Vec<MessageRef>,
 }
 
 fn refs(objects: &[StoredObject]) -> Vec<ObjectRef> {
@@ -331,15 +305,6 @@ pub async fn reply(
             error(status, code)
         }
     }
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct KeyView {
-    pub key_id: String,
-    pub name: String,
-    pub recipient: String,
-    pub first_configured_on: String,
-    pub retired_on: Option<String>,
 }
 
 pub async fn keys(State(database): State<Database>, _officer: Officer) -> Response {
