@@ -7,7 +7,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type TestInfo } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATA_DIR, E2E_DIR, IDENTITY_FILE, leaks, recordingProxy } from './report-support';
 import { jsEnabled, waitForHydration, watch } from './pages';
@@ -80,6 +80,22 @@ test('report, offline opening, acknowledgement and reply, the reporter reads and
   });
   const casesBundle = join(scratch, 'casos.tar');
   officer(online, ['pull', '--bundle', casesBundle]);
+  // An interrupted pull resumes: cut one attachment back to a half-downloaded `.part`; the next pull
+  // fetches only the rest (HTTP Range) and the file is whole again.
+  const objectsDir = (dir: string) => join(dir, 'objects');
+  const caseDirs = readdirSync(join(online, 'cases')).map((c) => join(online, 'cases', c));
+  const withObject = caseDirs.find((dir) => readdirSync(objectsDir(dir)).length > 0)!;
+  const objectName = readdirSync(objectsDir(withObject))[0];
+  const object = join(objectsDir(withObject), objectName);
+  const whole = readFileSync(object);
+  writeFileSync(object.replace(/\.age$/, '.part'), whole.subarray(0, Math.floor(whole.length / 2)));
+  unlinkSync(object);
+  const half = Math.floor(whole.length / 2);
+  expect(officer(online, ['pull'])).toMatch(/Pulled \d+ new file/);
+  expect(readFileSync(object).equals(whole)).toBe(true);
+  // The server's audit log shows the second pull asked only for the missing bytes.
+  const ranged = execFileSync('sqlite3', ['-readonly', join(DATA_DIR, 'portal.db'), "SELECT detail FROM audit_log WHERE action = 'case.pull_object'"], { encoding: 'utf8' });
+  expect(ranged).toContain(`object=${objectName} bytes=${half}-`);
   officer(airgap, ['import', casesBundle]);
   expect(readdirSync(airgap).sort()).toEqual(['cases', 'keys.json']);
   officer(airgap, ['open', '--identity', IDENTITY_FILE]);
