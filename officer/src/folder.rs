@@ -13,60 +13,9 @@
 //! outbox/<item>/                  replies waiting to be pushed; sent/<item>/ once pushed
 //! ```
 
+pub use case_api::{CaseDetail, CaseSummary, ObjectRef, OfficeKey};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-
-/// A case as the officer API describes it (`GET /api/officer/cases/{case}`); unknown fields are kept
-/// by the server's side only.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct CaseDetail {
-    pub summary: CaseSummary,
-    pub reply_recipient: String,
-    pub report_len: u64,
-    pub attachments: Vec<ObjectRef>,
-    pub messages: Vec<MessageRef>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct CaseSummary {
-    pub id: String,
-    pub received_on: String,
-    pub status: String,
-    pub category: Option<String>,
-    pub acknowledged_on: Option<String>,
-    pub feedback_on: Option<String>,
-    pub closed_on: Option<String>,
-    pub acknowledgement_due: String,
-    pub feedback_due: String,
-    pub acknowledgement_overdue: bool,
-    pub feedback_overdue: bool,
-    pub messages: u32,
-    pub key_ids: Vec<String>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct ObjectRef {
-    pub object: String,
-    pub len: u64,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct MessageRef {
-    pub id: String,
-    pub author: envelope::message::Author,
-    pub sent_on: String,
-    pub len: u64,
-    pub attachments: Vec<ObjectRef>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct OfficeKey {
-    pub key_id: String,
-    pub name: String,
-    pub recipient: String,
-    pub first_configured_on: String,
-    pub retired_on: Option<String>,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum FolderError {

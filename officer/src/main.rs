@@ -307,7 +307,7 @@ fn print_cases(cases: &[CaseSummary]) {
             "{:<32}  {:<10}  {:<19}  {:<10}  {:<10}  {}",
             case.id,
             case.received_on,
-            case.status,
+            case.status.as_str(),
             case.acknowledged_on.as_deref().map(|d| format!("done {d}")).unwrap_or_else(|| case.acknowledgement_due.clone()),
             case.feedback_on.as_deref().map(|d| format!("done {d}")).unwrap_or_else(|| case.feedback_due.clone()),
             flags.join(", ")

@@ -14,15 +14,8 @@ pub struct ConfiguredKey {
     pub recipient: String,
 }
 
-/// A key as stored.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OfficeKey {
-    pub key_id: String,
-    pub name: String,
-    pub recipient: String,
-    pub first_configured_on: String,
-    pub retired_on: Option<String>,
-}
+/// A key as stored (the officer API lists the same type).
+pub use case_api::OfficeKey;
 
 /// What one synchronisation changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -18,7 +18,7 @@
 use super::accounts::{self, LoginError};
 use super::Officer;
 use crate::AppState;
-use app::cases::{CaseDetail, CaseStatus, KeyView, MessageRef, ObjectRef};
+use app::cases::{CaseDetail, CaseStatus, MessageRef, ObjectRef};
 use app::storage::audit::{self, Action};
 use app::storage::cases::{self, CaseError, CaseUpdate, NewMessage};
 use app::storage::objects::StoredObject;
@@ -309,18 +309,7 @@ pub async fn reply(
 
 pub async fn keys(State(database): State<Database>, _officer: Officer) -> Response {
     match office_keys::list_office_keys(&database).await {
-        Ok(keys) => Json(
-            keys.into_iter()
-                .map(|k| KeyView {
-                    key_id: k.key_id,
-                    name: k.name,
-                    recipient: k.recipient,
-                    first_configured_on: k.first_configured_on,
-                    retired_on: k.retired_on,
-                })
-                .collect::<Vec<_>>(),
-        )
-        .into_response(),
+        Ok(keys) => Json(keys).into_response(),
         Err(e) => server_error(e),
     }
 }
