@@ -248,7 +248,10 @@ async fn postgres_migrations_are_recorded() {
 async fn cases_officers_and_the_audit_chain(db: &Database) {
     use app::cases::CaseStatus;
     use app::storage::audit::{self, Action};
-    use app::storage::cases::{CaseUpdate, NewMessage, add_message, case_has_object, list_cases, messages_of, update_case};
+    use app::storage::cases::{
+        CaseUpdate, NewMessage, add_message, case_files, case_has_object, list_cases, message_ciphertext, messages_of, report_ciphertext,
+        update_case,
+    };
     use app::storage::officers;
     use envelope::message::Author;
 
@@ -271,6 +274,15 @@ async fn cases_officers_and_the_audit_chain(db: &Database) {
     add_message(db, &NewMessage { author: Author::Reporter, sent_on: "2026-11-26".into(), attachments: vec![], ..reply.clone() }, None).await.unwrap();
     let messages = messages_of(db, &id).await.unwrap();
     assert_eq!(messages.iter().map(|m| (m.author, m.sent_on.as_str())).collect::<Vec<_>>(), [(Author::Office, "2026-11-25"), (Author::Reporter, "2026-11-26")]);
+    // What the officer tool downloads: lengths without reading ciphertext, then one file at a time.
+    let files = case_files(db, &id).await.unwrap().unwrap();
+    let report = report_ciphertext(db, &id).await.unwrap().unwrap();
+    assert_eq!(files.report_len, report.len() as u64);
+    let lengths: Vec<(u64, usize)> = files.messages.iter().map(|m| (m.len, m.attachments.len())).collect();
+    assert_eq!(lengths, [(reply.ciphertext.len() as u64, 1), (reply.ciphertext.len() as u64, 0)]);
+    assert_eq!(files.messages[0].attachments[0].object, "aa.age");
+    assert_eq!(message_ciphertext(db, &id, &messages[1].id).await.unwrap(), Some(reply.ciphertext.clone()));
+    assert_eq!(message_ciphertext(db, "ffffffffffffffffffffffffffffffff", &messages[1].id).await.unwrap(), None);
     assert!(case_has_object(db, &id, "aa.age").await.unwrap());
     assert!(!case_has_object(db, &id, "bb.age").await.unwrap());
     assert!(referenced_objects(db).await.unwrap().contains("aa.age"), "message attachments survive the start-up sweep");

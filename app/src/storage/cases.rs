@@ -4,7 +4,7 @@
 use super::audit::{self, Action};
 use super::objects::StoredObject;
 use super::{Database, StorageError, random_id};
-use crate::cases::{CaseStatus, CaseSummary, deadlines};
+use crate::cases::{CaseStatus, CaseSummary, MessageRef, ObjectRef, deadlines};
 use envelope::message::Author;
 use sqlx::Row;
 
@@ -81,23 +81,77 @@ pub async fn case_id_by_lookup_hash(db: &Database, lookup_hash: &str) -> Result<
         .transpose()?)
 }
 
-/// A case's report ciphertext, its reply recipient and its attachments' objects.
-pub struct CaseReport {
-    pub ciphertext: Vec<u8>,
+/// A case's files as the officer tool downloads them: lengths and object names, no ciphertext.
+pub struct CaseFiles {
     pub reply_recipient: String,
-    pub attachments: Vec<StoredObject>,
+    pub report_len: u64,
+    pub attachments: Vec<ObjectRef>,
+    pub messages: Vec<MessageRef>,
 }
 
-pub async fn case_report(db: &Database, id: &str) -> Result<Option<CaseReport>, StorageError> {
-    let Some(row) = sqlx::query("SELECT ciphertext, reply_recipient FROM reports WHERE id = $1")
+const REPORT_OBJECTS: &str = "SELECT object_name, ciphertext_len FROM report_attachments WHERE report_id = $1 ORDER BY position";
+const MESSAGE_OBJECTS: &str = "SELECT object_name, ciphertext_len FROM message_attachments WHERE message_id = $1 ORDER BY position";
+
+fn refs(objects: Vec<StoredObject>) -> Vec<ObjectRef> {
+    objects.into_iter().map(|o| ObjectRef { object: o.name, len: o.len }).collect()
+}
+
+pub async fn case_files(db: &Database, id: &str) -> Result<Option<CaseFiles>, StorageError> {
+    let Some(row) = sqlx::query("SELECT reply_recipient, CAST(LENGTH(ciphertext) AS BIGINT) FROM reports WHERE id = $1")
         .bind(id)
         .fetch_optional(db.pool())
         .await?
     else {
         return Ok(None);
     };
-    let attachments = objects_of(db, "SELECT object_name, ciphertext_len FROM report_attachments WHERE report_id = $1 ORDER BY position", id).await?;
-    Ok(Some(CaseReport { ciphertext: row.try_get(0)?, reply_recipient: row.try_get(1)?, attachments }))
+    let rows = sqlx::query(
+        "SELECT id, author, sent_on, CAST(LENGTH(ciphertext) AS BIGINT) FROM case_messages WHERE report_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?;
+    let mut messages = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id: String = row.try_get(0)?;
+        messages.push(MessageRef {
+            attachments: refs(objects_of(db, MESSAGE_OBJECTS, &id).await?),
+            author: author_from(&row)?,
+            sent_on: row.try_get(2)?,
+            len: row.try_get::<i64, _>(3)? as u64,
+            id,
+        });
+    }
+    Ok(Some(CaseFiles {
+        reply_recipient: row.try_get(0)?,
+        report_len: row.try_get::<i64, _>(1)? as u64,
+        attachments: refs(objects_of(db, REPORT_OBJECTS, id).await?),
+        messages,
+    }))
+}
+
+/// The report's age file.
+pub async fn report_ciphertext(db: &Database, id: &str) -> Result<Option<Vec<u8>>, StorageError> {
+    Ok(sqlx::query("SELECT ciphertext FROM reports WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?
+        .map(|row| row.try_get(0))
+        .transpose()?)
+}
+
+/// One message's age file, if it belongs to the case.
+pub async fn message_ciphertext(db: &Database, report_id: &str, message_id: &str) -> Result<Option<Vec<u8>>, StorageError> {
+    Ok(sqlx::query("SELECT ciphertext FROM case_messages WHERE report_id = $1 AND id = $2")
+        .bind(report_id)
+        .bind(message_id)
+        .fetch_optional(db.pool())
+        .await?
+        .map(|row| row.try_get(0))
+        .transpose()?)
+}
+
+fn author_from(row: &sqlx::any::AnyRow) -> Result<Author, StorageError> {
+    Ok(Author::parse(&row.try_get::<String, _>(1)?).unwrap_or(Author::Reporter))
 }
 
 async fn objects_of(db: &Database, sql: &str, id: &str) -> Result<Vec<StoredObject>, StorageError> {
@@ -268,10 +322,9 @@ pub async fn messages_of(db: &Database, report_id: &str) -> Result<Vec<StoredMes
     let mut messages = Vec::with_capacity(rows.len());
     for row in rows {
         let id: String = row.try_get(0)?;
-        let attachments =
-            objects_of(db, "SELECT object_name, ciphertext_len FROM message_attachments WHERE message_id = $1 ORDER BY position", &id).await?;
+        let attachments = objects_of(db, MESSAGE_OBJECTS, &id).await?;
         messages.push(StoredMessage {
-            author: Author::parse(&row.try_get::<String, _>(1)?).unwrap_or(Author::Reporter),
+            author: author_from(&row)?,
             sent_on: row.try_get(2)?,
             ciphertext: row.try_get(3)?,
             attachments,

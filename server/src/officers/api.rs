@@ -18,7 +18,7 @@
 use super::accounts::{self, LoginError};
 use super::Officer;
 use crate::AppState;
-use app::cases::{CaseDetail, CaseStatus, MessageRef, ObjectRef};
+use app::cases::{CaseDetail, CaseStatus};
 use app::storage::audit::{self, Action};
 use app::storage::cases::{self, CaseError, CaseUpdate, NewMessage};
 use app::storage::objects::StoredObject;
@@ -78,29 +78,15 @@ pub async fn cases(State(database): State<Database>, _officer: Officer) -> Respo
     }
 }
 
-fn refs(objects: &[StoredObject]) -> Vec<ObjectRef> {
-    objects.iter().map(|o| ObjectRef { object: o.name.clone(), len: o.len }).collect()
-}
-
 async fn detail(database: &Database, id: &str) -> Result<Option<CaseDetail>, StorageError> {
     let Some(summary) = cases::find_case(database, id, &crate::today_in_lima()).await? else { return Ok(None) };
-    let Some(report) = cases::case_report(database, id).await? else { return Ok(None) };
-    let messages = cases::messages_of(database, id).await?;
+    let Some(files) = cases::case_files(database, id).await? else { return Ok(None) };
     Ok(Some(CaseDetail {
         summary,
-        reply_recipient: report.reply_recipient,
-        report_len: report.ciphertext.len() as u64,
-        attachments: refs(&report.attachments),
-        messages: messages
-            .iter()
-            .map(|m| MessageRef {
-                id: m.id.clone(),
-                author: m.author,
-                sent_on: m.sent_on.clone(),
-                len: m.ciphertext.len() as u64,
-                attachments: refs(&m.attachments),
-            })
-            .collect(),
+        reply_recipient: files.reply_recipient,
+        report_len: files.report_len,
+        attachments: files.attachments,
+        messages: files.messages,
     }))
 }
 
@@ -125,9 +111,21 @@ async fn audit_pull(database: &Database, officer: &Officer, action: &str, case: 
 }
 
 pub async fn report(State(database): State<Database>, officer: Officer, Path(id): Path<String>) -> Response {
-    match cases::case_report(&database, &id).await {
-        Ok(Some(report)) => match audit_pull(&database, &officer, "case.pull_report", &id, "").await {
-            Ok(()) => age_file(report.ciphertext),
+    pull(&database, &officer, cases::report_ciphertext(&database, &id).await, "case.pull_report", &id, "").await
+}
+
+/// Serves an age file read from the database once its pull is audited.
+async fn pull(
+    database: &Database,
+    officer: &Officer,
+    found: Result<Option<Vec<u8>>, StorageError>,
+    action: &str,
+    case: &str,
+    detail: &str,
+) -> Response {
+    match found {
+        Ok(Some(ciphertext)) => match audit_pull(database, officer, action, case, detail).await {
+            Ok(()) => age_file(ciphertext),
             Err(response) => response,
         },
         Ok(None) => error(StatusCode::NOT_FOUND, "not_found"),
@@ -136,15 +134,8 @@ pub async fn report(State(database): State<Database>, officer: Officer, Path(id)
 }
 
 pub async fn message(State(database): State<Database>, officer: Officer, Path((id, message)): Path<(String, String)>) -> Response {
-    let found = match cases::messages_of(&database, &id).await {
-        Ok(messages) => messages.into_iter().find(|m| m.id == message),
-        Err(e) => return server_error(e),
-    };
-    let Some(found) = found else { return error(StatusCode::NOT_FOUND, "not_found") };
-    match audit_pull(&database, &officer, "case.pull_message", &id, &format!("message={message}")).await {
-        Ok(()) => age_file(found.ciphertext),
-        Err(response) => response,
-    }
+    let found = cases::message_ciphertext(&database, &id, &message).await;
+    pull(&database, &officer, found, "case.pull_message", &id, &format!("message={message}")).await
 }
 
 pub async fn object(
