@@ -224,8 +224,7 @@ impl Client {
         total += tail.len() as u64;
         parts.push(Box::new(std::io::Cursor::new(tail.into_bytes())));
         let bar = bar(total, "reply");
-        let body = bar.wrap_read(parts.into_iter().reduce(|a, b| Box::new(a.chain(b))).expect("parts"));
-        let mut body = body;
+        let mut body = bar.wrap_read(parts.into_iter().reduce(|a, b| Box::new(a.chain(b))).expect("parts"));
         let mut response = check(
             self.agent
                 .post(self.url(&format!("/api/officer/cases/{}/messages", crate::folder::check_name(case)?)))

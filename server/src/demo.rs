@@ -106,9 +106,7 @@ pub async fn ensure_demo_officer(database: &app::storage::Database, data_dir: &P
         officer.path = path;
         return Ok(officer);
     }
-    let mut bytes = [0u8; 12];
-    getrandom::getrandom(&mut bytes).expect("the operating system's random source works");
-    let password = format!("demo-{}", envelope::hex_lower(&bytes));
+    let password = format!("demo-{}", app::storage::random_id());
     let username = "demo".to_string();
     let totp_secret = crate::officers::accounts::add_officer(database, &username, &password).await?;
     let officer = DemoOfficer { username, password, totp_secret, path: path.clone() };

@@ -115,13 +115,8 @@ async fn hash_blocking(password: String) -> String {
 
 /// The `otpauth://` URI an authenticator app scans or imports.
 pub fn otpauth_uri(issuer: &str, username: &str, secret: &str) -> String {
-    let encode = |s: &str| s.replace('%', "%25").replace(' ', "%20").replace(':', "%3A");
-    format!(
-        "otpauth://totp/{}:{}?secret={secret}&issuer={}&algorithm=SHA1&digits=6&period={TOTP_STEP}",
-        encode(issuer),
-        encode(username),
-        encode(issuer)
-    )
+    let (issuer, username) = (super::percent_encode(issuer), super::percent_encode(username));
+    format!("otpauth://totp/{issuer}:{username}?secret={secret}&issuer={issuer}&algorithm=SHA1&digits=6&period={TOTP_STEP}")
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -190,13 +185,7 @@ pub async fn login(db: &Database, username: &str, password: &str, code: &str, no
 /// A valid Argon2id hash of a random password, computed once.
 fn dummy_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| hash_password(&envelope::hex_lower(&rand_bytes())))
-}
-
-fn rand_bytes() -> [u8; 16] {
-    let mut bytes = [0u8; 16];
-    getrandom::getrandom(&mut bytes).expect("the operating system's random source works");
-    bytes
+    HASH.get_or_init(|| hash_password(&app::storage::random_id()))
 }
 
 /// The officer a session token belongs to, if it is live (and extends it).

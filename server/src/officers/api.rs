@@ -18,10 +18,10 @@
 use super::accounts::{self, LoginError};
 use super::Officer;
 use crate::AppState;
+use crate::submissions::PendingObjects;
 use app::cases::{CaseDetail, CaseStatus};
 use app::storage::audit::{self, Action};
 use app::storage::cases::{self, CaseError, CaseUpdate, NewMessage};
-use app::storage::objects::StoredObject;
 use app::storage::office_keys;
 use app::storage::{Database, StorageError};
 use axum::Json;
@@ -225,7 +225,7 @@ pub async fn reply(
     let recipients = submissions.recipients.len() + 1;
     let settings = &submissions.settings;
     let mut message: Option<Vec<u8>> = None;
-    let mut kept: Vec<StoredObject> = Vec::new();
+    let mut pending = PendingObjects::new(&submissions.store);
     let received: Result<(), (StatusCode, &str)> = async {
         while let Some(mut field) = multipart.next_field().await.map_err(|_| (StatusCode::BAD_REQUEST, "malformed"))? {
             let name = field.name().unwrap_or_default().to_string();
@@ -244,7 +244,7 @@ pub async fn reply(
                     message = Some(bytes);
                 }
                 "attachment" if message.is_some() => {
-                    if kept.len() >= settings.max_attachments as usize {
+                    if pending.kept.len() >= settings.max_attachments as usize {
                         return Err((StatusCode::PAYLOAD_TOO_LARGE, "too_many_attachments"));
                     }
                     let mut object = submissions.store.create().await.map_err(|_| (StatusCode::INTERNAL_SERVER_ERROR, "server_error"))?;
@@ -261,7 +261,7 @@ pub async fn reply(
                     }
                     .await;
                     match written {
-                        Ok(()) => kept.push(
+                        Ok(()) => pending.kept.push(
                             submissions.store.keep(object).await.map_err(|_| (StatusCode::INTERNAL_SERVER_ERROR, "server_error"))?,
                         ),
                         Err(problem) => {
@@ -278,7 +278,7 @@ pub async fn reply(
     .await;
     let outcome = match (received, message) {
         (Ok(()), Some(ciphertext)) => {
-            let new = NewMessage { report_id: id, author: Author::Office, sent_on: crate::today_in_lima(), ciphertext, attachments: kept.clone() };
+            let new = NewMessage { report_id: id, author: Author::Office, sent_on: crate::today_in_lima(), ciphertext, attachments: pending.kept.clone() };
             cases::add_message(&state.database, &new, Some(&officer.username)).await.map_err(|e| {
                 tracing::error!(error = %e, "storing a reply failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "server_error")
@@ -290,9 +290,7 @@ pub async fn reply(
     match outcome {
         Ok(message_id) => (StatusCode::CREATED, Json(serde_json::json!({ "id": message_id }))).into_response(),
         Err((status, code)) => {
-            for object in &kept {
-                submissions.store.discard(&object.name).await;
-            }
+            pending.discard().await;
             error(status, code)
         }
     }

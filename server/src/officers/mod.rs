@@ -111,6 +111,13 @@ pub fn routes(body_limit: usize) -> Router<AppState> {
         .layer(axum::middleware::from_fn(no_store))
 }
 
+/// `text` for a URL's query or path: unreserved characters kept, every other byte as `%XX`.
+pub(crate) fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"._-~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
 /// Officer answers are never cached by a browser or proxy.
 async fn no_store(request: http::Request<axum::body::Body>, next: axum::middleware::Next) -> Response {
     let mut response = next.run(request).await;

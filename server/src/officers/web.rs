@@ -43,7 +43,7 @@ pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -
     let prefix = prefix_of(&form.prefix);
     let username: String = form.username.trim().chars().take(64).collect();
     let back = |error: &str| {
-        let query = format!("error={error}&username={}", urlencode(&username));
+        let query = format!("error={error}&username={}", super::percent_encode(&username));
         Redirect::to(&format!("{prefix}/oficina?{query}")).into_response()
     };
     if username.is_empty() || form.password.is_empty() || form.code.trim().is_empty() {
@@ -64,12 +64,6 @@ pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -
             back("server")
         }
     }
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"._-".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
 }
 
 pub async fn logout(State(state): State<AppState>, officer: Result<WebOfficer, Response>, Form(form): Form<LoginFormPrefix>) -> Response {
@@ -98,11 +92,7 @@ pub async fn load_case_list(State(state): State<AppState>, mut request: http::Re
     if rest != "/oficina/casos" {
         return next.run(request).await;
     }
-    let prefix = match prefix {
-        Some(app::i18n::Locale::en) => "/en",
-        Some(_) => "/es",
-        None => "",
-    };
+    let prefix = prefix.map(|locale| format!("/{}", app::locale::url_prefix(locale))).unwrap_or_default();
     let (mut parts, body) = request.into_parts();
     let token = session_cookie(&parts);
     let username = match token {

@@ -34,20 +34,9 @@ fn not_found() -> Response {
 
 /// The case a lookup token opens, if any.
 pub async fn case_of(database: &Database, lookup_token: &str) -> Result<Option<String>, Problem> {
-    let Some(token) = unhex_32(lookup_token) else { return Ok(None) };
+    let Some(token) = super::proof_of_work::unhex(lookup_token).filter(|bytes| bytes.len() == 32) else { return Ok(None) };
     let hash = envelope::hex_lower(&Sha256::digest(token));
     cases::case_id_by_lookup_hash(database, &hash).await.map_err(storage)
-}
-
-fn unhex_32(text: &str) -> Option<[u8; 32]> {
-    if text.len() != 64 {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(text.get(i * 2..i * 2 + 2)?, 16).ok()?;
-    }
-    Some(out)
 }
 
 fn storage(error: StorageError) -> Problem {

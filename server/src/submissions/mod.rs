@@ -147,18 +147,19 @@ fn inspect_problem(error: InspectError) -> Problem {
     }
 }
 
-/// Objects written for a submission that is not (yet) stored: removed unless the report commits.
-struct PendingObjects<'a> {
+/// Objects written for a submission (or an office reply) that is not (yet) stored: removed unless
+/// the report or message commits.
+pub(crate) struct PendingObjects<'a> {
     store: &'a ObjectStore,
-    kept: Vec<StoredObject>,
+    pub(crate) kept: Vec<StoredObject>,
 }
 
 impl<'a> PendingObjects<'a> {
-    fn new(store: &'a ObjectStore) -> Self {
+    pub(crate) fn new(store: &'a ObjectStore) -> Self {
         Self { store, kept: Vec::new() }
     }
 
-    async fn discard(self) {
+    pub(crate) async fn discard(self) {
         for object in &self.kept {
             self.store.discard(&object.name).await;
         }
