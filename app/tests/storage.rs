@@ -9,43 +9,14 @@ use app::storage::reports::{EncryptedIn, NewReport, count_reports, insert_report
 use app::storage::{Backend, Database, StorageError};
 use sqlx::Row;
 
+mod common;
+use common::{postgres, rand_suffix, sqlite};
+
 const KEY_A: &str = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
 const KEY_B: &str = "age1lggyhqrw2nlhcxprm67z43rta597azn8gknawjehu9d9dl0jq3yqqvfafg";
 
 fn key(id: &str, recipient: &str) -> ConfiguredKey {
     ConfiguredKey { key_id: id.into(), name: format!("Officer {id}"), recipient: recipient.into() }
-}
-
-/// A fresh, empty database of each kind.
-struct TestDatabase {
-    database: Database,
-    _dir: Option<tempfile::TempDir>,
-}
-
-async fn sqlite() -> TestDatabase {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/data/portal.db", dir.path().display());
-    TestDatabase { database: Database::open(&url, 4).await.unwrap(), _dir: Some(dir) }
-}
-
-async fn postgres() -> TestDatabase {
-    let server = std::env::var("TEST_POSTGRES_URL")
-        .expect("TEST_POSTGRES_URL must name a PostgreSQL server (scripts/test starts one)");
-    sqlx::any::install_default_drivers();
-    let admin = sqlx::AnyPool::connect(&server).await.expect("connect to the PostgreSQL test server");
-    let name = format!("portal_test_{}_{}", std::process::id(), rand_suffix());
-    let create = format!("CREATE DATABASE {name}");
-    sqlx::query(&create).execute(&admin).await.unwrap();
-    admin.close().await;
-    let (base, _) = server.rsplit_once('/').expect("URL with a database path");
-    let database = Database::open(&format!("{base}/{name}"), 4).await.unwrap();
-    assert_eq!(database.backend(), Backend::Postgres);
-    TestDatabase { database, _dir: None }
-}
-
-fn rand_suffix() -> u64 {
-    use std::time::{SystemTime, UNIX_EPOCH};
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos() as u64
 }
 
 async fn keys_are_added_retired_and_reactivated(db: &Database) {

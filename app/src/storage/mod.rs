@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod cases;
+pub mod incidents;
 pub mod objects;
 pub mod officers;
 pub mod office_keys;
