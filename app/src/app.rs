@@ -4,7 +4,8 @@ use crate::components::layout::Layout;
 use crate::i18n::Locale;
 use crate::locale::{DefaultLocale, language_tag, split_path};
 use crate::report_form::{PageData, ReportSettings, SubmissionOutcome};
-use crate::pages::{follow_up::FollowUpPage, office::{OfficeCasesPage, OfficeLoginPage}, home::HomePage, not_found::NotFoundPage, privacy::PrivacyPage, report::ReportPage, report_form::ReportFormPage};
+use crate::pages::{follow_up::FollowUpPage, office::{OfficeCasesPage, OfficeLoginPage}, home::HomePage, not_found::NotFoundPage, privacy::PrivacyPage, report::ReportPage, report_form::ReportFormPage, transparency::{ComplaintsPage, OpenDataPage, StatisticsPage}};
+use crate::transparency::StatisticsKind;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
 // `MatchNestedRoutes` is only named when components are not type-erased (the WASM build erases them).
@@ -28,6 +29,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         settings: use_context::<ReportSettings>().unwrap_or_default(),
         outcome: use_context::<SubmissionOutcome>(),
         office: use_context::<crate::cases::OfficeView>(),
+        transparency: use_context::<crate::transparency::TransparencyView>(),
     };
     let page_data = serde_json::to_string(&page_data).expect("page data serialises");
     view! {
@@ -122,6 +124,10 @@ where
             <Route path=path!("denuncia/seguimiento") view=FollowUpPage />
             <Route path=path!("oficina") view=OfficeLoginPage />
             <Route path=path!("oficina/casos") view=OfficeCasesPage />
+            <Route path=path!("transparencia") view=|| view! { <StatisticsPage kind=StatisticsKind::Incidents /> } />
+            <Route path=path!("transparencia/modulos") view=|| view! { <StatisticsPage kind=StatisticsKind::Modules /> } />
+            <Route path=path!("transparencia/denuncias") view=ComplaintsPage />
+            <Route path=path!("transparencia/datos") view=OpenDataPage />
         </ParentRoute>
     }
     .into_inner()

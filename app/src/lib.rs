@@ -19,6 +19,7 @@ pub mod report_submit;
 pub mod report_upload;
 #[cfg(feature = "ssr")]
 pub mod storage;
+pub mod transparency;
 
 pub use app::{App, shell};
 #[cfg(feature = "hydrate")]

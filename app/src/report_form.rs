@@ -38,6 +38,8 @@ pub struct PageData {
     pub outcome: Option<SubmissionOutcome>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub office: Option<crate::cases::OfficeView>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transparency: Option<crate::transparency::TransparencyView>,
 }
 
 /// The form's fields, as typed. Field names are the HTML `name`s.

@@ -18,6 +18,9 @@ pub fn hydrate() {
         if let Some(office) = page_data.office.clone() {
             provide_context(office);
         }
+        if let Some(transparency) = page_data.transparency.clone() {
+            provide_context(transparency);
+        }
         view! { <app::App /> }
     });
 }

@@ -3,9 +3,11 @@
 
 pub mod config;
 pub mod demo;
+pub mod incidents;
 pub mod officers;
 pub mod security;
 pub mod submissions;
+pub mod transparency;
 
 use app::locale::DefaultLocale;
 use app::storage::{Database, StorageError, office_keys};
@@ -32,6 +34,10 @@ pub struct AppState {
     pub database: Database,
     pub page_context: PageContext,
     pub submissions: Arc<Submissions>,
+    /// The incident counts in memory, following imports.
+    pub cubes: Arc<app::storage::incidents::CubeCache>,
+    /// The portal's public URL without a trailing slash, for absolute links in open-data metadata.
+    pub site_url: String,
 }
 
 impl AppState {
@@ -54,7 +60,8 @@ impl AppState {
             leptos_options: leptos_options.clone(),
             secure_cookies: config.site.public_url.starts_with("https://"),
         };
-        Ok(Self { leptos_options, database, page_context, submissions: Arc::new(submissions) })
+        let site_url = config.site.public_url.trim_end_matches('/').to_string();
+        Ok(Self { leptos_options, database, page_context, submissions: Arc::new(submissions), cubes: Arc::default(), site_url })
     }
 }
 
@@ -82,6 +89,10 @@ impl PageContext {
         }
         // The officers' case list, loaded by `officers::web::load_case_list` for a signed-in officer.
         if let Some(view) = parts.as_ref().and_then(|parts| parts.extensions.get::<app::cases::OfficeView>().cloned()) {
+            provide_context(view);
+        }
+        // The statistics of a transparency page, computed by `transparency::load_view`.
+        if let Some(view) = parts.as_ref().and_then(|parts| parts.extensions.get::<app::transparency::TransparencyView>().cloned()) {
             provide_context(view);
         }
     }
@@ -173,7 +184,9 @@ pub fn router(config: &PortalConfig, state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, context.clone(), shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, app::shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), officers::web::load_case_list))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), transparency::load_view))
         .merge(officers::routes(state.submissions.body_limit()))
+        .merge(transparency::routes())
         .layer(request_log());
     // Submissions are merged outside the request log: when a report arrived is not written anywhere.
     Router::new()

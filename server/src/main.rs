@@ -29,6 +29,38 @@ enum Command {
     /// The audit log of officer actions.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Central Alerta incident data for the transparency portal.
+    #[command(subcommand)]
+    Incidents(IncidentsCommand),
+}
+
+#[derive(Subcommand)]
+enum IncidentsCommand {
+    /// Writes a realistic data set as CSV (schema: statistics/INCIDENTS_CSV.md). The same seed gives the
+    /// same records; the published 2023, 2024 and security-module figures hold exactly.
+    Generate {
+        #[arg(long, default_value_t = 2024)]
+        seed: u64,
+        /// First month, YYYY-MM.
+        #[arg(long, default_value = "2023-01", value_parser = parse_month)]
+        from: statistics::Month,
+        /// Last month, YYYY-MM.
+        #[arg(long, default_value = "2026-02", value_parser = parse_month)]
+        to: statistics::Month,
+        /// Incidents a month outside the published windows (default: the 2023 and 2024 rates).
+        #[arg(long)]
+        per_month: Option<u64>,
+        /// Where to write; standard output if omitted.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Imports a CSV file of incidents: every line is validated first (errors name their lines and
+    /// nothing is imported), and importing the same records again changes nothing.
+    Import { file: PathBuf },
+}
+
+fn parse_month(text: &str) -> Result<statistics::Month, String> {
+    statistics::Month::parse(text).ok_or_else(|| format!("{text:?} is not a month (YYYY-MM)"))
 }
 
 #[derive(Subcommand)]
@@ -57,6 +89,9 @@ fn main() -> ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
     let args = Args::parse();
+    if let Some(Command::Incidents(IncidentsCommand::Generate { seed, from, to, per_month, output })) = &args.command {
+        return generate_incidents(statistics::generate::Plan { seed: *seed, from: *from, to: *to, per_month: *per_month }, output.as_deref());
+    }
 
     let mut config = match PortalConfig::load(&args.config) {
         Ok(config) => config,
@@ -66,7 +101,9 @@ fn main() -> ExitCode {
         }
     };
 
-    if config.integrity_office.recipients.is_empty() {
+    // Importing incidents touches nothing of the integrity office's.
+    let needs_keys = !matches!(args.command, Some(Command::Incidents(_)));
+    if needs_keys && config.integrity_office.recipients.is_empty() {
         if !args.demo {
             let problem = Problem {
                 key: "integrity_office.recipients".into(),
@@ -100,6 +137,8 @@ fn main() -> ExitCode {
         match args.command {
             Some(Command::Officer(OfficerCommand::Add { username })) => add_officer(&config, &username).await,
             Some(Command::Audit(AuditCommand::Verify)) => verify_audit(&config).await,
+            Some(Command::Incidents(IncidentsCommand::Import { file })) => import_incidents(&config, &file).await,
+            Some(Command::Incidents(IncidentsCommand::Generate { .. })) => unreachable!("handled before the configuration is read"),
             None => serve(config, demo_mode).await,
         }
     };
@@ -133,6 +172,38 @@ async fn add_officer(config: &PortalConfig, username: &str) -> Result<(), String
     Ok(())
 }
 
+fn generate_incidents(plan: statistics::generate::Plan, output: Option<&std::path::Path>) -> ExitCode {
+    let written = match output {
+        Some(path) => std::fs::File::create(path).and_then(|file| portal_server::incidents::write_generated(&plan, file)),
+        None => portal_server::incidents::write_generated(&plan, std::io::stdout().lock()),
+    };
+    match written {
+        Ok(count) => {
+            eprintln!("{count} incidents generated (seed {}, {} to {})", plan.seed, plan.from, plan.to);
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn import_incidents(config: &PortalConfig, file: &std::path::Path) -> Result<(), String> {
+    let database = app::storage::Database::open(&config.database.url, 2).await.map_err(|e| e.to_string())?;
+    let started = std::time::Instant::now();
+    let summary = portal_server::incidents::import_file(&database, file).await?;
+    println!(
+        "{} records: {} new or changed, {} unchanged; {} month(s) recounted in {:.1} s",
+        summary.records,
+        summary.written,
+        summary.unchanged,
+        summary.months_recounted,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 async fn verify_audit(config: &PortalConfig) -> Result<(), String> {
     let database = app::storage::Database::open(&config.database.url, 1).await.map_err(|e| e.to_string())?;
     let entries = app::storage::audit::entries_after(&database, 0).await.map_err(|e| e.to_string())?;
@@ -151,6 +222,7 @@ async fn serve(config: PortalConfig, demo_mode: bool) -> Result<(), String> {
     if demo_mode {
         let officer = demo::ensure_demo_officer(&state.database, &config.site.data_dir).await.map_err(|e| e.to_string())?;
         println!(" Demo officer: {} (password and TOTP secret in {})", officer.username, officer.path.display());
+        portal_server::incidents::seed_demo(&state.database, &config.site.data_dir).await?;
     }
     let database = state.database.clone();
     tokio::spawn(portal_server::submissions::uploads::expire_idle(state.submissions.clone()));

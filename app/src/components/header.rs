@@ -62,6 +62,10 @@ fn MainNavigation() -> impl IntoView {
                         <PageLink page="/denuncia">{t!(i18n, nav.report)}</PageLink>
                     </li>
                     <li>
+                        // A full page load: the statistics are loaded by the server with the page.
+                        <a href=use_localized_path("/transparencia") rel="external">{t!(i18n, nav.transparency)}</a>
+                    </li>
+                    <li>
                         <PageLink page="/privacidad">{t!(i18n, nav.privacy)}</PageLink>
                     </li>
                 </ul>

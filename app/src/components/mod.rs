@@ -1,4 +1,5 @@
 //! Building blocks shared by every page.
+pub mod chart;
 pub mod footer;
 pub mod header;
 pub mod layout;

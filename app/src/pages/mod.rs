@@ -6,3 +6,4 @@ pub mod office;
 pub mod privacy;
 pub mod report;
 pub mod report_form;
+pub mod transparency;
