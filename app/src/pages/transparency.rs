@@ -78,7 +78,11 @@ pub fn TableView(table: DataTable, caption: String, language: Language) -> impl 
             view! { <tr>{cells}</tr> }
         })
         .collect_view();
-    let region_label = caption.clone();
+    // The scrolling region's name must differ from its section's (axe: landmark-unique).
+    let region_label = match language {
+        Language::Spanish => format!("Tabla: {caption}"),
+        Language::English => format!("Table: {caption}"),
+    };
     view! {
         <div class="table-scroll" tabindex="0" role="region" aria-label=region_label>
             <table class="data-table" data-view=table.view.clone()>
