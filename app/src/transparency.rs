@@ -56,7 +56,7 @@ pub struct TransparencyView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TransparencyPage {
-    Statistics(StatisticsView),
+    Statistics(Box<StatisticsView>),
     Complaints(ComplaintsView),
     OpenData { data_range: Option<(Month, Month)> },
 }
@@ -205,7 +205,7 @@ pub mod complaints {
         system.protect();
 
         let es = language == Language::Spanish;
-        let total_label = if es { "Total" } else { "Total" };
+        let total_label = "Total";
         let count_heading = if es { "Denuncias" } else { "Complaints" };
 
         let mut month_columns = vec![column("mes", if es { "Mes" } else { "Month" }, false), column("nombre", if es { "Mes" } else { "Month" }, true)];

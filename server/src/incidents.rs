@@ -41,7 +41,7 @@ pub async fn import_file(database: &Database, path: &Path) -> Result<ImportSumma
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let started = std::time::Instant::now();
     let progress = |p: ImportProgress| {
-        let percent = if size > 0 { p.bytes_read * 100 / size } else { 100 };
+        let percent = (p.bytes_read * 100).checked_div(size).unwrap_or(100);
         eprintln!("  {} records read ({percent} %, {:.1} s)", p.records, started.elapsed().as_secs_f64());
     };
     match incidents::import_csv(database, std::io::BufReader::with_capacity(1 << 20, file), progress).await {

@@ -225,6 +225,8 @@ async fn serve(config: PortalConfig, demo_mode: bool) -> Result<(), String> {
         portal_server::incidents::seed_demo(&state.database, &config.site.data_dir).await?;
     }
     let database = state.database.clone();
+    // Load the incident counts now, so no visitor waits for the first load (~0.1-0.4 s at 2.5 million).
+    state.cubes.cube(&state.database).await.map_err(|e| format!("loading incident statistics: {e}"))?;
     tokio::spawn(portal_server::submissions::uploads::expire_idle(state.submissions.clone()));
     let app = router(&config, state);
     let listener = tokio::net::TcpListener::bind(config.site.address)

@@ -15,7 +15,7 @@ pub fn count(value: u64, language: Language) -> String {
     };
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (position, digit) in digits.chars().enumerate() {
-        if position > 0 && (digits.len() - position) % 3 == 0 {
+        if position > 0 && (digits.len() - position).is_multiple_of(3) {
             out.push(separator);
         }
         out.push(digit);

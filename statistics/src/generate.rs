@@ -226,7 +226,7 @@ pub fn generate(plan: &Plan, mut emit: impl FnMut(&IncidentRecord)) {
     let first_module_month = month(FIRST_MODULE_MONTH.0, FIRST_MODULE_MONTH.1);
     let mut m = plan.from;
     while m <= plan.to {
-        let mut volume_rng = ChaCha8Rng::seed_from_u64(plan.seed ^ u64::from(m.year() * 12 + m.number()) ^ 0x564f_4c);
+        let mut volume_rng = ChaCha8Rng::seed_from_u64(plan.seed ^ u64::from(m.year() * 12 + m.number()) ^ 0x0056_4f4c);
         let mut drawn = |rate: u64| {
             let spread = rate / 16;
             rate - spread + volume_rng.random_range(0..=2 * spread)

@@ -369,7 +369,7 @@ pub fn StatisticsPage(kind: StatisticsKind) -> impl IntoView {
                 view! {
                     <JsonLd json=json_ld />
                     <ProblemSummary problems=view.problems.clone() />
-                    <Filters view=view.clone() overview=overview.clone() language />
+                    <Filters view=(*view).clone() overview=overview.clone() language />
                     <KeyFigures overview=overview.clone() kind language />
                     <Downloads base="/datos/incidencias/resumen".to_string() query=query.clone() language name=t_string!(i18n, transparency.period).to_string() />
                     {modules}

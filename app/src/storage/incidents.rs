@@ -6,7 +6,7 @@ use sqlx::Row;
 use statistics::record::{CSV_HEADER, FieldError};
 use statistics::{Channel, Cube, CubeCell, IncidentRecord, IncidentType, Module, Month, Subtype, Zone};
 use std::collections::{BTreeSet, HashMap};
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::io::Read;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -121,9 +121,7 @@ pub async fn import_csv(db: &Database, reader: impl Read, mut progress: impl FnM
         }
         match IncidentRecord::from_fields(&fields) {
             Ok(record) => {
-                let mut state = hasher.build_hasher();
-                record.id.hash(&mut state);
-                match first_line.insert(state.finish(), line) {
+                match first_line.insert(hasher.hash_one(&record.id), line) {
                     Some(first) => fail(LineError::Duplicate { line, id: record.id.clone(), first }, &mut errors, &mut error_count),
                     None if error_count == 0 => batch.push(record),
                     None => {}
