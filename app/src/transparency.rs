@@ -87,7 +87,7 @@ pub mod complaints {
     use crate::i18n::{Locale, td_string};
     use crate::storage::incidents::ComplaintFacts;
     use envelope::report::Category;
-    use statistics::suppression::{Protection, Visibility};
+    use statistics::suppression::{Crosstab, Protection, Visibility};
     use statistics::table::{Column, DataTable, Value};
     use statistics::{Language, Month};
 
@@ -186,18 +186,7 @@ pub mod complaints {
 
         // One system for the three tables: they share the grand total.
         let mut system = Protection::new();
-        let cells: Vec<Vec<usize>> = by_month.iter().map(|row| row.iter().map(|n| system.entry(*n)).collect()).collect();
-        let row_totals: Vec<usize> = by_month.iter().map(|row| system.entry(row.iter().sum())).collect();
-        let column_totals: Vec<usize> = (0..statuses.len()).map(|c| system.entry(by_month.iter().map(|row| row[c]).sum())).collect();
-        let grand = system.entry(in_window.len() as u64);
-        for (row, total) in cells.iter().zip(&row_totals) {
-            system.line(row.clone(), *total);
-        }
-        for (c, total) in column_totals.iter().enumerate() {
-            system.line(cells.iter().map(|row| row[c]).collect(), *total);
-        }
-        system.line(row_totals.clone(), grand);
-        system.line(column_totals.clone(), grand);
+        let Crosstab { cells, row_totals, column_totals, grand } = system.crosstab(&by_month);
         let category_entries: Vec<usize> = by_category.iter().map(|n| system.entry(*n)).collect();
         system.line(category_entries.clone(), grand);
         let acknowledgement_entries: Vec<usize> = by_acknowledgement.iter().map(|n| system.entry(*n)).collect();

@@ -26,6 +26,15 @@ pub enum Visibility {
     Complementary,
 }
 
+/// The handles of a table added by [`Protection::crosstab`].
+#[derive(Clone, Debug)]
+pub struct Crosstab {
+    pub cells: Vec<Vec<usize>>,
+    pub row_totals: Vec<usize>,
+    pub column_totals: Vec<usize>,
+    pub grand: usize,
+}
+
 /// Published counts ("entries") and the additive relations between them ("lines": the parts add up
 /// to the total).
 #[derive(Clone, Debug, Default)]
@@ -51,6 +60,25 @@ impl Protection {
     pub fn line(&mut self, parts: Vec<usize>, total: usize) {
         debug_assert_eq!(parts.iter().map(|p| self.values[*p]).sum::<u64>(), self.values[total], "a line's parts must add up to its total");
         self.lines.push((parts, total));
+    }
+
+    /// Adds a table of counts with its row totals, column totals and grand total, and the lines that
+    /// bind them (each row to its total, each column to its total, both totals to the grand total).
+    pub fn crosstab(&mut self, counts: &[Vec<u64>]) -> Crosstab {
+        let columns = counts.first().map_or(0, Vec::len);
+        let cells: Vec<Vec<usize>> = counts.iter().map(|row| row.iter().map(|n| self.entry(*n)).collect()).collect();
+        let row_totals: Vec<usize> = counts.iter().map(|row| self.entry(row.iter().sum())).collect();
+        let column_totals: Vec<usize> = (0..columns).map(|c| self.entry(counts.iter().map(|row| row[c]).sum())).collect();
+        let grand = self.entry(counts.iter().flatten().sum());
+        for (row, total) in cells.iter().zip(&row_totals) {
+            self.line(row.clone(), *total);
+        }
+        for (c, total) in column_totals.iter().enumerate() {
+            self.line(cells.iter().map(|row| row[c]).collect(), *total);
+        }
+        self.line(row_totals.clone(), grand);
+        self.line(column_totals.clone(), grand);
+        Crosstab { cells, row_totals, column_totals, grand }
     }
 
     pub fn visibility(&self, entry: usize) -> Visibility {
@@ -209,23 +237,11 @@ impl Protection {
 mod tests {
     use super::*;
 
-    /// A table with row totals, column totals and a grand total, as the complaint tables are built.
-    fn crosstab(cells: &[&[u64]]) -> (Protection, Vec<Vec<usize>>, Vec<usize>, Vec<usize>, usize) {
+    fn crosstab(cells: &[&[u64]]) -> (Protection, Vec<Vec<usize>>) {
         let mut system = Protection::new();
-        let handles: Vec<Vec<usize>> = cells.iter().map(|row| row.iter().map(|v| system.entry(*v)).collect()).collect();
-        let row_totals: Vec<usize> = cells.iter().map(|row| system.entry(row.iter().sum())).collect();
-        let columns = cells[0].len();
-        let column_totals: Vec<usize> = (0..columns).map(|c| system.entry(cells.iter().map(|row| row[c]).sum())).collect();
-        let grand = system.entry(cells.iter().flat_map(|row| row.iter()).sum());
-        for (row, total) in handles.iter().zip(&row_totals) {
-            system.line(row.clone(), *total);
-        }
-        for (c, total) in column_totals.iter().enumerate() {
-            system.line(handles.iter().map(|row| row[c]).collect(), *total);
-        }
-        system.line(row_totals.clone(), grand);
-        system.line(column_totals.clone(), grand);
-        (system, handles, row_totals, column_totals, grand)
+        let counts: Vec<Vec<u64>> = cells.iter().map(|row| row.to_vec()).collect();
+        let table = system.crosstab(&counts);
+        (system, table.cells)
     }
 
     /// Every assignment of the hidden counts that agrees with what is published, by brute force: the
@@ -277,7 +293,7 @@ mod tests {
 
     #[test]
     fn a_lone_small_cell_gets_a_partner_in_its_row_and_column() {
-        let (mut system, cells, ..) = crosstab(&[&[3, 40, 12], &[25, 30, 18]]);
+        let (mut system, cells) = crosstab(&[&[3, 40, 12], &[25, 30, 18]]);
         system.protect();
         assert_eq!(system.visibility(cells[0][0]), Visibility::Small);
         assert_eq!(system.visibility(cells[0][2]), Visibility::Complementary, "smallest shown in the row");
@@ -306,7 +322,7 @@ mod tests {
 
     #[test]
     fn a_bridge_between_two_hidden_rectangles_is_not_left_derivable() {
-        let (mut system, cells, ..) = crosstab(&[&[5, 4, 30, 40], &[6, 7, 35, 45], &[50, 60, 2, 3], &[55, 65, 8, 1]]);
+        let (mut system, cells) = crosstab(&[&[5, 4, 30, 40], &[6, 7, 35, 45], &[50, 60, 2, 3], &[55, 65, 8, 1]]);
         system.protect();
         assert_eq!(system.exposed(), None);
         for row in &cells {
@@ -329,7 +345,7 @@ mod tests {
         for _ in 0..200 {
             let rows: Vec<Vec<u64>> = (0..3).map(|_| (0..3).map(|_| next()).collect()).collect();
             let refs: Vec<&[u64]> = rows.iter().map(|r| r.as_slice()).collect();
-            let (mut system, ..) = crosstab(&refs);
+            let (mut system, _) = crosstab(&refs);
             system.protect();
             assert_eq!(system.exposed(), None, "{rows:?}");
             for (parts, total) in &system.lines {
@@ -355,7 +371,7 @@ mod tests {
         for _ in 0..40 {
             let rows: Vec<Vec<u64>> = (0..2).map(|_| (0..3).map(|_| next()).collect()).collect();
             let refs: Vec<&[u64]> = rows.iter().map(|r| r.as_slice()).collect();
-            let (mut system, ..) = crosstab(&refs);
+            let (mut system, _) = crosstab(&refs);
             system.protect();
             let hidden = (0..system.values.len()).filter(|e| system.hidden(*e)).count();
             if hidden > 7 {
