@@ -10,6 +10,18 @@ pub use case_api::{
     ObjectRef, OfficeKey,
 };
 
+/// A status as the reader's language names it (pages, and the complaint statistics' tables).
+pub fn status_label(locale: crate::i18n::Locale, status: CaseStatus) -> &'static str {
+    use crate::i18n::td_string;
+    match status {
+        CaseStatus::Received => td_string!(locale, case_status.received),
+        CaseStatus::Acknowledged => td_string!(locale, case_status.acknowledged),
+        CaseStatus::UnderInvestigation => td_string!(locale, case_status.under_investigation),
+        CaseStatus::Referred => td_string!(locale, case_status.referred),
+        CaseStatus::Closed => td_string!(locale, case_status.closed),
+    }
+}
+
 pub const ACKNOWLEDGE_WITHIN_DAYS: i64 = 7;
 pub const FEEDBACK_WITHIN_MONTHS: u8 = 3;
 

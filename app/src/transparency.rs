@@ -83,7 +83,8 @@ pub fn language_code(language: Language) -> &'static str {
 #[cfg(feature = "ssr")]
 pub mod complaints {
     use super::ComplaintsView;
-    use crate::cases::CaseStatus;
+    use crate::cases::{CaseStatus, status_label};
+    use crate::report_form::category_label;
     use crate::i18n::{Locale, td_string};
     use crate::storage::incidents::ComplaintFacts;
     use envelope::report::Category;
@@ -94,28 +95,8 @@ pub mod complaints {
     /// Months shown: two years is enough to see a trend and keeps cells from being cut too thin.
     pub const MONTHS: u32 = 24;
 
-    fn status_label(locale: Locale, status: CaseStatus) -> &'static str {
-        match status {
-            CaseStatus::Received => td_string!(locale, case_status.received),
-            CaseStatus::Acknowledged => td_string!(locale, case_status.acknowledged),
-            CaseStatus::UnderInvestigation => td_string!(locale, case_status.under_investigation),
-            CaseStatus::Referred => td_string!(locale, case_status.referred),
-            CaseStatus::Closed => td_string!(locale, case_status.closed),
-        }
-    }
-
-    fn category_label(locale: Locale, category: Option<Category>) -> &'static str {
-        match category {
-            None => td_string!(locale, transparency.not_triaged),
-            Some(Category::Soborno) => td_string!(locale, report_form.category_soborno),
-            Some(Category::Colusion) => td_string!(locale, report_form.category_colusion),
-            Some(Category::AbusoDeAutoridad) => td_string!(locale, report_form.category_abuso_de_autoridad),
-            Some(Category::OmisionDeFunciones) => td_string!(locale, report_form.category_omision_de_funciones),
-            Some(Category::UsoIndebidoDeBienes) => td_string!(locale, report_form.category_uso_indebido_de_bienes),
-            Some(Category::Nepotismo) => td_string!(locale, report_form.category_nepotismo),
-            Some(Category::ConflictoDeIntereses) => td_string!(locale, report_form.category_conflicto_de_intereses),
-            Some(Category::Otro) => td_string!(locale, report_form.category_otro),
-        }
+    fn category_or_untriaged(locale: Locale, category: Option<Category>) -> &'static str {
+        category.map_or_else(|| td_string!(locale, transparency.not_triaged), |category| category_label(locale, category))
     }
 
     /// Days from receipt to acknowledgement, in the bins the page shows.
@@ -224,7 +205,7 @@ pub mod complaints {
         let category_rows = categories
             .iter()
             .zip(&category_entries)
-            .map(|(c, e)| (c.map_or("sin_clasificar", |c| c.as_str()).to_string(), category_label(locale, *c), *e))
+            .map(|(c, e)| (c.map_or("sin_clasificar", |c| c.as_str()).to_string(), category_or_untriaged(locale, *c), *e))
             .collect();
         let acknowledgement_rows = ACKNOWLEDGEMENT_BINS
             .iter()

@@ -35,10 +35,7 @@ fn default_period(cube: &Cube, kind: StatisticsKind) -> Option<(Month, Month)> {
     let (first, last) = cube.data_range()?;
     Some(match kind {
         StatisticsKind::Incidents => (Month::new(last.year(), 1).expect("January").max(first), last),
-        StatisticsKind::Modules => {
-            let with_modules = cube.cells().iter().filter(|cell| cell.module.is_some()).map(|cell| cell.month);
-            (with_modules.clone().min().unwrap_or(first), with_modules.max().unwrap_or(last))
-        }
+        StatisticsKind::Modules => cube.module_range().unwrap_or((first, last)),
     })
 }
 

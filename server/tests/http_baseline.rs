@@ -2,39 +2,8 @@
 
 mod common;
 
-use axum::body::Body;
-use http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use portal_server::config::PortalConfig;
-use portal_server::{AppState, router};
-use tower::ServiceExt;
-
-struct Portal {
-    app: axum::Router,
-    _dir: tempfile::TempDir,
-}
-
-async fn portal() -> Portal {
-    let dir = tempfile::tempdir().unwrap();
-    let path = common::write_config(dir.path(), &common::valid_config(dir.path(), "127.0.0.1:0"));
-    let config = PortalConfig::load(&path).unwrap();
-    let state = AppState::open(&config).await.unwrap();
-    Portal { app: router(&config, state), _dir: dir }
-}
-
-async fn get(portal: &Portal, uri: &str) -> (StatusCode, http::HeaderMap, String) {
-    let response = portal
-        .app
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    // Leptos marks text boundaries with empty comments (`<!>`) for hydration; the tests read past them.
-    (status, headers, String::from_utf8_lossy(&body).replace("<!>", ""))
-}
+use common::{get, portal};
+use http::{StatusCode, header};
 
 fn header<'a>(headers: &'a http::HeaderMap, name: &str) -> &'a str {
     headers.get(name).unwrap_or_else(|| panic!("missing {name}")).to_str().unwrap()

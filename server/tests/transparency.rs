@@ -5,35 +5,10 @@
 
 mod common;
 
-use axum::body::Body;
-use http::{Request, StatusCode};
-use http_body_util::BodyExt;
-use portal_server::config::PortalConfig;
-use portal_server::{AppState, router};
+use common::{Portal, get, portal};
+use http::StatusCode;
 use statistics::Month;
 use statistics::generate::{Plan, generate};
-use tower::ServiceExt;
-
-struct Portal {
-    app: axum::Router,
-    state: AppState,
-    _dir: tempfile::TempDir,
-}
-
-async fn portal() -> Portal {
-    let dir = tempfile::tempdir().unwrap();
-    let path = common::write_config(dir.path(), &common::valid_config(dir.path(), "127.0.0.1:0"));
-    let config = PortalConfig::load(&path).unwrap();
-    let state = AppState::open(&config).await.unwrap();
-    Portal { app: router(&config, state.clone()), state, _dir: dir }
-}
-
-async fn get(portal: &Portal, uri: &str) -> (StatusCode, http::HeaderMap, String) {
-    let response = portal.app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
-    let (status, headers) = (response.status(), response.headers().clone());
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, String::from_utf8(body.to_vec()).unwrap())
-}
 
 async fn import_generated(portal: &Portal) -> u64 {
     let plan = Plan { seed: 5, from: Month::parse("2023-01").unwrap(), to: Month::parse("2026-02").unwrap(), per_month: Some(300) };

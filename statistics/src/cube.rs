@@ -21,6 +21,8 @@ pub struct CubeCell {
 #[derive(Clone, Debug, Default)]
 pub struct Cube {
     cells: Vec<CubeCell>,
+    /// The first and last months with module attentions, found once rather than on every request.
+    module_range: Option<(Month, Month)>,
 }
 
 /// The filters of a view as they arrive in a URL's query string: each may be missing or wrong.
@@ -181,7 +183,14 @@ impl Cube {
     pub fn new(mut cells: Vec<CubeCell>) -> Cube {
         cells.retain(|cell| cell.incidents > 0);
         cells.sort_by_key(|cell| cell.month);
-        Cube { cells }
+        let mut with_modules = cells.iter().filter(|cell| cell.module.is_some()).map(|cell| cell.month);
+        let module_range = with_modules.next().map(|first| (first, with_modules.next_back().unwrap_or(first)));
+        Cube { cells, module_range }
+    }
+
+    /// The first and last months with any module attention.
+    pub fn module_range(&self) -> Option<(Month, Month)> {
+        self.module_range
     }
 
     pub fn cells(&self) -> &[CubeCell] {

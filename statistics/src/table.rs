@@ -162,6 +162,7 @@ impl Overview {
         let es = language == Language::Spanish;
         let pick = |spanish: &'static str, english: &'static str| if es { spanish } else { english };
         let comparable = self.comparable;
+        let total = self.incidents;
         let change = move |now: u64, before: u64| Value::Change(if comparable { format::change_tenths(now, before) } else { None });
         let previous = move |before: u64| if comparable { Value::Count(before) } else { Value::Percent(None) };
         let number_columns = |with_share: bool| {
@@ -173,16 +174,16 @@ impl Overview {
             columns.push(column("variacion", pick("Variación", "Change"), true));
             columns
         };
-        let total = self.incidents;
-        let breakdown = |key_heading: &str, rows: Vec<(String, String, u64, u64)>, with_share: bool| {
+        // `share_of`: the whole each row's percentage is of (none: no percentage column).
+        let breakdown = |key_heading: &str, rows: Vec<(String, String, u64, u64)>, share_of: Option<u64>| {
             let mut columns = vec![column("codigo", pick("Código", "Code"), false), column("nombre", key_heading, true)];
-            columns.extend(number_columns(with_share));
+            columns.extend(number_columns(share_of.is_some()));
             let rows = rows
                 .into_iter()
                 .map(|(code, label, now, before)| {
                     let mut row = vec![Value::Text(code), Value::Text(label), Value::Count(now)];
-                    if with_share {
-                        row.push(Value::Percent(format::share_tenths(now, total)));
+                    if let Some(whole) = share_of {
+                        row.push(Value::Percent(format::share_tenths(now, whole)));
                     }
                     row.push(previous(before));
                     row.push(change(now, before));
@@ -207,20 +208,16 @@ impl Overview {
                 ];
                 (columns, vec![row])
             }
-            View::Channel => breakdown(pick("Canal", "Channel"), labelled(&self.by_channel, |k| k.code().into(), |k| k.label(language).into()), true),
-            View::Type => breakdown(pick("Tipo", "Type"), labelled(&self.by_type, |k| k.code().into(), |k| k.label(language).into()), true),
-            View::Subtype => breakdown(pick("Subtipo", "Subtype"), labelled(&self.by_subtype, |k| k.code().into(), |k| k.label(language).into()), true),
-            View::Zone => breakdown(pick("Zona", "Zone"), labelled(&self.by_zone, |k| k.0.to_string(), |k| k.label(language)), true),
+            View::Channel => breakdown(pick("Canal", "Channel"), labelled(&self.by_channel, |k| k.code().into(), |k| k.label(language).into()), Some(total)),
+            View::Type => breakdown(pick("Tipo", "Type"), labelled(&self.by_type, |k| k.code().into(), |k| k.label(language).into()), Some(total)),
+            View::Subtype => breakdown(pick("Subtipo", "Subtype"), labelled(&self.by_subtype, |k| k.code().into(), |k| k.label(language).into()), Some(total)),
+            View::Zone => breakdown(pick("Zona", "Zone"), labelled(&self.by_zone, |k| k.0.to_string(), |k| k.label(language)), Some(total)),
+            // A module's share is of all module attentions, as the municipality reports it.
             View::Module => {
-                let module_total: u64 = self.by_module.iter().map(|c| c.incidents).sum();
-                let (columns, mut rows) = breakdown(pick("Módulo", "Module"), labelled(&self.by_module, |k| k.code().into(), |k| k.label(language).into()), true);
-                // A module's share is of all module attentions, as the municipality reports it.
-                for (row, count) in rows.iter_mut().zip(&self.by_module) {
-                    row[3] = Value::Percent(format::share_tenths(count.incidents, module_total));
-                }
-                (columns, rows)
+                let module_total = self.by_module.iter().map(|c| c.incidents).sum();
+                breakdown(pick("Módulo", "Module"), labelled(&self.by_module, |k| k.code().into(), |k| k.label(language).into()), Some(module_total))
             }
-            View::Month => breakdown(pick("Mes", "Month"), labelled(&self.by_month, |k| k.to_string(), |k| k.label(language)), false),
+            View::Month => breakdown(pick("Mes", "Month"), labelled(&self.by_month, |k| k.to_string(), |k| k.label(language)), None),
         };
         DataTable { view: view.code().to_string(), columns, rows }
     }

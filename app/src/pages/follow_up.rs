@@ -3,14 +3,13 @@
 //! further messages encrypted like the report ([`crate::follow_up`]). Without JavaScript the page says
 //! why it cannot work: the receipt must never be sent to the server, so it cannot be a plain form.
 
-use crate::cases::{CaseStatus, OpenCase, ShownAttachment};
+use crate::cases::{OpenCase, ShownAttachment, status_label};
 use crate::components::page_title::PageTitle;
-use crate::i18n::{Locale, t, t_string, use_i18n};
+use crate::i18n::{t, t_string, use_i18n};
 use crate::pages::report_form::{format_day, format_size, problem_message};
 use crate::report_form::{FieldProblem, ReportSettings};
 use envelope::message::Author;
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 
 /// What the page is doing, for its live status line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,16 +19,6 @@ enum Busy {
     Keys,
     Looking,
     Sending,
-}
-
-pub fn status_text(i18n: I18nContext<Locale>, status: CaseStatus) -> &'static str {
-    match status {
-        CaseStatus::Received => t_string!(i18n, case_status.received),
-        CaseStatus::Acknowledged => t_string!(i18n, case_status.acknowledged),
-        CaseStatus::UnderInvestigation => t_string!(i18n, case_status.under_investigation),
-        CaseStatus::Referred => t_string!(i18n, case_status.referred),
-        CaseStatus::Closed => t_string!(i18n, case_status.closed),
-    }
 }
 
 #[derive(Clone, Copy)]
@@ -146,7 +135,7 @@ fn CaseView(open: OpenCase, state: PageState, language: &'static str, settings: 
             <h2 id="case-heading">{t!(i18n, follow_up.case_heading)}</h2>
             <dl class="case__facts">
                 <dt>{t!(i18n, follow_up.status)}</dt>
-                <dd id="case-status">{status_text(i18n, case.status)}</dd>
+                <dd id="case-status">{status_label(i18n.get_locale(), case.status)}</dd>
                 <dt>{t!(i18n, follow_up.received_on)}</dt>
                 <dd>{day(&case.received_on)}</dd>
                 <dt>{t!(i18n, follow_up.acknowledged)}</dt>

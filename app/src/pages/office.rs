@@ -8,7 +8,7 @@ use crate::components::page_link::use_localized_path;
 use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::locale::{DefaultLocale, localized_path};
-use crate::pages::follow_up::status_text;
+use crate::cases::status_label;
 use crate::pages::report_form::format_day;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -120,7 +120,7 @@ pub fn OfficeCasesPage() -> impl IntoView {
                 <tr class:row--overdue=case.overdue()>
                     <th scope="row"><code>{case.id.clone()}</code></th>
                     <td>{format_day(&case.received_on, locale)}</td>
-                    <td>{status_text(i18n, case.status)}</td>
+                    <td>{status_label(i18n.get_locale(), case.status)}</td>
                     <td>{case.category.clone().unwrap_or_else(|| "—".into())}</td>
                     <td>{ack}</td>
                     <td>{feedback}</td>

@@ -49,19 +49,6 @@ pub fn format_day(day: &str, locale: Locale) -> String {
     }
 }
 
-fn category_label(i18n: I18nContext<Locale>, category: Category) -> &'static str {
-    match category {
-        Category::Soborno => t_string!(i18n, report_form.category_soborno),
-        Category::Colusion => t_string!(i18n, report_form.category_colusion),
-        Category::AbusoDeAutoridad => t_string!(i18n, report_form.category_abuso_de_autoridad),
-        Category::OmisionDeFunciones => t_string!(i18n, report_form.category_omision_de_funciones),
-        Category::UsoIndebidoDeBienes => t_string!(i18n, report_form.category_uso_indebido_de_bienes),
-        Category::Nepotismo => t_string!(i18n, report_form.category_nepotismo),
-        Category::ConflictoDeIntereses => t_string!(i18n, report_form.category_conflicto_de_intereses),
-        Category::Otro => t_string!(i18n, report_form.category_otro),
-    }
-}
-
 /// The message for a problem, in the reader's language.
 pub fn problem_message(i18n: I18nContext<Locale>, problem: Problem, settings: &ReportSettings) -> String {
     let count = settings.max_attachments;
@@ -253,7 +240,7 @@ fn ReportForm(
                         .map(|category| {
                             view! {
                                 <option value=category.as_str() selected=prefill.category == category.as_str()>
-                                    {category_label(i18n, category)}
+                                    {crate::report_form::category_label(i18n.get_locale(), category)}
                                 </option>
                             }
                         })

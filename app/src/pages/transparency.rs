@@ -7,26 +7,20 @@
 use crate::components::chart::{Bar, BarChart, MonthChart};
 use crate::components::page_title::PageTitle;
 use crate::i18n::{Locale, t, t_string, use_i18n};
-use crate::locale::{DefaultLocale, localized_path};
+use crate::components::page_link::use_localized_path;
 use crate::transparency::{ComplaintsView, LANGUAGE_PARAMETER, StatisticsKind, StatisticsView, TransparencyPage, TransparencyView, language_code, language_of};
 use leptos::prelude::*;
 use statistics::{Channel, DataTable, FilterProblem, IncidentType, Language, Module, Month, Overview, View, Zone, format};
-
-fn page_path(locale: Locale, page: &str) -> String {
-    let default = use_context::<DefaultLocale>().unwrap_or_default();
-    localized_path(locale, default.0, page)
-}
 
 /// The sections of the transparency portal.
 #[component]
 fn SectionNav(current: &'static str) -> impl IntoView {
     let i18n = use_i18n();
-    let locale = i18n.get_locale_untracked();
     let link = |page: &'static str, label: &'static str| {
         let current = (page == current).then_some("page");
         view! {
             <li>
-                <a href=page_path(locale, page) rel="external" aria-current=current>{label}</a>
+                <a href=use_localized_path(page) rel="external" aria-current=current>{label}</a>
             </li>
         }
     };
@@ -153,8 +147,7 @@ fn select(id: &'static str, label: &'static str, options: Vec<(String, String)>,
 #[component]
 fn Filters(view: StatisticsView, overview: Overview, language: Language) -> impl IntoView {
     let i18n = use_i18n();
-    let locale = i18n.get_locale_untracked();
-    let action = page_path(locale, view.kind.path());
+    let action = use_localized_path(view.kind.path()).get_untracked();
     let filter = overview.filter;
     let (first, last) = overview.data_range.unwrap_or((filter.from, filter.to));
     let months: Vec<(String, String)> = (0..first.span_to(last)).map(|i| first.plus(i as i32)).map(|m| (m.to_string(), m.label(language))).collect();

@@ -53,3 +53,31 @@ pub fn server_command(config: &Path) -> std::process::Command {
     command.arg("--config").arg(config).env("RUST_LOG", "info");
     command
 }
+
+/// The router the binary serves, on a fresh data directory with a valid configuration.
+pub struct Portal {
+    pub app: axum::Router,
+    pub state: portal_server::AppState,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn portal() -> Portal {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(dir.path(), &valid_config(dir.path(), "127.0.0.1:0"));
+    let config = portal_server::config::PortalConfig::load(&path).unwrap();
+    let state = portal_server::AppState::open(&config).await.unwrap();
+    Portal { app: portal_server::router(&config, state.clone()), state, _dir: dir }
+}
+
+/// A GET through the router: status, headers and the body as text.
+pub async fn get(portal: &Portal, uri: &str) -> (http::StatusCode, http::HeaderMap, String) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = http::Request::get(uri).body(axum::body::Body::empty()).unwrap();
+    let response = portal.app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    // Leptos marks text boundaries with empty comments (`<!>`) for hydration; the tests read past them.
+    (status, headers, String::from_utf8_lossy(&body).replace("<!>", ""))
+}
