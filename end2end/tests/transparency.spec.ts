@@ -119,3 +119,19 @@ test('the open data page describes its data sets for harvesters', async ({ page,
   const datapackage = await (await request.get('/datos/datapackage.json')).json();
   expect(datapackage.resources[0].schema.primaryKey).toEqual(['id']);
 });
+
+test('the menu and section links load the statistics with the page, hydrated or not', async ({ page }, testInfo) => {
+  const withJs = jsEnabled(testInfo);
+  await open(page, '/', withJs);
+  // On a phone the hydrated page folds the links behind the menu button.
+  const menu = page.getByRole('button', { name: 'Menú' });
+  if (await menu.isVisible()) await menu.click();
+  await page.getByRole('link', { name: 'Transparencia' }).click();
+  await expect(page).toHaveURL(/\/transparencia$/);
+  // The data come from the server with the page: a client-side navigation would have none.
+  await expect(page.locator('#figure-incidents')).toHaveText(/^\d{1,3}(\u00a0\d{3})*$/);
+  if (withJs) await waitForHydration(page);
+  await page.getByRole('navigation', { name: 'Secciones de transparencia' }).getByRole('link', { name: 'Módulos' }).click();
+  await expect(page).toHaveURL(/\/transparencia\/modulos$/);
+  await expect(page.locator('#figure-incidents')).toHaveText(`7${NBSP}199`);
+});
