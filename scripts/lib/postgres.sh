@@ -9,7 +9,13 @@ start_test_postgres() {
   PG_DIR="$(mktemp -d /tmp/portal-test-pg.XXXXXX)"
   PG_PORT="$(free_loopback_port)"
   # initdb refuses to run as root: use the postgres account the package created.
-  if [ "$(id -u)" -eq 0 ]; then PG_AS=(runuser -u postgres --); chown postgres: "$PG_DIR"; else PG_AS=(); fi
+  if [ "$(id -u)" -eq 0 ]; then
+    ensure_command runuser util-linux
+    PG_AS=(runuser -u postgres --)
+    chown postgres: "$PG_DIR"
+  else
+    PG_AS=()
+  fi
   log "starting PostgreSQL ($("$bindir/postgres" --version)) on 127.0.0.1:$PG_PORT"
   "${PG_AS[@]}" "$bindir/initdb" -D "$PG_DIR/data" -A trust -U portal -E UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log"
   "${PG_AS[@]}" "$bindir/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
