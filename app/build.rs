@@ -17,7 +17,5 @@ fn main() {
     let translations = TranslationsInfos::parse(config).expect("locales/*.json parse");
     translations.emit_diagnostics();
     translations.rerun_if_locales_changed();
-    translations
-        .generate_i18n_module(out_dir.join("i18n"))
-        .expect("write the generated i18n module");
+    translations.generate_i18n_module(out_dir.join("i18n")).expect("write the generated i18n module");
 }

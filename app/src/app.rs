@@ -3,8 +3,17 @@
 use crate::components::layout::Layout;
 use crate::i18n::Locale;
 use crate::locale::{DefaultLocale, language_tag, split_path};
+use crate::pages::{
+    follow_up::FollowUpPage,
+    home::HomePage,
+    not_found::NotFoundPage,
+    office::{OfficeCasesPage, OfficeLoginPage},
+    privacy::PrivacyPage,
+    report::ReportPage,
+    report_form::ReportFormPage,
+    transparency::{ComplaintsPage, OpenDataPage, StatisticsPage},
+};
 use crate::report_form::{PageData, ReportSettings, SubmissionOutcome};
-use crate::pages::{follow_up::FollowUpPage, office::{OfficeCasesPage, OfficeLoginPage}, home::HomePage, not_found::NotFoundPage, privacy::PrivacyPage, report::ReportPage, report_form::ReportFormPage, transparency::{ComplaintsPage, OpenDataPage, StatisticsPage}};
 use crate::transparency::StatisticsKind;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};

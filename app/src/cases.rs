@@ -6,8 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 pub use case_api::{
-    CaseDetail, CaseStatus, CaseSummary, FollowUpCase, FollowUpMessage, FollowUpObjectRequest, FollowUpRequest, MessageRef,
-    ObjectRef, OfficeKey,
+    CaseDetail, CaseStatus, CaseSummary, FollowUpCase, FollowUpMessage, FollowUpObjectRequest, FollowUpRequest,
+    MessageRef, ObjectRef, OfficeKey,
 };
 
 /// A status as the reader's language names it (pages, and the complaint statistics' tables).
@@ -58,7 +58,12 @@ pub mod deadlines {
         pub feedback_overdue: bool,
     }
 
-    pub fn work_out(received_on: &str, acknowledged_on: Option<&str>, feedback_on: Option<&str>, today: &str) -> Deadlines {
+    pub fn work_out(
+        received_on: &str,
+        acknowledged_on: Option<&str>,
+        feedback_on: Option<&str>,
+        today: &str,
+    ) -> Deadlines {
         let received = parse_day(received_on).unwrap_or(Date::MIN);
         let acknowledgement_due = received + Duration::days(super::ACKNOWLEDGE_WITHIN_DAYS);
         let feedback_from = acknowledged_on.and_then(parse_day).unwrap_or(acknowledgement_due);

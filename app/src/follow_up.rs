@@ -4,7 +4,9 @@
 //! is encrypted to the office keys and to the reporter's own reply key (so it shows again next time),
 //! attachments to the office keys.
 
-use crate::cases::{CaseKeys, FollowUpCase, FollowUpObjectRequest, FollowUpRequest, OpenCase, ShownAttachment, ShownMessage};
+use crate::cases::{
+    CaseKeys, FollowUpCase, FollowUpObjectRequest, FollowUpRequest, OpenCase, ShownAttachment, ShownMessage,
+};
 use crate::report_form::{FieldProblem, Problem, ReportSettings};
 use crate::report_submit::{Stage, chosen_files, post_document, prove_work, send_attachments};
 use crate::report_upload::{Body, general, refused_problems, request, sleep};
@@ -21,7 +23,10 @@ pub async fn keys_for(typed: &str) -> Result<CaseKeys, Vec<FieldProblem>> {
     // Let the page show that work is under way before Argon2id takes the thread.
     sleep(0).await;
     let keys = receipt.derive_keys();
-    Ok(CaseKeys { lookup_token: hex_lower(keys.lookup_token.as_ref()), reply_secret: keys.reply_identity.to_secret_string().to_string() })
+    Ok(CaseKeys {
+        lookup_token: hex_lower(keys.lookup_token.as_ref()),
+        reply_secret: keys.reply_identity.to_secret_string().to_string(),
+    })
 }
 
 fn decrypt_message(identity: &Identity, ciphertext_base64: &str, expected: Author) -> Option<Message> {
@@ -33,8 +38,10 @@ fn decrypt_message(identity: &Identity, ciphertext_base64: &str, expected: Autho
 /// Looks the case up and decrypts its messages.
 pub async fn look_up(keys: CaseKeys) -> Result<OpenCase, Vec<FieldProblem>> {
     let (challenge, nonce) = prove_work().await?;
-    let lookup = serde_json::to_string(&FollowUpRequest { lookup_token: keys.lookup_token.clone(), challenge, nonce }).expect("JSON");
-    let (status, body) = request("POST", "/api/follow-up", Body::Json(&lookup), |_| {}).await.map_err(|_| general(Problem::Network))?;
+    let lookup = serde_json::to_string(&FollowUpRequest { lookup_token: keys.lookup_token.clone(), challenge, nonce })
+        .expect("JSON");
+    let (status, body) =
+        request("POST", "/api/follow-up", Body::Json(&lookup), |_| {}).await.map_err(|_| general(Problem::Network))?;
     if status == 404 {
         return Err(general(Problem::CaseNotFound));
     }
@@ -59,12 +66,19 @@ pub async fn look_up(keys: CaseKeys) -> Result<OpenCase, Vec<FieldProblem>> {
                             media_type: a.media_type.clone(),
                             size: a.size,
                             // The reporter's own attachments are encrypted to the office only.
-                            object: (message.author == Author::Office).then(|| message.attachments.get(i).cloned()).flatten(),
+                            object: (message.author == Author::Office)
+                                .then(|| message.attachments.get(i).cloned())
+                                .flatten(),
                         })
                         .collect()
                 })
                 .unwrap_or_default();
-            ShownMessage { author: message.author, sent_on: message.sent_on.clone(), text: opened.map(|m| m.text), attachments }
+            ShownMessage {
+                author: message.author,
+                sent_on: message.sent_on.clone(),
+                text: opened.map(|m| m.text),
+                attachments,
+            }
         })
         .collect();
     Ok(OpenCase { keys, case, messages })
@@ -73,8 +87,12 @@ pub async fn look_up(keys: CaseKeys) -> Result<OpenCase, Vec<FieldProblem>> {
 /// Fetches an office attachment, decrypts it here and hands it to the browser as a download.
 pub async fn download(keys: CaseKeys, attachment: ShownAttachment) -> Result<(), Vec<FieldProblem>> {
     let object = attachment.object.ok_or_else(|| general(Problem::ServerError))?;
-    let fetch = serde_json::to_string(&FollowUpObjectRequest { lookup_token: keys.lookup_token, object: object.object }).expect("JSON");
-    let bytes = crate::report_upload::request_bytes("POST", "/api/follow-up/object", &fetch).await.map_err(|_| general(Problem::Network))?;
+    let fetch =
+        serde_json::to_string(&FollowUpObjectRequest { lookup_token: keys.lookup_token, object: object.object })
+            .expect("JSON");
+    let bytes = crate::report_upload::request_bytes("POST", "/api/follow-up/object", &fetch)
+        .await
+        .map_err(|_| general(Problem::Network))?;
     let identity: Identity = keys.reply_secret.parse().map_err(|_| general(Problem::ServerError))?;
     let plain = envelope::decrypt(&[identity], &bytes).map_err(|_| general(Problem::NotEncrypted))?;
     crate::report_upload::save_as(&plain, &attachment.name, &attachment.media_type);
@@ -98,8 +116,12 @@ pub async fn send_message(
     if text.chars().count() > crate::report_form::MAX_DESCRIPTION_CHARS {
         return Err(vec![FieldProblem::at(crate::report_form::Field::Description, Problem::DescriptionTooLong)]);
     }
-    let office: Vec<envelope::Recipient> =
-        settings.office_keys.iter().map(|key| key.recipient.parse()).collect::<Result<_, _>>().map_err(|_| general(Problem::WrongRecipients))?;
+    let office: Vec<envelope::Recipient> = settings
+        .office_keys
+        .iter()
+        .map(|key| key.recipient.parse())
+        .collect::<Result<_, _>>()
+        .map_err(|_| general(Problem::WrongRecipients))?;
     if office.is_empty() || files.len() > settings.max_attachments as usize {
         return Err(general(if office.is_empty() { Problem::WrongRecipients } else { Problem::TooManyAttachments }));
     }
@@ -109,7 +131,8 @@ pub async fn send_message(
     let (upload, attachments) = send_attachments(&files, &office, token, nonce, on_stage.clone()).await?;
     let mut message = Message::new(Author::Reporter, language, text);
     message.attachments = attachments;
-    let padded = message.to_padded_json(settings.max_report_bytes as usize).map_err(|_| general(Problem::ReportTooLarge))?;
+    let padded =
+        message.to_padded_json(settings.max_report_bytes as usize).map_err(|_| general(Problem::ReportTooLarge))?;
     let mut recipients = office;
     recipients.push(identity.to_public());
     let ciphertext = envelope::encrypt(&recipients, &padded).map_err(|_| general(Problem::WrongRecipients))?;

@@ -165,7 +165,10 @@ fn too_long(text: &str, limit: usize) -> bool {
 
 fn plausible_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else { return false };
-    !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
         && !email.chars().any(char::is_whitespace)
 }
 
@@ -212,7 +215,9 @@ impl ReportFields {
             if !self.phone.trim().is_empty() && !plausible_phone(self.phone.trim()) {
                 problems.push(FieldProblem::at(Field::Phone, Problem::PhoneInvalid));
             }
-            if !self.email.trim().is_empty() && (!plausible_email(self.email.trim()) || too_long(&self.email, MAX_SHORT_FIELD_CHARS)) {
+            if !self.email.trim().is_empty()
+                && (!plausible_email(self.email.trim()) || too_long(&self.email, MAX_SHORT_FIELD_CHARS))
+            {
                 problems.push(FieldProblem::at(Field::Email, Problem::EmailInvalid));
             }
         }
@@ -339,7 +344,10 @@ mod tests {
         fields.phone = "12".into();
         assert_eq!(
             fields.validate(),
-            [FieldProblem::at(Field::Phone, Problem::PhoneInvalid), FieldProblem::at(Field::Email, Problem::EmailInvalid)]
+            [
+                FieldProblem::at(Field::Phone, Problem::PhoneInvalid),
+                FieldProblem::at(Field::Email, Problem::EmailInvalid)
+            ]
         );
         fields.email = "rosa@ejemplo.pe".into();
         fields.phone = "+51 987 654 321".into();

@@ -6,7 +6,8 @@
 //! and no attachment name ever leaves this module: requests carry age files and generic names only.
 
 use crate::report_form::{
-    Challenge, Field, FieldProblem, Problem, ReportFields, ReportSettings, SubmissionOutcome, UploadOpened, UploadRequest,
+    Challenge, Field, FieldProblem, Problem, ReportFields, ReportSettings, SubmissionOutcome, UploadOpened,
+    UploadRequest,
 };
 use crate::report_upload::{Body, Progress, Uploader, general, refused_problems, request, sleep};
 use envelope::age::{Encryptor, encrypted_len};
@@ -218,9 +219,8 @@ pub async fn submit(
     let (upload, attachments) = send_attachments(&files, &recipients, token, nonce, on_stage.clone()).await?;
     let mut report = fields.to_report(language, EncryptedIn::Browser);
     report.attachments = attachments;
-    let padded = report
-        .to_padded_json(settings.max_report_bytes as usize)
-        .map_err(|_| general(Problem::ReportTooLarge))?;
+    let padded =
+        report.to_padded_json(settings.max_report_bytes as usize).map_err(|_| general(Problem::ReportTooLarge))?;
     let report_ciphertext = envelope::encrypt(&recipients, &padded).map_err(|_| general(Problem::WrongRecipients))?;
     drop(padded);
 
@@ -238,7 +238,8 @@ pub async fn submit(
 
 /// Fetches a challenge and solves it in slices, yielding to the page between them.
 pub async fn prove_work() -> Result<(String, u64), Vec<FieldProblem>> {
-    let (status, body) = request("POST", "/api/reports/challenge", Body::Empty, |_| {}).await.map_err(|_| general(Problem::Network))?;
+    let (status, body) =
+        request("POST", "/api/reports/challenge", Body::Empty, |_| {}).await.map_err(|_| general(Problem::Network))?;
     if status != 200 {
         return Err(refused_problems(status, &body));
     }
@@ -266,8 +267,10 @@ pub async fn send_attachments(
     // The exact ciphertext lengths, declared up front: the server reserves room and can tell a
     // complete attachment from a cut one.
     let lengths: Vec<u64> = files.iter().map(|file| encrypted_len(file.size() as u64, recipients.len())).collect();
-    let opening = serde_json::to_string(&UploadRequest { challenge: token, nonce, lengths: lengths.clone() }).expect("JSON");
-    let (status, body) = request("POST", "/api/uploads", Body::Json(&opening), |_| {}).await.map_err(|_| general(Problem::Network))?;
+    let opening =
+        serde_json::to_string(&UploadRequest { challenge: token, nonce, lengths: lengths.clone() }).expect("JSON");
+    let (status, body) =
+        request("POST", "/api/uploads", Body::Json(&opening), |_| {}).await.map_err(|_| general(Problem::Network))?;
     let UploadOpened { upload } = match serde_json::from_str(&body) {
         Ok(opened) if status == 201 => opened,
         _ => return Err(refused_problems(status, &body)),
@@ -309,9 +312,10 @@ pub async fn post_document(
     submission.append_with_blob_and_filename(part, &blob, &format!("{part}.age")).expect("append");
     on_stage(Stage::Uploading(0.0));
     let size = blob.size().max(1.0);
-    let (status, body) = request("POST", url, Body::Form(&submission), move |sent| on_stage(Stage::Uploading((sent / size).min(1.0))))
-        .await
-        .map_err(|_| general(Problem::Network))?;
+    let (status, body) =
+        request("POST", url, Body::Form(&submission), move |sent| on_stage(Stage::Uploading((sent / size).min(1.0))))
+            .await
+            .map_err(|_| general(Problem::Network))?;
     match serde_json::from_str::<SubmissionOutcome>(&body) {
         Ok(SubmissionOutcome::Accepted { received_on, .. }) if status == 201 => Ok(received_on),
         _ => Err(refused_problems(status, &body)),

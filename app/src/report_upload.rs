@@ -358,7 +358,13 @@ fn socket_url(upload: &str) -> Option<String> {
 
 /// Sends one encrypted slice with `PUT`. The server's answer (`200`, or `409` for a wrong offset) says
 /// how much it holds, so a retry sends only what is missing.
-async fn put_slice(upload: &str, index: usize, start: u64, bytes: &[u8], progress: &Progress) -> Result<(), Vec<FieldProblem>> {
+async fn put_slice(
+    upload: &str,
+    index: usize,
+    start: u64,
+    bytes: &[u8],
+    progress: &Progress,
+) -> Result<(), Vec<FieldProblem>> {
     let end = start + bytes.len() as u64;
     let mut held = start;
     let mut failures = 0;

@@ -84,8 +84,8 @@ pub fn language_code(language: Language) -> &'static str {
 pub mod complaints {
     use super::ComplaintsView;
     use crate::cases::{CaseStatus, status_label};
-    use crate::report_form::category_label;
     use crate::i18n::{Locale, td_string};
+    use crate::report_form::category_label;
     use crate::storage::incidents::ComplaintFacts;
     use envelope::report::Category;
     use statistics::suppression::{Crosstab, Protection, Visibility};
@@ -96,7 +96,8 @@ pub mod complaints {
     pub const MONTHS: u32 = 24;
 
     fn category_or_untriaged(locale: Locale, category: Option<Category>) -> &'static str {
-        category.map_or_else(|| td_string!(locale, transparency.not_triaged), |category| category_label(locale, category))
+        category
+            .map_or_else(|| td_string!(locale, transparency.not_triaged), |category| category_label(locale, category))
     }
 
     /// Days from receipt to acknowledgement, in the bins the page shows.
@@ -145,7 +146,8 @@ pub mod complaints {
         let from = in_window.iter().map(|(_, m)| *m).min().unwrap_or(this_month);
         let months: Vec<Month> = (0..from.span_to(this_month)).map(|i| from.plus(i as i32)).collect();
         let statuses = CaseStatus::ALL;
-        let categories: Vec<Option<Category>> = std::iter::once(None).chain(Category::ALL.into_iter().map(Some)).collect();
+        let categories: Vec<Option<Category>> =
+            std::iter::once(None).chain(Category::ALL.into_iter().map(Some)).collect();
 
         let mut by_month = vec![vec![0u64; statuses.len()]; months.len()];
         let mut by_category = vec![0u64; categories.len()];
@@ -178,7 +180,10 @@ pub mod complaints {
         let total_label = "Total";
         let count_heading = if es { "Denuncias" } else { "Complaints" };
 
-        let mut month_columns = vec![column("mes", if es { "Mes" } else { "Month" }, false), column("nombre", if es { "Mes" } else { "Month" }, true)];
+        let mut month_columns = vec![
+            column("mes", if es { "Mes" } else { "Month" }, false),
+            column("nombre", if es { "Mes" } else { "Month" }, true),
+        ];
         month_columns.extend(statuses.iter().map(|s| column(s.as_str(), status_label(locale, *s), true)));
         month_columns.push(column("total", total_label, true));
         let mut month_rows: Vec<Vec<Value>> = months
@@ -197,15 +202,24 @@ pub mod complaints {
         month_rows.push(totals_row);
 
         let one_way = |view: &str, key_heading: &str, rows: Vec<(String, &str, usize)>| {
-            let columns = vec![column("codigo", if es { "Código" } else { "Code" }, false), column("nombre", key_heading, true), column("denuncias", count_heading, true)];
-            let mut rows: Vec<Vec<Value>> = rows.into_iter().map(|(code, label, entry)| vec![Value::Text(code), Value::Text(label.into()), shown(&system, entry)]).collect();
+            let columns = vec![
+                column("codigo", if es { "Código" } else { "Code" }, false),
+                column("nombre", key_heading, true),
+                column("denuncias", count_heading, true),
+            ];
+            let mut rows: Vec<Vec<Value>> = rows
+                .into_iter()
+                .map(|(code, label, entry)| vec![Value::Text(code), Value::Text(label.into()), shown(&system, entry)])
+                .collect();
             rows.push(vec![Value::Text("total".into()), Value::Text(total_label.into()), shown(&system, grand)]);
             DataTable { view: view.to_string(), columns, rows }
         };
         let category_rows = categories
             .iter()
             .zip(&category_entries)
-            .map(|(c, e)| (c.map_or("sin_clasificar", |c| c.as_str()).to_string(), category_or_untriaged(locale, *c), *e))
+            .map(|(c, e)| {
+                (c.map_or("sin_clasificar", |c| c.as_str()).to_string(), category_or_untriaged(locale, *c), *e)
+            })
             .collect();
         let acknowledgement_rows = ACKNOWLEDGEMENT_BINS
             .iter()
@@ -219,7 +233,11 @@ pub mod complaints {
             tables: vec![
                 DataTable { view: "por-mes".into(), columns: month_columns, rows: month_rows },
                 one_way("por-categoria", if es { "Categoría" } else { "Category" }, category_rows),
-                one_way("tiempo-de-acuse", if es { "Tiempo hasta el acuse de recibo" } else { "Time to acknowledgement" }, acknowledgement_rows),
+                one_way(
+                    "tiempo-de-acuse",
+                    if es { "Tiempo hasta el acuse de recibo" } else { "Time to acknowledgement" },
+                    acknowledgement_rows,
+                ),
             ],
         }
     }

@@ -4,7 +4,9 @@
 #![cfg(feature = "ssr")]
 
 use app::storage::Database;
-use app::storage::incidents::{CubeCache, ImportError, LineError, dataset_version, import_csv, incidents_after, load_cube};
+use app::storage::incidents::{
+    CubeCache, ImportError, LineError, dataset_version, import_csv, incidents_after, load_cube,
+};
 use statistics::format::{change_tenths, share_tenths};
 use statistics::generate::{Plan, generate};
 use statistics::{Channel, Filter, FilterQuery, IncidentType, Module, Month};
@@ -54,7 +56,12 @@ async fn published_figures_come_out_of_generated_records(db: &Database) {
     assert_eq!(share(incident_type(IncidentType::Fiscalizacion)), 558);
     assert_eq!(share(incident_type(IncidentType::SeguridadCiudadana)), 345);
 
-    let query = FilterQuery { from: Some("2025-11".into()), to: Some("2026-02".into()), channel: Some("modulo".into()), ..Default::default() };
+    let query = FilterQuery {
+        from: Some("2025-11".into()),
+        to: Some("2026-02".into()),
+        channel: Some("modulo".into()),
+        ..Default::default()
+    };
     let (filter, _) = Filter::resolve(&query, range);
     let modules = cube.overview(&filter);
     assert_eq!(modules.incidents, 7_199, "module attentions November 2025–February 2026");
@@ -78,7 +85,9 @@ async fn invalid_files_import_nothing_and_name_their_lines(db: &Database) {
          A-3,2024-02-30T10:00,patrullaje,fiscalizacion,,15,\n\
          \"A-1\",2024-01-06T11:00,whatsapp,defensa_civil,,2,\n"
     );
-    let Err(ImportError::Invalid { count, errors }) = import_csv(db, file.as_bytes(), |_| {}).await else { panic!("must be refused") };
+    let Err(ImportError::Invalid { count, errors }) = import_csv(db, file.as_bytes(), |_| {}).await else {
+        panic!("must be refused")
+    };
     assert_eq!(count, 4);
     let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
     assert!(lines[0].starts_with("line 3: canal \"fax\" is not one of: patrullaje"), "{lines:?}");
@@ -107,8 +116,12 @@ async fn reimport_is_idempotent_and_corrections_move_counts(db: &Database) {
     assert!(std::sync::Arc::ptr_eq(&before, &cache.cube(db).await.unwrap()), "and the cached cube");
 
     // Correct the first June record into July: June loses one, July gains one.
-    let june = |cube: &statistics::Cube| cube.cells().iter().filter(|c| c.month == month("2024-06")).map(|c| c.incidents).sum::<u64>();
-    let july = |cube: &statistics::Cube| cube.cells().iter().filter(|c| c.month == month("2024-07")).map(|c| c.incidents).sum::<u64>();
+    let june = |cube: &statistics::Cube| {
+        cube.cells().iter().filter(|c| c.month == month("2024-06")).map(|c| c.incidents).sum::<u64>()
+    };
+    let july = |cube: &statistics::Cube| {
+        cube.cells().iter().filter(|c| c.month == month("2024-07")).map(|c| c.incidents).sum::<u64>()
+    };
     let first_line = csv.lines().nth(1).unwrap();
     let corrected = first_line.replacen(",2024-06-", ",2024-07-", 1);
     assert_ne!(first_line, corrected);

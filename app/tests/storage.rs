@@ -3,8 +3,8 @@
 //! installs and starts one on loopback and runs them with `--include-ignored`.
 #![cfg(feature = "ssr")]
 
-use app::storage::office_keys::{ConfiguredKey, list_office_keys, sync_configured_keys};
 use app::storage::objects::{ObjectStore, StoredObject};
+use app::storage::office_keys::{ConfiguredKey, list_office_keys, sync_configured_keys};
 use app::storage::reports::{EncryptedIn, NewReport, count_reports, insert_report, list_reports, referenced_objects};
 use app::storage::{Backend, Database, StorageError};
 use sqlx::Row;
@@ -77,7 +77,10 @@ async fn reports_are_stored_whole_with_their_keys_and_attachments(db: &Database)
     let stored = list_reports(db).await.unwrap();
     assert_eq!(stored.len(), 1);
     let stored = &stored[0];
-    assert_eq!((stored.id.as_str(), stored.status.as_str(), stored.received_on.as_str()), (id.as_str(), "received", "2026-11-23"));
+    assert_eq!(
+        (stored.id.as_str(), stored.status.as_str(), stored.received_on.as_str()),
+        (id.as_str(), "received", "2026-11-23")
+    );
     assert_eq!(stored.ciphertext, report.ciphertext, "binary ciphertext is kept byte for byte");
     assert_eq!(stored.key_ids, ["a", "b"]);
     assert_eq!(stored.attachments, attachments);
@@ -220,8 +223,8 @@ async fn cases_officers_and_the_audit_chain(db: &Database) {
     use app::cases::CaseStatus;
     use app::storage::audit::{self, Action};
     use app::storage::cases::{
-        CaseUpdate, NewMessage, add_message, case_files, case_has_object, list_cases, message_ciphertext, messages_of, report_ciphertext,
-        update_case,
+        CaseUpdate, NewMessage, add_message, case_files, case_has_object, list_cases, message_ciphertext, messages_of,
+        report_ciphertext, update_case,
     };
     use app::storage::officers;
     use envelope::message::Author;
@@ -229,11 +232,21 @@ async fn cases_officers_and_the_audit_chain(db: &Database) {
     sync_configured_keys(db, &[key("a", KEY_A)], "2026-11-01").await.unwrap();
     let id = insert_report(db, &new_report(&["a"], vec![])).await.unwrap();
     let cases = list_cases(db, "2026-12-01").await.unwrap();
-    assert_eq!((cases[0].status, cases[0].acknowledgement_due.as_str(), cases[0].acknowledgement_overdue), (CaseStatus::Received, "2026-11-30", true));
+    assert_eq!(
+        (cases[0].status, cases[0].acknowledgement_due.as_str(), cases[0].acknowledgement_overdue),
+        (CaseStatus::Received, "2026-11-30", true)
+    );
 
-    let update = CaseUpdate { status: Some(CaseStatus::UnderInvestigation), category: Some("colusion".into()), feedback_on: None };
+    let update = CaseUpdate {
+        status: Some(CaseStatus::UnderInvestigation),
+        category: Some("colusion".into()),
+        feedback_on: None,
+    };
     let summary = update_case(db, &id, &update, "ana", "2026-11-24").await.unwrap();
-    assert_eq!((summary.status, summary.acknowledged_on.as_deref(), summary.category.as_deref()), (CaseStatus::UnderInvestigation, Some("2026-11-24"), Some("colusion")));
+    assert_eq!(
+        (summary.status, summary.acknowledged_on.as_deref(), summary.category.as_deref()),
+        (CaseStatus::UnderInvestigation, Some("2026-11-24"), Some("colusion"))
+    );
     let reply = NewMessage {
         report_id: id.clone(),
         author: Author::Office,
@@ -242,9 +255,18 @@ async fn cases_officers_and_the_audit_chain(db: &Database) {
         attachments: vec![StoredObject { name: "aa.age".into(), len: 5 }],
     };
     add_message(db, &reply, Some("ana")).await.unwrap();
-    add_message(db, &NewMessage { author: Author::Reporter, sent_on: "2026-11-26".into(), attachments: vec![], ..reply.clone() }, None).await.unwrap();
+    add_message(
+        db,
+        &NewMessage { author: Author::Reporter, sent_on: "2026-11-26".into(), attachments: vec![], ..reply.clone() },
+        None,
+    )
+    .await
+    .unwrap();
     let messages = messages_of(db, &id).await.unwrap();
-    assert_eq!(messages.iter().map(|m| (m.author, m.sent_on.as_str())).collect::<Vec<_>>(), [(Author::Office, "2026-11-25"), (Author::Reporter, "2026-11-26")]);
+    assert_eq!(
+        messages.iter().map(|m| (m.author, m.sent_on.as_str())).collect::<Vec<_>>(),
+        [(Author::Office, "2026-11-25"), (Author::Reporter, "2026-11-26")]
+    );
     // What the officer tool downloads: lengths without reading ciphertext, then one file at a time.
     let files = case_files(db, &id).await.unwrap().unwrap();
     let report = report_ciphertext(db, &id).await.unwrap().unwrap();
@@ -258,7 +280,11 @@ async fn cases_officers_and_the_audit_chain(db: &Database) {
     assert!(!case_has_object(db, &id, "bb.age").await.unwrap());
     assert!(referenced_objects(db).await.unwrap().contains("aa.age"), "message attachments survive the start-up sweep");
     let case = &list_cases(db, "2026-11-26").await.unwrap()[0];
-    assert_eq!((case.feedback_on.as_deref(), case.messages), (Some("2026-11-25"), 2), "the office reply is the first feedback");
+    assert_eq!(
+        (case.feedback_on.as_deref(), case.messages),
+        (Some("2026-11-25"), 2),
+        "the office reply is the first feedback"
+    );
 
     officers::create_officer(db, "ana", "$argon2id$placeholder", "SECRET", "2026-11-24T00:00:00Z").await.unwrap();
     assert!(officers::use_totp_step(db, "ana", 100).await.unwrap());
@@ -275,7 +301,11 @@ async fn cases_officers_and_the_audit_chain(db: &Database) {
 
     let appends = (0..16).map(|i| {
         let db = db.clone();
-        tokio::spawn(async move { audit::append(&db, &Action { actor: "ana", action: "test", subject: "", detail: &i.to_string() }).await.unwrap() })
+        tokio::spawn(async move {
+            audit::append(&db, &Action { actor: "ana", action: "test", subject: "", detail: &i.to_string() })
+                .await
+                .unwrap()
+        })
     });
     for append in appends {
         append.await.unwrap();

@@ -158,4 +158,3 @@ mod tests {
         assert_eq!(CaseStatus::parse("open"), None);
     }
 }
-

@@ -289,12 +289,9 @@ pub fn parse_header(bytes: &[u8]) -> Result<Option<Header>, DecryptError> {
         let line_start = lines.position;
         let Some(line) = lines.next_line()? else { return Ok(None) };
         if let Some(rest) = line.strip_prefix(b"---") {
-            let encoded = rest
-                .strip_prefix(b" ")
-                .ok_or(DecryptError::Malformed("the MAC line is malformed"))?;
-            let mac: [u8; 32] = decode_base64(encoded)?
-                .try_into()
-                .map_err(|_| DecryptError::Malformed("the MAC is not 32 bytes"))?;
+            let encoded = rest.strip_prefix(b" ").ok_or(DecryptError::Malformed("the MAC line is malformed"))?;
+            let mac: [u8; 32] =
+                decode_base64(encoded)?.try_into().map_err(|_| DecryptError::Malformed("the MAC is not 32 bytes"))?;
             if stanzas.is_empty() {
                 return Err(DecryptError::Malformed("the header has no recipient stanza"));
             }
@@ -304,7 +301,8 @@ pub fn parse_header(bytes: &[u8]) -> Result<Option<Header>, DecryptError> {
             .strip_prefix(b"-> ")
             .ok_or(DecryptError::Malformed("a header line is neither a stanza nor the MAC"))?;
         let mut words = rest.split(|b| *b == b' ');
-        let tag = words.next().filter(|w| is_visible_ascii(w)).ok_or(DecryptError::Malformed("a stanza has no type"))?;
+        let tag =
+            words.next().filter(|w| is_visible_ascii(w)).ok_or(DecryptError::Malformed("a stanza has no type"))?;
         let mut args = Vec::new();
         for word in words {
             if !is_visible_ascii(word) {
@@ -500,7 +498,11 @@ mod tests {
             let office: Vec<Recipient> = (0..recipients).map(|_| Identity::generate().to_public()).collect();
             for len in [0, 1, CHUNK_SIZE, CHUNK_SIZE + 1, 3 * CHUNK_SIZE - 1] {
                 let ciphertext = encrypt(&office, &sample(len)).unwrap();
-                assert_eq!(encrypted_len(len as u64, recipients), ciphertext.len() as u64, "{recipients} recipients, {len} bytes");
+                assert_eq!(
+                    encrypted_len(len as u64, recipients),
+                    ciphertext.len() as u64,
+                    "{recipients} recipients, {len} bytes"
+                );
             }
         }
     }

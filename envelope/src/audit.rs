@@ -31,7 +31,15 @@ pub struct AuditEntry {
 
 /// The hash of an entry with these fields: SHA-256 over a domain string and every field length-prefixed,
 /// so no two different entries can serialise to the same bytes.
-pub fn entry_hash(prev_hash: &str, seq: u64, at: &str, actor: &str, action: &str, subject: &str, detail: &str) -> String {
+pub fn entry_hash(
+    prev_hash: &str,
+    seq: u64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: &str,
+) -> String {
     let mut hasher = Sha256::new();
     hasher.update(DOMAIN);
     hasher.update(seq.to_be_bytes());
@@ -44,13 +52,29 @@ pub fn entry_hash(prev_hash: &str, seq: u64, at: &str, actor: &str, action: &str
 
 impl AuditEntry {
     /// The entry that follows `previous` (or starts the chain), with its hash computed.
-    pub fn next(previous: Option<&AuditEntry>, at: String, actor: &str, action: &str, subject: &str, detail: &str) -> Self {
+    pub fn next(
+        previous: Option<&AuditEntry>,
+        at: String,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) -> Self {
         let (seq, prev_hash) = match previous {
             Some(entry) => (entry.seq + 1, entry.hash.clone()),
             None => (1, GENESIS.to_string()),
         };
         let hash = entry_hash(&prev_hash, seq, &at, actor, action, subject, detail);
-        Self { seq, at, actor: actor.into(), action: action.into(), subject: subject.into(), detail: detail.into(), prev_hash, hash }
+        Self {
+            seq,
+            at,
+            actor: actor.into(),
+            action: action.into(),
+            subject: subject.into(),
+            detail: detail.into(),
+            prev_hash,
+            hash,
+        }
     }
 
     fn computed_hash(&self) -> String {
@@ -124,7 +148,14 @@ mod tests {
     fn chain(n: usize) -> Vec<AuditEntry> {
         let mut entries: Vec<AuditEntry> = Vec::new();
         for i in 0..n {
-            let entry = AuditEntry::next(entries.last(), format!("2026-11-24T10:00:{i:02}Z"), "ana", "status", "case1", "acknowledged");
+            let entry = AuditEntry::next(
+                entries.last(),
+                format!("2026-11-24T10:00:{i:02}Z"),
+                "ana",
+                "status",
+                "case1",
+                "acknowledged",
+            );
             entries.push(entry);
         }
         entries
@@ -182,7 +213,14 @@ mod tests {
         let mut forged: Vec<AuditEntry> = Vec::new();
         for (i, entry) in original.iter().enumerate() {
             let detail = if i == 1 { "closed" } else { entry.detail.as_str() };
-            forged.push(AuditEntry::next(forged.last(), entry.at.clone(), &entry.actor, &entry.action, &entry.subject, detail));
+            forged.push(AuditEntry::next(
+                forged.last(),
+                entry.at.clone(),
+                &entry.actor,
+                &entry.action,
+                &entry.subject,
+                detail,
+            ));
         }
         assert_eq!(verify(&forged), Ok(()));
         assert_eq!(verify_extends(&forged, 4, &anchor), Err(ChainBreak { seq: 4, reason: BreakReason::Rewritten }));

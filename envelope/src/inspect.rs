@@ -78,7 +78,9 @@ impl ObjectCheck {
                 self.header = Vec::new();
                 Ok(())
             }
-            Ok(None) if self.header.len() >= MAX_HEADER_LEN => Err(InspectError::NotAge("the header is too long".into())),
+            Ok(None) if self.header.len() >= MAX_HEADER_LEN => {
+                Err(InspectError::NotAge("the header is too long".into()))
+            }
             Ok(None) => Ok(()),
             Err(DecryptError::Malformed(reason)) => Err(InspectError::NotAge(reason.into())),
             Err(other) => Err(InspectError::NotAge(other.to_string())),
@@ -137,7 +139,8 @@ mod tests {
         assert!(matches!(check(&[0u8; 20_000], 1), Err(InspectError::NotAge(_))));
         let armored = b"-----BEGIN AGE ENCRYPTED FILE-----\n";
         assert!(matches!(check(armored, 1), Err(InspectError::NotAge(_))));
-        let scrypt = b"age-encryption.org/v1\n-> scrypt c2FsdA 18\nAAAA\n--- AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n";
+        let scrypt =
+            b"age-encryption.org/v1\n-> scrypt c2FsdA 18\nAAAA\n--- AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n";
         assert_eq!(check(scrypt, 1), Err(InspectError::UnexpectedStanza("scrypt".into())));
     }
 

@@ -87,8 +87,8 @@ impl Identity {
     /// The `AGE-SECRET-KEY-1…` string, in a buffer that is wiped when dropped.
     pub fn to_secret_string(&self) -> Zeroizing<String> {
         let bytes = Zeroizing::new(self.0.to_bytes());
-        let text = bech32::encode(IDENTITY_HRP, bytes.to_base32(), Variant::Bech32)
-            .expect("a 32-byte key always encodes");
+        let text =
+            bech32::encode(IDENTITY_HRP, bytes.to_base32(), Variant::Bech32).expect("a 32-byte key always encodes");
         Zeroizing::new(text.to_ascii_uppercase())
     }
 

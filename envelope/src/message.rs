@@ -45,7 +45,14 @@ pub struct Message {
 
 impl Message {
     pub fn new(author: Author, language: &str, text: String) -> Self {
-        Self { format: FORMAT.into(), version: VERSION, author, language: language.into(), text, attachments: Vec::new() }
+        Self {
+            format: FORMAT.into(),
+            version: VERSION,
+            author,
+            language: language.into(),
+            text,
+            attachments: Vec::new(),
+        }
     }
 
     /// The JSON document padded with spaces to its size class; refused if the class exceeds `limit`.

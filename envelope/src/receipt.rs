@@ -69,7 +69,6 @@ impl ReceiptKeys {
     }
 }
 
-
 impl Receipt {
     pub fn generate() -> Self {
         let mut digits = Zeroizing::new(Vec::with_capacity(DIGITS));
@@ -107,11 +106,8 @@ impl Receipt {
 
     /// The receipt in groups of four separated by dashes.
     pub fn grouped(&self) -> Zeroizing<String> {
-        let groups: Vec<&str> = self
-            .digits
-            .chunks(GROUP)
-            .map(|group| std::str::from_utf8(group).expect("ASCII digits"))
-            .collect();
+        let groups: Vec<&str> =
+            self.digits.chunks(GROUP).map(|group| std::str::from_utf8(group).expect("ASCII digits")).collect();
         Zeroizing::new(groups.join("-"))
     }
 

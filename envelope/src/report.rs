@@ -201,7 +201,8 @@ mod tests {
     #[test]
     fn padding_hides_the_length_within_a_class() {
         let short = report("Me pidieron dinero.").to_padded_json(1 << 20).unwrap();
-        let longer = report(&"Me pidieron dinero para aprobar la licencia. ".repeat(40)).to_padded_json(1 << 20).unwrap();
+        let longer =
+            report(&"Me pidieron dinero para aprobar la licencia. ".repeat(40)).to_padded_json(1 << 20).unwrap();
         assert_eq!(short.len(), 4096);
         assert_eq!(longer.len(), 4096);
         let long = report(&"x".repeat(5000)).to_padded_json(1 << 20).unwrap();

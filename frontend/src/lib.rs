@@ -29,9 +29,7 @@ pub fn hydrate() {
 /// uses. Exported so the benchmark can time our WASM against other age implementations in one page.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn age_encrypt(recipients: Vec<String>, plaintext: &[u8]) -> Result<Vec<u8>, wasm_bindgen::JsError> {
-    let recipients = recipients
-        .iter()
-        .map(|text| text.parse::<envelope::Recipient>())
-        .collect::<Result<Vec<_>, _>>()?;
+    let recipients =
+        recipients.iter().map(|text| text.parse::<envelope::Recipient>()).collect::<Result<Vec<_>, _>>()?;
     Ok(envelope::encrypt(&recipients, plaintext)?)
 }

@@ -66,7 +66,8 @@ pub fn import(folder: &Folder, bundle: &Path) -> Result<usize, FolderError> {
         let mut entry = entry.map_err(io(bundle))?;
         let path = entry.path().map_err(io(bundle))?.to_path_buf();
         let allowed = path == Path::new("keys.json")
-            || ((path.starts_with("cases") || path.starts_with("outbox")) && !path.components().any(|c| c.as_os_str() == "opened"));
+            || ((path.starts_with("cases") || path.starts_with("outbox"))
+                && !path.components().any(|c| c.as_os_str() == "opened"));
         if allowed && entry.unpack_in(&folder.root).map_err(io(&path))? {
             count += 1;
         }

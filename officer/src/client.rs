@@ -53,7 +53,13 @@ fn check(mut response: ureq::http::Response<ureq::Body>) -> Result<ureq::http::R
 }
 
 /// Signs in and stores the session in the folder.
-pub fn login(folder: &Folder, server: &str, username: &str, password: &str, code: &str) -> Result<Session, ClientError> {
+pub fn login(
+    folder: &Folder,
+    server: &str,
+    username: &str,
+    password: &str,
+    code: &str,
+) -> Result<Session, ClientError> {
     let server = server.trim_end_matches('/').to_string();
     let body = serde_json::json!({ "username": username, "password": password, "code": code });
     let mut response = check(agent().post(format!("{server}/api/officer/session")).send_json(&body)?)?;
@@ -179,16 +185,27 @@ impl Client {
             std::fs::create_dir_all(dir.join("objects")).map_err(io(&dir))?;
             std::fs::create_dir_all(dir.join("messages")).map_err(io(&dir))?;
             let base = format!("/api/officer/cases/{id}");
-            fetched += usize::from(self.download(&format!("{base}/report"), &dir.join("report.age"), detail.report_len, "report")?);
+            fetched += usize::from(self.download(
+                &format!("{base}/report"),
+                &dir.join("report.age"),
+                detail.report_len,
+                "report",
+            )?);
             let objects = detail.attachments.iter().chain(detail.messages.iter().flat_map(|m| m.attachments.iter()));
             for object in objects {
                 let name = crate::folder::check_name(&object.object)?;
-                fetched += usize::from(self.download(&format!("{base}/objects/{name}"), &dir.join("objects").join(name), object.len, "attachment")?);
+                fetched += usize::from(self.download(
+                    &format!("{base}/objects/{name}"),
+                    &dir.join("objects").join(name),
+                    object.len,
+                    "attachment",
+                )?);
             }
             for message in &detail.messages {
                 let name = crate::folder::check_name(&message.id)?;
                 let target = dir.join("messages").join(format!("{name}.age"));
-                fetched += usize::from(self.download(&format!("{base}/messages/{name}"), &target, message.len, "message")?);
+                fetched +=
+                    usize::from(self.download(&format!("{base}/messages/{name}"), &target, message.len, "message")?);
             }
             write_json(&dir.join("case.json"), &detail)?;
         }
@@ -206,11 +223,18 @@ impl Client {
     }
 
     /// Sends one prepared reply: the message and its attachments as one multipart request.
-    pub fn send_reply(&self, case: &str, message: &Path, attachments: &[std::path::PathBuf]) -> Result<String, ClientError> {
+    pub fn send_reply(
+        &self,
+        case: &str,
+        message: &Path,
+        attachments: &[std::path::PathBuf],
+    ) -> Result<String, ClientError> {
         const BOUNDARY: &str = "officer-tool-reply-boundary-7d1c";
         let mut parts: Vec<Box<dyn Read>> = Vec::new();
         let mut total = 0u64;
-        for (name, path) in std::iter::once(("message", message)).chain(attachments.iter().map(|p| ("attachment", p.as_path()))) {
+        for (name, path) in
+            std::iter::once(("message", message)).chain(attachments.iter().map(|p| ("attachment", p.as_path())))
+        {
             let head = format!(
                 "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}.age\"\r\nContent-Type: application/octet-stream\r\n\r\n"
             );

@@ -36,7 +36,11 @@ pub fn io(path: &Path) -> impl Fn(std::io::Error) -> FolderError + '_ {
 /// Ids and object names come from the server: only these shapes may become file names.
 pub fn check_name(name: &str) -> Result<&str, FolderError> {
     let stem = name.strip_suffix(".age").unwrap_or(name);
-    if stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit()) { Ok(name) } else { Err(FolderError::BadId(name.into())) }
+    if stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(name)
+    } else {
+        Err(FolderError::BadId(name.into()))
+    }
 }
 
 pub struct Folder {

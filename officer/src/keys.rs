@@ -64,7 +64,10 @@ pub fn keygen(out: &Path, passphrase: Option<&str>, key_id: Option<&str>) -> Res
 
 /// Reads identities from a file: plain (`age-keygen` format) or passphrase-protected, in which case
 /// `passphrase` is asked for.
-pub fn load_identities(path: &Path, passphrase: impl FnOnce() -> Option<String>) -> Result<Vec<envelope::Identity>, KeyFileError> {
+pub fn load_identities(
+    path: &Path,
+    passphrase: impl FnOnce() -> Option<String>,
+) -> Result<Vec<envelope::Identity>, KeyFileError> {
     let shown = path.display().to_string();
     let io = |source| KeyFileError::Io { path: shown.clone(), source };
     let bytes = std::fs::read(path).map_err(io)?;

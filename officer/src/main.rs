@@ -184,7 +184,11 @@ fn run(args: Args) -> Result<(), String> {
         Command::Pull { bundle } => {
             let folder = folder()?;
             let fetched = Client::from_folder(&folder).and_then(|c| c.pull(&folder)).map_err(|error| e(&error))?;
-            println!("Pulled {fetched} new file(s); {} case(s) in {}.", folder.case_ids().map_err(|error| e(&error))?.len(), folder.root.display());
+            println!(
+                "Pulled {fetched} new file(s); {} case(s) in {}.",
+                folder.case_ids().map_err(|error| e(&error))?.len(),
+                folder.root.display()
+            );
             if let Some(bundle) = bundle {
                 let count = bundle::export(&folder, bundle::Contents::Cases, &bundle).map_err(|error| e(&error))?;
                 println!("Bundle {} written ({count} files).", bundle.display());
@@ -223,15 +227,23 @@ fn run(args: Args) -> Result<(), String> {
             }
             let ids = if cases.is_empty() { folder.case_ids().map_err(|error| e(&error))? } else { cases };
             for id in ids {
-                let opened = open::open_case(&folder, &id, &identities).map_err(|error| format!("case {id}: {error}"))?;
-                println!("Case {id}: opened into {} ({} attachment(s), {} message(s)).", opened.dir.display(), opened.attachments, opened.messages);
+                let opened =
+                    open::open_case(&folder, &id, &identities).map_err(|error| format!("case {id}: {error}"))?;
+                println!(
+                    "Case {id}: opened into {} ({} attachment(s), {} message(s)).",
+                    opened.dir.display(),
+                    opened.attachments,
+                    opened.messages
+                );
             }
         }
         Command::Reply { case, text, text_file, attach, language } => {
             let folder = folder()?;
             let text = match (text, text_file) {
                 (Some(text), _) => text,
-                (None, Some(path)) => std::fs::read_to_string(&path).map_err(|error| format!("{}: {error}", path.display()))?,
+                (None, Some(path)) => {
+                    std::fs::read_to_string(&path).map_err(|error| format!("{}: {error}", path.display()))?
+                }
                 (None, None) => return Err("give the reply with --text or --text-file".into()),
             };
             let item = reply::prepare(&folder, &case, &text, &attach, &language).map_err(|error| e(&error))?;
@@ -258,7 +270,8 @@ fn run(args: Args) -> Result<(), String> {
         Command::Status { case, set, category, feedback_on } => {
             let folder = folder()?;
             let update = serde_json::json!({ "status": set, "category": category, "feedback_on": feedback_on });
-            let summary = Client::from_folder(&folder).and_then(|c| c.update(&case, &update)).map_err(|error| e(&error))?;
+            let summary =
+                Client::from_folder(&folder).and_then(|c| c.update(&case, &update)).map_err(|error| e(&error))?;
             print_cases(&[summary]);
         }
         Command::Audit(AuditCommand::Verify { file }) => {
@@ -280,12 +293,14 @@ struct Anchor {
 }
 
 fn verify_audit(anchor_path: &Path, entries: &[envelope::audit::AuditEntry]) -> Result<(), String> {
-    let anchor: Option<Anchor> = if anchor_path.exists() { Some(read_json(anchor_path).map_err(|error| error.to_string())?) } else { None };
+    let anchor: Option<Anchor> =
+        if anchor_path.exists() { Some(read_json(anchor_path).map_err(|error| error.to_string())?) } else { None };
     let (seq, hash) = anchor.as_ref().map(|a| (a.seq, a.hash.as_str())).unwrap_or((0, ""));
     envelope::audit::verify_extends(entries, seq, hash).map_err(|broken| broken.to_string())?;
     match entries.last() {
         Some(last) => {
-            write_json(anchor_path, &Anchor { seq: last.seq, hash: last.hash.clone() }).map_err(|error| error.to_string())?;
+            write_json(anchor_path, &Anchor { seq: last.seq, hash: last.hash.clone() })
+                .map_err(|error| error.to_string())?;
             println!("Audit log intact: {} entries, head {} {}.", entries.len(), last.seq, last.hash);
         }
         None => println!("Audit log intact: empty."),
@@ -308,7 +323,10 @@ fn print_cases(cases: &[CaseSummary]) {
             case.id,
             case.received_on,
             case.status.as_str(),
-            case.acknowledged_on.as_deref().map(|d| format!("done {d}")).unwrap_or_else(|| case.acknowledgement_due.clone()),
+            case.acknowledged_on
+                .as_deref()
+                .map(|d| format!("done {d}"))
+                .unwrap_or_else(|| case.acknowledgement_due.clone()),
             case.feedback_on.as_deref().map(|d| format!("done {d}")).unwrap_or_else(|| case.feedback_due.clone()),
             flags.join(", ")
         );

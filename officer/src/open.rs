@@ -39,11 +39,8 @@ pub struct Opened {
 /// no control or reserved characters, at most 100 characters, never empty.
 pub fn sanitise_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base
-        .chars()
-        .map(|c| if c.is_alphanumeric() || " .-_()".contains(c) { c } else { '_' })
-        .take(100)
-        .collect();
+    let cleaned: String =
+        base.chars().map(|c| if c.is_alphanumeric() || " .-_()".contains(c) { c } else { '_' }).take(100).collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_string();
     if cleaned.is_empty() { "adjunto".into() } else { cleaned }
 }
@@ -65,14 +62,20 @@ fn unique_path(dir: &Path, name: &str) -> PathBuf {
 /// Decrypts a small age file (a report or message) fully in memory and strips the padding.
 fn decrypt_document(path: &Path, identities: &[Identity]) -> Result<Vec<u8>, OpenError> {
     let bytes = std::fs::read(path).map_err(io(path))?;
-    let mut plain = envelope::decrypt(identities, &bytes).map_err(|e| OpenError::Decrypt(path.display().to_string(), e))?;
+    let mut plain =
+        envelope::decrypt(identities, &bytes).map_err(|e| OpenError::Decrypt(path.display().to_string(), e))?;
     let end = plain.iter().rposition(|b| *b != b' ').map_or(0, |i| i + 1);
     plain.truncate(end);
     Ok(plain)
 }
 
 /// Streams an attachment: checks its ciphertext digest, then decrypts it to `target`.
-fn open_attachment(source: &Path, entry: &AttachmentEntry, identities: &[Identity], target: &Path) -> Result<(), OpenError> {
+fn open_attachment(
+    source: &Path,
+    entry: &AttachmentEntry,
+    identities: &[Identity],
+    target: &Path,
+) -> Result<(), OpenError> {
     let what = format!("attachment {:?}", entry.name);
     let mut file = std::fs::File::open(source).map_err(io(source))?;
     let mut digest = Sha256::new();
@@ -90,7 +93,10 @@ fn open_attachment(source: &Path, entry: &AttachmentEntry, identities: &[Identit
     let mut file = std::fs::File::open(source).map_err(io(source))?;
     let len = file.metadata().map_err(io(source))?.len();
     let mut head = Vec::new();
-    Read::by_ref(&mut file).take(envelope::inspect::MAX_HEADER_LEN as u64).read_to_end(&mut head).map_err(io(source))?;
+    Read::by_ref(&mut file)
+        .take(envelope::inspect::MAX_HEADER_LEN as u64)
+        .read_to_end(&mut head)
+        .map_err(io(source))?;
     let decrypt_error = |e| OpenError::Decrypt(what.clone(), e);
     let (mut decryptor, header_len) = Decryptor::new(&head, identities).map_err(decrypt_error)?;
     let partial = target.with_extension("part");
@@ -149,7 +155,13 @@ pub fn report_text(case: &CaseDetail, report: &Report) -> String {
         }
     }
     for (i, attachment) in report.attachments.iter().enumerate() {
-        out.push_str(&format!("Adjunto {}: {} ({}, {} bytes)\n", i + 1, attachment.name, attachment.media_type, attachment.size));
+        out.push_str(&format!(
+            "Adjunto {}: {} ({}, {} bytes)\n",
+            i + 1,
+            attachment.name,
+            attachment.media_type,
+            attachment.size
+        ));
     }
     out.push_str("\nDescripción:\n");
     out.push_str(&report.description);
@@ -189,7 +201,14 @@ pub fn open_case(folder: &Folder, id: &str, identities: &[Identity]) -> Result<O
     let report = Report::from_json(&plain).map_err(|e| OpenError::Schema("report".into(), e))?;
     write_atomic(&opened.join("report.json"), &plain)?;
     write_atomic(&opened.join("report.txt"), report_text(&case, &report).as_bytes())?;
-    let mut attachments = open_attachments("report", &report.attachments, &case.attachments, &case_dir, identities, &opened.join("attachments"))?;
+    let mut attachments = open_attachments(
+        "report",
+        &report.attachments,
+        &case.attachments,
+        &case_dir,
+        identities,
+        &opened.join("attachments"),
+    )?;
 
     for (n, reference) in case.messages.iter().enumerate() {
         let name = format!("{:02}-{}-{}", n + 1, reference.author.as_str(), reference.sent_on);
@@ -207,7 +226,14 @@ pub fn open_case(folder: &Folder, id: &str, identities: &[Identity]) -> Result<O
         text.push_str(&message.text);
         text.push('\n');
         write_atomic(&opened.join("messages").join(format!("{name}.txt")), text.as_bytes())?;
-        attachments += open_attachments(&name, &message.attachments, &reference.attachments, &case_dir, identities, &opened.join("messages").join(format!("{name}-adjuntos")))?;
+        attachments += open_attachments(
+            &name,
+            &message.attachments,
+            &reference.attachments,
+            &case_dir,
+            identities,
+            &opened.join("messages").join(format!("{name}-adjuntos")),
+        )?;
     }
     Ok(Opened { dir: opened, attachments, messages: case.messages.len() })
 }

@@ -76,7 +76,13 @@ fn media_type(name: &str) -> &'static str {
 }
 
 /// Encrypts a reply and its files into a new outbox item; returns its directory.
-pub fn prepare(folder: &Folder, case: &str, text: &str, files: &[PathBuf], language: &str) -> Result<PathBuf, ReplyError> {
+pub fn prepare(
+    folder: &Folder,
+    case: &str,
+    text: &str,
+    files: &[PathBuf],
+    language: &str,
+) -> Result<PathBuf, ReplyError> {
     if text.trim().is_empty() {
         return Err(ReplyError::Empty);
     }
@@ -88,7 +94,12 @@ pub fn prepare(folder: &Folder, case: &str, text: &str, files: &[PathBuf], langu
     for (i, file) in files.iter().enumerate() {
         let (digest, size) = encrypt_file(file, &recipients, &item.join("attachments").join(format!("{i:02}.age")))?;
         let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "adjunto".into());
-        message.attachments.push(AttachmentEntry { media_type: media_type(&name).into(), name, size, ciphertext_sha256: digest });
+        message.attachments.push(AttachmentEntry {
+            media_type: media_type(&name).into(),
+            name,
+            size,
+            ciphertext_sha256: digest,
+        });
     }
     let padded = message.to_padded_json(1024 * 1024).map_err(ReplyError::TooLong)?;
     let ciphertext = envelope::encrypt(&recipients, &padded).map_err(|_| ReplyError::NoKeys)?;

@@ -149,7 +149,10 @@ impl PortalConfig {
             problem("site.public_url", format!("{:?} is not an http:// or https:// address", self.site.public_url));
         }
         if app::locale::parse_language(&self.site.default_language).is_none() {
-            problem("site.default_language", format!("{:?} is not a supported language (es-PE or en)", self.site.default_language));
+            problem(
+                "site.default_language",
+                format!("{:?} is not a supported language (es-PE or en)", self.site.default_language),
+            );
         }
         if self.site.data_dir.as_os_str().is_empty() {
             problem("site.data_dir", "must not be empty".into());
@@ -167,10 +170,19 @@ impl PortalConfig {
                 problem(&key("name"), "must be 1 to 100 characters".into());
             }
             if !is_valid_key_id(&recipient.key_id) {
-                problem(&key("key_id"), format!("{:?} must be 1 to 64 characters of a-z, 0-9, '.', '-' or '_', starting with a letter or digit", recipient.key_id));
+                problem(
+                    &key("key_id"),
+                    format!(
+                        "{:?} must be 1 to 64 characters of a-z, 0-9, '.', '-' or '_', starting with a letter or digit",
+                        recipient.key_id
+                    ),
+                );
             }
             if let Err(reason) = age::x25519::Recipient::from_str(recipient.recipient.trim()) {
-                problem(&key("recipient"), format!("{:?} is not a valid age X25519 recipient (age1...): {reason}", recipient.recipient));
+                problem(
+                    &key("recipient"),
+                    format!("{:?} is not a valid age X25519 recipient (age1...): {reason}", recipient.recipient),
+                );
             }
             let earlier = &self.integrity_office.recipients[..index];
             if earlier.iter().any(|other| other.key_id == recipient.key_id) {
@@ -200,7 +212,10 @@ impl PortalConfig {
         if limits.max_pending_upload_bytes < limits.max_attachment_bytes {
             problem(
                 "limits.max_pending_upload_bytes",
-                format!("must be at least max_attachment_bytes ({}), or no large attachment could ever be sent", limits.max_attachment_bytes),
+                format!(
+                    "must be at least max_attachment_bytes ({}), or no large attachment could ever be sent",
+                    limits.max_attachment_bytes
+                ),
             );
         }
 
@@ -283,7 +298,8 @@ max_pending_upload_bytes = 4294967296
 
     #[test]
     fn a_bad_recipient_is_named_by_its_key() {
-        let config = parse(&VALID.replace("age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p", "age1notakey"));
+        let config =
+            parse(&VALID.replace("age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p", "age1notakey"));
         let problems = problems(&config);
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].key, "integrity_office.recipients[0].recipient");

@@ -12,7 +12,12 @@ use std::path::Path;
 /// The demo data set: from January 2023 (the year before the published 2024 figures) to February 2026
 /// (the end of the published module figures).
 pub fn demo_plan() -> Plan {
-    Plan { seed: 2024, from: Month::new(2023, 1).expect("month"), to: Month::new(2026, 2).expect("month"), per_month: None }
+    Plan {
+        seed: 2024,
+        from: Month::new(2023, 1).expect("month"),
+        to: Month::new(2026, 2).expect("month"),
+        per_month: None,
+    }
 }
 
 /// Writes `plan`'s records as CSV to `out` and returns how many there were.

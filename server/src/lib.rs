@@ -10,20 +10,20 @@ pub mod submissions;
 pub mod transparency;
 
 use app::locale::DefaultLocale;
+use app::report_form::{ReportSettings, SubmissionOutcome};
 use app::storage::{Database, StorageError, office_keys};
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use app::report_form::{ReportSettings, SubmissionOutcome};
 use config::PortalConfig;
-use std::sync::Arc;
-use submissions::Submissions;
 use http::StatusCode;
 use leptos::config::LeptosOptions;
 use leptos::nonce::Nonce;
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use std::path::PathBuf;
+use std::sync::Arc;
+use submissions::Submissions;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
@@ -61,7 +61,14 @@ impl AppState {
             secure_cookies: config.site.public_url.starts_with("https://"),
         };
         let site_url = config.site.public_url.trim_end_matches('/').to_string();
-        Ok(Self { leptos_options, database, page_context, submissions: Arc::new(submissions), cubes: Arc::default(), site_url })
+        Ok(Self {
+            leptos_options,
+            database,
+            page_context,
+            submissions: Arc::new(submissions),
+            cubes: Arc::default(),
+            site_url,
+        })
     }
 }
 
@@ -92,7 +99,9 @@ impl PageContext {
             provide_context(view);
         }
         // The statistics of a transparency page, computed by `transparency::load_view`.
-        if let Some(view) = parts.as_ref().and_then(|parts| parts.extensions.get::<app::transparency::TransparencyView>().cloned()) {
+        if let Some(view) =
+            parts.as_ref().and_then(|parts| parts.extensions.get::<app::transparency::TransparencyView>().cloned())
+        {
             provide_context(view);
         }
     }
@@ -151,7 +160,8 @@ pub async fn open_database(config: &PortalConfig) -> Result<Database, StorageErr
         tracing::info!(added = ?summary.added, retired = ?summary.retired, reactivated = ?summary.reactivated, "integrity office keys updated");
     }
     // Key changes are made by editing the configuration, so the server records them as it applies them.
-    let changes = [("key.add", &summary.added), ("key.retire", &summary.retired), ("key.reactivate", &summary.reactivated)];
+    let changes =
+        [("key.add", &summary.added), ("key.retire", &summary.retired), ("key.reactivate", &summary.reactivated)];
     for (action, key_ids) in changes {
         for key_id in key_ids {
             let action = app::storage::audit::Action { actor: "system", action, subject: key_id, detail: "" };

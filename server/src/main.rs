@@ -90,7 +90,10 @@ fn main() -> ExitCode {
         .init();
     let args = Args::parse();
     if let Some(Command::Incidents(IncidentsCommand::Generate { seed, from, to, per_month, output })) = &args.command {
-        return generate_incidents(statistics::generate::Plan { seed: *seed, from: *from, to: *to, per_month: *per_month }, output.as_deref());
+        return generate_incidents(
+            statistics::generate::Plan { seed: *seed, from: *from, to: *to, per_month: *per_month },
+            output.as_deref(),
+        );
     }
 
     let mut config = match PortalConfig::load(&args.config) {
@@ -138,7 +141,9 @@ fn main() -> ExitCode {
             Some(Command::Officer(OfficerCommand::Add { username })) => add_officer(&config, &username).await,
             Some(Command::Audit(AuditCommand::Verify)) => verify_audit(&config).await,
             Some(Command::Incidents(IncidentsCommand::Import { file })) => import_incidents(&config, &file).await,
-            Some(Command::Incidents(IncidentsCommand::Generate { .. })) => unreachable!("handled before the configuration is read"),
+            Some(Command::Incidents(IncidentsCommand::Generate { .. })) => {
+                unreachable!("handled before the configuration is read")
+            }
             None => serve(config, demo_mode).await,
         }
     };
@@ -174,7 +179,9 @@ async fn add_officer(config: &PortalConfig, username: &str) -> Result<(), String
 
 fn generate_incidents(plan: statistics::generate::Plan, output: Option<&std::path::Path>) -> ExitCode {
     let written = match output {
-        Some(path) => std::fs::File::create(path).and_then(|file| portal_server::incidents::write_generated(&plan, file)),
+        Some(path) => {
+            std::fs::File::create(path).and_then(|file| portal_server::incidents::write_generated(&plan, file))
+        }
         None => portal_server::incidents::write_generated(&plan, std::io::stdout().lock()),
     };
     match written {
@@ -220,7 +227,8 @@ async fn verify_audit(config: &PortalConfig) -> Result<(), String> {
 async fn serve(config: PortalConfig, demo_mode: bool) -> Result<(), String> {
     let state = AppState::open(&config).await?;
     if demo_mode {
-        let officer = demo::ensure_demo_officer(&state.database, &config.site.data_dir).await.map_err(|e| e.to_string())?;
+        let officer =
+            demo::ensure_demo_officer(&state.database, &config.site.data_dir).await.map_err(|e| e.to_string())?;
         println!(" Demo officer: {} (password and TOTP secret in {})", officer.username, officer.path.display());
         portal_server::incidents::seed_demo(&state.database, &config.site.data_dir).await?;
     }
@@ -234,10 +242,7 @@ async fn serve(config: PortalConfig, demo_mode: bool) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {}: {e}", config.site.address))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     println!("Portal listening on http://{address}");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| e.to_string())?;
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| e.to_string())?;
     database.close().await;
     Ok(())
 }

@@ -12,7 +12,9 @@
 use crate::AppState;
 use app::locale::split_path;
 use app::storage::incidents;
-use app::transparency::{ComplaintsView, StatisticsKind, StatisticsView, TransparencyPage, TransparencyView, complaints};
+use app::transparency::{
+    ComplaintsView, StatisticsKind, StatisticsView, TransparencyPage, TransparencyView, complaints,
+};
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -40,7 +42,11 @@ fn default_period(cube: &Cube, kind: StatisticsKind) -> Option<(Month, Month)> {
 }
 
 /// The overview of a query on one page, and what was wrong with the query.
-fn overview_for(cube: &Cube, kind: StatisticsKind, query: &FilterQuery) -> (Option<Overview>, Vec<statistics::FilterProblem>) {
+fn overview_for(
+    cube: &Cube,
+    kind: StatisticsKind,
+    query: &FilterQuery,
+) -> (Option<Overview>, Vec<statistics::FilterProblem>) {
     let Some(default) = default_period(cube, kind) else { return (None, Vec::new()) };
     let (mut filter, problems) = Filter::resolve(query, default);
     if kind == StatisticsKind::Modules {
@@ -51,7 +57,11 @@ fn overview_for(cube: &Cube, kind: StatisticsKind, query: &FilterQuery) -> (Opti
 
 /// Middleware for the pages: computes the statistics of a transparency page into the request, for
 /// the page to render (and the browser to hydrate from).
-pub async fn load_view(State(state): State<AppState>, request: http::Request<axum::body::Body>, next: axum::middleware::Next) -> Response {
+pub async fn load_view(
+    State(state): State<AppState>,
+    request: http::Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> Response {
     let (locale, rest) = split_path(request.uri().path());
     let locale = locale.unwrap_or(state.page_context.default_locale.0);
     let kind = match rest {
@@ -73,7 +83,11 @@ pub async fn load_view(State(state): State<AppState>, request: http::Request<axu
             }
         }
         (None, "/transparencia/denuncias") => complaints_view(&state, locale).await.map(TransparencyPage::Complaints),
-        (None, _) => state.cubes.cube(&state.database).await.map(|cube| TransparencyPage::OpenData { data_range: cube.data_range() }),
+        (None, _) => state
+            .cubes
+            .cube(&state.database)
+            .await
+            .map(|cube| TransparencyPage::OpenData { data_range: cube.data_range() }),
     };
     match page {
         Ok(page) => {
@@ -97,7 +111,10 @@ fn server_timing(duration: std::time::Duration) -> HeaderValue {
     HeaderValue::from_str(&format!("stats;dur={:.3}", duration.as_secs_f64() * 1000.0)).expect("ASCII header")
 }
 
-async fn complaints_view(state: &AppState, locale: app::i18n::Locale) -> Result<ComplaintsView, app::storage::StorageError> {
+async fn complaints_view(
+    state: &AppState,
+    locale: app::i18n::Locale,
+) -> Result<ComplaintsView, app::storage::StorageError> {
     let facts = incidents::complaint_facts(&state.database).await?;
     Ok(complaints::build(&facts, locale, &crate::today_in_lima()))
 }
@@ -136,7 +153,8 @@ fn split_file(file: &str) -> Option<(&str, Format)> {
 }
 
 fn not_found(what: &str) -> Response {
-    (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("no such data: {what}\n")).into_response()
+    (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("no such data: {what}\n"))
+        .into_response()
 }
 
 /// A table as a download: CSV (UTF-8 with BOM, so spreadsheet programs read the accents) or JSON.
@@ -146,11 +164,14 @@ fn table_response(table: &DataTable, format: Format, filename: &str, extra: serd
             let body = format!("\u{feff}{}", table.to_csv());
             let disposition = format!("attachment; filename=\"{filename}.csv\"");
             let mut response = ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], body).into_response();
-            response.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).expect("ASCII file name"));
+            response
+                .headers_mut()
+                .insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).expect("ASCII file name"));
             response
         }
         Format::Json => {
-            let columns: Vec<serde_json::Value> = table.columns.iter().map(|c| serde_json::json!({"key": c.key, "heading": c.heading})).collect();
+            let columns: Vec<serde_json::Value> =
+                table.columns.iter().map(|c| serde_json::json!({"key": c.key, "heading": c.heading})).collect();
             let mut body = serde_json::json!({"view": table.view, "columns": columns, "rows": table.to_json_rows()});
             if let (Some(object), serde_json::Value::Object(extra)) = (body.as_object_mut(), extra) {
                 object.extend(extra);
@@ -168,7 +189,11 @@ struct ViewQuery {
     language: LanguageQuery,
 }
 
-async fn incident_view(State(state): State<AppState>, Path(file): Path<String>, Query(query): Query<ViewQuery>) -> Response {
+async fn incident_view(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Query(query): Query<ViewQuery>,
+) -> Response {
     let Some((name, format)) = split_file(&file) else { return not_found(&file) };
     let Some(view) = View::parse(name) else { return not_found(&file) };
     let started = std::time::Instant::now();
@@ -182,8 +207,13 @@ async fn incident_view(State(state): State<AppState>, Path(file): Path<String>, 
     let (overview, problems) = overview_for(&cube, StatisticsKind::Incidents, &query.filter);
     if !problems.is_empty() {
         let fields: Vec<&str> = problems.iter().map(|p| p.field()).collect();
-        let message = format!("invalid filter value(s): {} (months are YYYY-MM; see /transparencia/datos)", fields.join(", "));
-        return (StatusCode::BAD_REQUEST, axum::Json(serde_json::json!({"error": "invalid_filter", "fields": fields, "message": message}))).into_response();
+        let message =
+            format!("invalid filter value(s): {} (months are YYYY-MM; see /transparencia/datos)", fields.join(", "));
+        return (
+            StatusCode::BAD_REQUEST,
+            axum::Json(serde_json::json!({"error": "invalid_filter", "fields": fields, "message": message})),
+        )
+            .into_response();
     }
     let Some(overview) = overview else { return not_found("no incidents have been imported") };
     let table = overview.table(view, language_of(&query.language));
@@ -194,7 +224,11 @@ async fn incident_view(State(state): State<AppState>, Path(file): Path<String>, 
     response
 }
 
-async fn complaint_table(State(state): State<AppState>, Path(file): Path<String>, Query(query): Query<LanguageQuery>) -> Response {
+async fn complaint_table(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Query(query): Query<LanguageQuery>,
+) -> Response {
     let Some((name, format)) = split_file(&file) else { return not_found(&file) };
     let view = match complaints_view(&state, locale_of(language_of(&query))).await {
         Ok(view) => view,
@@ -212,14 +246,21 @@ async fn complaint_table(State(state): State<AppState>, Path(file): Path<String>
 const PAGE: i64 = 5_000;
 
 /// Streams every incident, page by page, through `write` (which appends a record to a chunk).
-fn stream_incidents(state: AppState, head: String, tail: &'static str, write: fn(&statistics::IncidentRecord, bool, &mut String)) -> axum::body::Body {
+fn stream_incidents(
+    state: AppState,
+    head: String,
+    tail: &'static str,
+    write: fn(&statistics::IncidentRecord, bool, &mut String),
+) -> axum::body::Body {
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<Result<String, std::io::Error>>(4);
     tokio::spawn(async move {
         let mut last: Option<(String, String)> = None;
         let mut first = true;
         let mut chunk = head;
         loop {
-            let page = incidents::incidents_after(&state.database, last.as_ref().map(|(t, i)| (t.as_str(), i.as_str())), PAGE).await;
+            let page =
+                incidents::incidents_after(&state.database, last.as_ref().map(|(t, i)| (t.as_str(), i.as_str())), PAGE)
+                    .await;
             let page = match page {
                 Ok(page) => page,
                 Err(error) => {
@@ -247,7 +288,9 @@ fn stream_incidents(state: AppState, head: String, tail: &'static str, write: fn
 fn attachment(body: axum::body::Body, content_type: &'static str, filename: &str) -> Response {
     let disposition = format!("attachment; filename=\"{filename}\"");
     let mut response = ([(header::CONTENT_TYPE, content_type)], body).into_response();
-    response.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).expect("ASCII file name"));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).expect("ASCII file name"));
     response
 }
 

@@ -23,8 +23,12 @@ async fn every_page_carries_the_security_headers_and_a_fresh_matching_nonce() {
         // Every script in the page carries the header's nonce; none lacks it.
         let scripts = body.matches("<script").count();
         assert!(scripts >= 1, "{uri} has the hydration script");
-        assert_eq!(body.matches(&format!("<script type=\"module\" nonce=\"{nonce}\"")).count()
-            + body.matches(&format!("<script nonce=\"{nonce}\"")).count(), scripts, "{uri}: {body}");
+        assert_eq!(
+            body.matches(&format!("<script type=\"module\" nonce=\"{nonce}\"")).count()
+                + body.matches(&format!("<script nonce=\"{nonce}\"")).count(),
+            scripts,
+            "{uri}: {body}"
+        );
         assert_eq!(header(&headers, "x-content-type-options"), "nosniff");
         assert_eq!(header(&headers, "referrer-policy"), "no-referrer");
         assert_eq!(header(&headers, "x-frame-options"), "DENY");

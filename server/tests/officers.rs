@@ -53,7 +53,13 @@ async fn send(portal: &Portal, request: Request<Body>) -> (StatusCode, Vec<u8>) 
     (status, response.into_body().collect().await.unwrap().to_bytes().to_vec())
 }
 
-async fn json_request(portal: &Portal, method: &str, uri: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+async fn json_request(
+    portal: &Portal,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Value,
+) -> (StatusCode, Value) {
     let mut builder = Request::builder().method(method).uri(uri).header("content-type", "application/json");
     if let Some(token) = token {
         builder = builder.header("authorization", format!("Bearer {token}"));
@@ -69,8 +75,14 @@ fn now() -> i64 {
 /// Signs in with a code from a time step not used yet (each code is accepted once).
 async fn sign_in(portal: &Portal, step_offset: i64) -> String {
     let code = accounts::totp_code(&portal.totp, now() + step_offset * 30);
-    let (status, body) =
-        json_request(portal, "POST", "/api/officer/session", None, json!({"username": "ana", "password": PASSWORD, "code": code})).await;
+    let (status, body) = json_request(
+        portal,
+        "POST",
+        "/api/officer/session",
+        None,
+        json!({"username": "ana", "password": PASSWORD, "code": code}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body["token"].as_str().unwrap().to_string()
 }
@@ -131,7 +143,8 @@ async fn every_officer_endpoint_refuses_a_missing_wrong_or_ended_session_the_sam
     let wrong = "0".repeat(64);
     for (method, uri) in &endpoints {
         for token in [None, Some(wrong.as_str()), Some(ended.as_str()), Some("short")] {
-            let mut builder = Request::builder().method(*method).uri(uri.as_str()).header("content-type", "application/json");
+            let mut builder =
+                Request::builder().method(*method).uri(uri.as_str()).header("content-type", "application/json");
             if let Some(token) = token {
                 builder = builder.header("authorization", format!("Bearer {token}"));
             }
@@ -155,9 +168,11 @@ async fn sign_in_needs_password_and_a_fresh_code_and_locks_after_five_failures()
     let portal = portal().await;
     let login = |password: &str, code: String| json!({"username": "ana", "password": password, "code": code});
     let code = accounts::totp_code(&portal.totp, now());
-    let (status, body) = json_request(&portal, "POST", "/api/officer/session", None, login("wrong password here", code.clone())).await;
+    let (status, body) =
+        json_request(&portal, "POST", "/api/officer/session", None, login("wrong password here", code.clone())).await;
     assert_eq!((status, body["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("invalid_credentials")));
-    let (status, _) = json_request(&portal, "POST", "/api/officer/session", None, login(PASSWORD, "000000".into())).await;
+    let (status, _) =
+        json_request(&portal, "POST", "/api/officer/session", None, login(PASSWORD, "000000".into())).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, _) = json_request(&portal, "POST", "/api/officer/session", None, login(PASSWORD, code.clone())).await;
     assert_eq!(status, StatusCode::OK);
@@ -178,7 +193,10 @@ async fn sign_in_needs_password_and_a_fresh_code_and_locks_after_five_failures()
         assert_eq!(json_request(&portal, "POST", "/api/officer/session", None, body).await.0, StatusCode::UNAUTHORIZED);
     }
     let body = json!({"username": "nadie", "password": "x", "code": "123456"});
-    assert_eq!(json_request(&portal, "POST", "/api/officer/session", None, body).await.0, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        json_request(&portal, "POST", "/api/officer/session", None, body).await.0,
+        StatusCode::TOO_MANY_REQUESTS
+    );
 }
 
 fn solve(portal: &Portal) -> (String, u64) {
@@ -198,23 +216,36 @@ async fn officers_update_cases_and_reply_and_the_reporter_reads_the_reply_with_t
     assert_eq!(case["status"], "received");
     assert_eq!(case["acknowledgement_overdue"], false);
 
-    let (status, body) = json_request(&portal, "PATCH", &format!("/api/officer/cases/{id}"), Some(&token), json!({"status": "received"})).await;
+    let (status, body) = json_request(
+        &portal,
+        "PATCH",
+        &format!("/api/officer/cases/{id}"),
+        Some(&token),
+        json!({"status": "received"}),
+    )
+    .await;
     assert_eq!((status, body["error"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("back_to_received")));
-    let (status, body) = json_request(&portal, "PATCH", &format!("/api/officer/cases/{id}"), Some(&token), json!({"category": "robo"})).await;
+    let (status, body) =
+        json_request(&portal, "PATCH", &format!("/api/officer/cases/{id}"), Some(&token), json!({"category": "robo"}))
+            .await;
     assert_eq!((status, body["error"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_category")));
     let update = json!({"status": "acknowledged", "category": "colusion"});
-    let (status, body) = json_request(&portal, "PATCH", &format!("/api/officer/cases/{id}"), Some(&token), update).await;
+    let (status, body) =
+        json_request(&portal, "PATCH", &format!("/api/officer/cases/{id}"), Some(&token), update).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["status"], "acknowledged");
     assert_eq!(body["acknowledged_on"], portal_server::today_in_lima());
 
     // A reply encrypted only to the office (not to the reporter) is refused.
-    let reply = Message::new(Author::Office, "es-PE", "Gracias, estamos investigando.".into()).to_padded_json(1 << 20).unwrap();
+    let reply =
+        Message::new(Author::Office, "es-PE", "Gracias, estamos investigando.".into()).to_padded_json(1 << 20).unwrap();
     let office_only = envelope::encrypt(&[portal.office.to_public()], &reply).unwrap();
     let both = envelope::encrypt(&[portal.office.to_public(), keys.reply_identity.to_public()], &reply).unwrap();
     for (ciphertext, expected) in [(office_only, StatusCode::BAD_REQUEST), (both, StatusCode::CREATED)] {
         let boundary = "b0undary";
-        let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"message\"; filename=\"m.age\"\r\n\r\n").into_bytes();
+        let mut body =
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"message\"; filename=\"m.age\"\r\n\r\n")
+                .into_bytes();
         body.extend_from_slice(&ciphertext);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
         let request = Request::post(format!("/api/officer/cases/{id}/messages"))
@@ -230,7 +261,14 @@ async fn officers_update_cases_and_reply_and_the_reporter_reads_the_reply_with_t
     let lookup = json!({"lookup_token": "ab".repeat(32), "challenge": challenge, "nonce": nonce});
     let (status, body) = json_request(&portal, "POST", "/api/follow-up", None, lookup).await;
     assert_eq!((status, body), (StatusCode::NOT_FOUND, json!({"error": "not_found"})));
-    let (status, _) = json_request(&portal, "POST", "/api/follow-up", None, json!({"lookup_token": envelope::hex_lower(keys.lookup_token.as_ref()), "challenge": "x.y", "nonce": 1})).await;
+    let (status, _) = json_request(
+        &portal,
+        "POST",
+        "/api/follow-up",
+        None,
+        json!({"lookup_token": envelope::hex_lower(keys.lookup_token.as_ref()), "challenge": "x.y", "nonce": 1}),
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "no lookup without a proof of work");
     let (challenge, nonce) = solve(&portal);
     let lookup = json!({"lookup_token": envelope::hex_lower(keys.lookup_token.as_ref()), "challenge": challenge, "nonce": nonce});
@@ -241,7 +279,8 @@ async fn officers_update_cases_and_reply_and_the_reporter_reads_the_reply_with_t
     let messages = body["messages"].as_array().unwrap();
     assert_eq!(messages.len(), 1);
     use base64::Engine;
-    let ciphertext = base64::engine::general_purpose::STANDARD.decode(messages[0]["ciphertext_base64"].as_str().unwrap()).unwrap();
+    let ciphertext =
+        base64::engine::general_purpose::STANDARD.decode(messages[0]["ciphertext_base64"].as_str().unwrap()).unwrap();
     let plain = envelope::decrypt(std::slice::from_ref(&keys.reply_identity), &ciphertext).unwrap();
     assert_eq!(Message::from_json(&plain).unwrap().text, "Gracias, estamos investigando.");
 
@@ -262,20 +301,26 @@ async fn tampering_with_any_audit_entry_is_found_by_server_audit_verify() {
     let token = sign_in(&portal, 0).await;
     let id = only_case(&portal, &token).await["id"].as_str().unwrap().to_string();
     for status in ["acknowledged", "under_investigation", "referred"] {
-        json_request(&portal, "PATCH", &format!("/api/officer/cases/{id}"), Some(&token), json!({"status": status})).await;
+        json_request(&portal, "PATCH", &format!("/api/officer/cases/{id}"), Some(&token), json!({"status": status}))
+            .await;
     }
     let entries = app::storage::audit::entries_after(&portal.state.database, 0).await.unwrap();
     assert!(entries.len() >= 6);
     let config = portal.dir.path().join("Leptos.toml");
     let verify = || {
         let output = common::server_command(&config).args(["audit", "verify"]).output().unwrap();
-        (output.status.success(), String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr))
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr),
+        )
     };
     let (ok, output) = verify();
     assert!(ok, "{output}");
     assert!(output.contains(&format!("{} entries", entries.len())), "{output}");
 
-    for (column, value) in [("detail", "status=closed"), ("actor", "eve"), ("at", "2020-01-01T00:00:00Z"), ("action", "officer.logout")] {
+    for (column, value) in
+        [("detail", "status=closed"), ("actor", "eve"), ("at", "2020-01-01T00:00:00Z"), ("action", "officer.logout")]
+    {
         for target in [1, entries.len() as i64 / 2, entries.len() as i64] {
             let original: String = sqlx::query_scalar(&format!("SELECT {column} FROM audit_log WHERE seq = $1"))
                 .bind(target)
@@ -286,7 +331,12 @@ async fn tampering_with_any_audit_entry_is_found_by_server_audit_verify() {
                 let pool = portal.state.database.pool().clone();
                 let column = column.to_string();
                 async move {
-                    sqlx::query(&format!("UPDATE audit_log SET {column} = $1 WHERE seq = $2")).bind(v).bind(target).execute(&pool).await.unwrap();
+                    sqlx::query(&format!("UPDATE audit_log SET {column} = $1 WHERE seq = $2"))
+                        .bind(v)
+                        .bind(target)
+                        .execute(&pool)
+                        .await
+                        .unwrap();
                 }
             };
             set(value.to_string()).await;
@@ -317,7 +367,8 @@ async fn a_rotated_key_keeps_its_reports_openable_and_new_reports_use_the_new_ke
     let portal = portal_in(dir, new_key.clone(), "integridad-2026-07").await;
     let token = sign_in(&portal, 0).await;
     let (_, keys) = json_request(&portal, "GET", "/api/officer/keys", Some(&token), Value::Null).await;
-    let retired: Vec<(&str, bool)> = keys.as_array().unwrap().iter().map(|k| (k["key_id"].as_str().unwrap(), k["retired_on"].is_null())).collect();
+    let retired: Vec<(&str, bool)> =
+        keys.as_array().unwrap().iter().map(|k| (k["key_id"].as_str().unwrap(), k["retired_on"].is_null())).collect();
     assert_eq!(retired, [("integridad-2026-07", true), ("integridad-2026-01", false)]);
     assert_eq!(portal.state.submissions.key_ids(), ["integridad-2026-07"]);
     file_report(&portal, "integridad-2026-07", "Después de la rotación").await;
@@ -326,11 +377,15 @@ async fn a_rotated_key_keeps_its_reports_openable_and_new_reports_use_the_new_ke
     let mut opened = Vec::new();
     for case in cases.as_array().unwrap() {
         let id = case["id"].as_str().unwrap();
-        let request = Request::get(format!("/api/officer/cases/{id}/report")).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap();
+        let request = Request::get(format!("/api/officer/cases/{id}/report"))
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
         let (status, ciphertext) = send(&portal, request).await;
         assert_eq!(status, StatusCode::OK);
         let key_ids: Vec<&str> = case["key_ids"].as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
-        let (right, wrong) = if key_ids == ["integridad-2026-01"] { (&old_key, &new_key) } else { (&new_key, &old_key) };
+        let (right, wrong) =
+            if key_ids == ["integridad-2026-01"] { (&old_key, &new_key) } else { (&new_key, &old_key) };
         assert!(envelope::decrypt(std::slice::from_ref(wrong), &ciphertext).is_err());
         let plain = envelope::decrypt(std::slice::from_ref(right), &ciphertext).unwrap();
         opened.push((key_ids[0].to_string(), Report::from_json(&plain).unwrap().description));
@@ -344,8 +399,11 @@ async fn a_rotated_key_keeps_its_reports_openable_and_new_reports_use_the_new_ke
         ]
     );
     let entries = app::storage::audit::entries_after(&portal.state.database, 0).await.unwrap();
-    let key_changes: Vec<(String, String)> =
-        entries.iter().filter(|e| e.action.starts_with("key.")).map(|e| (e.action.clone(), e.subject.clone())).collect();
+    let key_changes: Vec<(String, String)> = entries
+        .iter()
+        .filter(|e| e.action.starts_with("key."))
+        .map(|e| (e.action.clone(), e.subject.clone()))
+        .collect();
     assert_eq!(
         key_changes,
         [

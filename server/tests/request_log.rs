@@ -13,11 +13,7 @@ const CANARY_FORWARDED: &str = "203.0.113.77";
 fn the_request_log_holds_no_address_or_user_agent() {
     let dir = tempfile::tempdir().unwrap();
     let config = common::write_config(dir.path(), &common::valid_config(dir.path(), "127.0.0.1:0"));
-    let mut child = common::server_command(&config)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = common::server_command(&config).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut log = String::new();
     let address = loop {

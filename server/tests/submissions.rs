@@ -7,11 +7,11 @@ use app::storage::reports::{count_reports, list_reports};
 use axum::body::Body;
 use envelope::report::{Category, EncryptedIn, Report};
 use envelope::{Identity, Recipient};
+use futures_util::{SinkExt, StreamExt};
 use http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use portal_server::config::PortalConfig;
 use portal_server::{AppState, router};
-use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tower::ServiceExt;
@@ -28,7 +28,8 @@ struct Portal {
 async fn portal_with(tweak: impl Fn(String) -> String) -> Portal {
     let dir = tempfile::tempdir().unwrap();
     let office = Identity::generate();
-    let text = common::valid_config(dir.path(), "127.0.0.1:0").replace(common::OFFICE_KEY, &office.to_public().to_string());
+    let text =
+        common::valid_config(dir.path(), "127.0.0.1:0").replace(common::OFFICE_KEY, &office.to_public().to_string());
     let path = common::write_config(dir.path(), &tweak(text));
     let config = PortalConfig::load(&path).unwrap();
     let state = AppState::open(&config).await.unwrap();
@@ -109,7 +110,8 @@ async fn open_upload_with(portal: &Portal, request: Value) -> (StatusCode, Strin
 /// Solves a challenge and opens an upload for attachments of these ciphertext lengths.
 async fn open_upload(portal: &Portal, lengths: &[usize]) -> String {
     let (challenge, nonce) = challenge(portal).await;
-    let (status, answer) = open_upload_with(portal, json!({ "challenge": challenge, "nonce": nonce, "lengths": lengths })).await;
+    let (status, answer) =
+        open_upload_with(portal, json!({ "challenge": challenge, "nonce": nonce, "lengths": lengths })).await;
     assert_eq!(status, StatusCode::CREATED, "{answer}");
     serde_json::from_str::<Value>(&answer).unwrap()["upload"].as_str().unwrap().to_string()
 }
@@ -124,7 +126,9 @@ async fn put_slice(portal: &Portal, upload: &str, index: usize, offset: usize, b
 }
 
 fn received(answer: &str) -> u64 {
-    serde_json::from_str::<Value>(answer).unwrap_or_else(|_| panic!("JSON answer: {answer}"))["received"].as_u64().unwrap()
+    serde_json::from_str::<Value>(answer).unwrap_or_else(|_| panic!("JSON answer: {answer}"))["received"]
+        .as_u64()
+        .unwrap()
 }
 
 /// Sends every attachment in uneven slices, checking the server's count after each.
@@ -214,13 +218,20 @@ async fn a_browser_submission_is_stored_whole_and_opens_with_the_office_key() {
     let stored = list_reports(&portal.state.database).await.unwrap();
     assert_eq!(stored.len(), 1);
     let report = &stored[0];
-    assert_eq!((report.encrypted_in.as_str(), report.key_ids.as_slice()), ("browser", &["integridad-1".to_string()][..]));
+    assert_eq!(
+        (report.encrypted_in.as_str(), report.key_ids.as_slice()),
+        ("browser", &["integridad-1".to_string()][..])
+    );
     let opened = envelope::decrypt(std::slice::from_ref(&portal.office), &report.ciphertext).unwrap();
     assert_eq!(Report::from_json(&opened).unwrap().description, "Me pidieron S/ 500");
     assert_eq!(report.attachments.len(), 2);
     for (stored, plaintext) in report.attachments.iter().zip(&plaintexts) {
         let object = std::fs::read(portal.dir.path().join("data/objects").join(&stored.name)).unwrap();
-        assert_eq!(&envelope::decrypt(std::slice::from_ref(&portal.office), &object).unwrap(), plaintext, "in order, byte for byte");
+        assert_eq!(
+            &envelope::decrypt(std::slice::from_ref(&portal.office), &object).unwrap(),
+            plaintext,
+            "in order, byte for byte"
+        );
     }
     assert!(portal.state.submissions.uploads.is_empty(), "the upload was used up");
     assert_no_files_but_stored(&portal).await;
@@ -270,7 +281,8 @@ async fn an_upload_makes_one_report_at_most() {
 #[tokio::test]
 async fn plaintext_is_refused_whether_report_or_attachment() {
     let portal = portal().await;
-    let answer = submit(&portal, |parts| parts[4] = Part::File("report", br#"{"description":"texto plano"}"#.to_vec())).await;
+    let answer =
+        submit(&portal, |parts| parts[4] = Part::File("report", br#"{"description":"texto plano"}"#.to_vec())).await;
     assert_eq!(refused(&answer), code(StatusCode::BAD_REQUEST, "not_encrypted"));
     let upload = open_upload(&portal, &[1000]).await;
     let answer = put_slice(&portal, &upload, 0, 0, Body::from(b"%PDF-1.7 plain document".to_vec())).await;
@@ -446,7 +458,11 @@ async fn an_idle_upload_expires_with_its_files() {
     let answer = put_slice(&portal, &upload, 0, 0, Body::from(attachment[..50_000].to_vec())).await;
     assert_eq!(answer.0, StatusCode::OK);
     let submissions = &portal.state.submissions;
-    assert_eq!(submissions.uploads.expire(&submissions.store, std::time::Duration::from_secs(60)).await, 0, "not idle yet");
+    assert_eq!(
+        submissions.uploads.expire(&submissions.store, std::time::Duration::from_secs(60)).await,
+        0,
+        "not idle yet"
+    );
     assert_eq!(submissions.uploads.expire(&submissions.store, std::time::Duration::ZERO).await, 1);
     let answer = put_slice(&portal, &upload, 0, 50_000, Body::from(attachment[50_000..].to_vec())).await;
     assert_eq!(refused(&answer), code(StatusCode::GONE, "upload_expired"));
@@ -466,7 +482,8 @@ async fn uploads_over_the_limits_are_refused() {
     let (token, nonce) = challenge(&portal).await;
     let answer = open_upload_with(&portal, json!({ "challenge": token, "nonce": nonce, "lengths": [100_001] })).await;
     assert_eq!(refused(&answer), code(StatusCode::PAYLOAD_TOO_LARGE, "attachment_too_large"));
-    let answer = open_upload_with(&portal, json!({ "challenge": token, "nonce": nonce, "lengths": [10, 10, 10] })).await;
+    let answer =
+        open_upload_with(&portal, json!({ "challenge": token, "nonce": nonce, "lengths": [10, 10, 10] })).await;
     assert_eq!(refused(&answer), code(StatusCode::PAYLOAD_TOO_LARGE, "too_many_attachments"));
     // The declared sizes of open uploads share the disk budget: a second one waits for room.
     let first = open_upload(&portal, &[100_000]).await;
@@ -540,7 +557,11 @@ async fn the_no_script_form_encrypts_on_the_server_and_shows_the_receipt() {
     let (status, page) = post(&portal, "/denuncia/enviar", multipart(&parts)).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("Denuncia recibida"));
-    let receipt = page.split("id=\"receipt-number\" class=\"receipt__number\">").nth(1).and_then(|rest| rest.split('<').next()).unwrap();
+    let receipt = page
+        .split("id=\"receipt-number\" class=\"receipt__number\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap();
     let keys = envelope::receipt::Receipt::parse(receipt).expect("a valid receipt").derive_keys();
     let stored = list_reports(&portal.state.database).await.unwrap();
     assert_eq!(stored.len(), 1);
@@ -548,7 +569,9 @@ async fn the_no_script_form_encrypts_on_the_server_and_shows_the_receipt() {
     assert_eq!(stored.lookup_hash, keys.lookup_hash(), "the receipt finds the report");
     assert_eq!(stored.reply_recipient, keys.reply_identity.to_public().to_string());
     assert_eq!(stored.encrypted_in, "server");
-    let report = Report::from_json(&envelope::decrypt(std::slice::from_ref(&portal.office), &stored.ciphertext).unwrap()).unwrap();
+    let report =
+        Report::from_json(&envelope::decrypt(std::slice::from_ref(&portal.office), &stored.ciphertext).unwrap())
+            .unwrap();
     assert_eq!(report.description, "El inspector pidió dinero para no multar");
     assert_eq!(report.encrypted_in, EncryptedIn::Server);
     let identity = report.identity.unwrap();
@@ -556,7 +579,10 @@ async fn the_no_script_form_encrypts_on_the_server_and_shows_the_receipt() {
     assert_eq!(report.attachments[0].name, "attachments.age");
     let object = std::fs::read(portal.dir.path().join("data/objects").join(&stored.attachments[0].name)).unwrap();
     assert_eq!(envelope::decrypt(std::slice::from_ref(&portal.office), &object).unwrap(), b"contenido del acta");
-    assert_eq!(report.attachments[0].ciphertext_sha256, envelope::hex_lower(&<sha2::Sha256 as sha2::Digest>::digest(&object)));
+    assert_eq!(
+        report.attachments[0].ciphertext_sha256,
+        envelope::hex_lower(&<sha2::Sha256 as sha2::Digest>::digest(&object))
+    );
 }
 
 #[tokio::test]

@@ -11,7 +11,12 @@ use statistics::Month;
 use statistics::generate::{Plan, generate};
 
 async fn import_generated(portal: &Portal) -> u64 {
-    let plan = Plan { seed: 5, from: Month::parse("2023-01").unwrap(), to: Month::parse("2026-02").unwrap(), per_month: Some(300) };
+    let plan = Plan {
+        seed: 5,
+        from: Month::parse("2023-01").unwrap(),
+        to: Month::parse("2026-02").unwrap(),
+        per_month: Some(300),
+    };
     let mut csv = statistics::record::CSV_HEADER.join(",") + "\n";
     generate(&plan, |record| record.write_csv(&mut csv).unwrap());
     app::storage::incidents::import_csv(&portal.state.database, csv.as_bytes(), |_| {}).await.unwrap().records
@@ -26,18 +31,29 @@ async fn statistics_pages_show_the_published_figures_in_each_language() {
 
     let (status, _, page) = get(&portal, "/transparencia?desde=2024-01&hasta=2024-05").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("<dd id=\"figure-incidents\" class=\"key-figure__number\">104\u{a0}050<"), "Spanish grouping");
+    assert!(
+        page.contains("<dd id=\"figure-incidents\" class=\"key-figure__number\">104\u{a0}050<"),
+        "Spanish grouping"
+    );
     assert!(page.contains("41\u{a0}687"));
     assert!(page.contains("+149,6\u{a0}%"), "change with a decimal comma");
     assert!(page.contains("67,9\u{a0}%") && page.contains("55,8\u{a0}%") && page.contains("34,5\u{a0}%"));
-    assert!(page.contains("role=\"img\"") && page.contains("<title id=\"vista-canal-chart-title\">"), "accessible SVG charts");
+    assert!(
+        page.contains("role=\"img\"") && page.contains("<title id=\"vista-canal-chart-title\">"),
+        "accessible SVG charts"
+    );
     assert!(page.contains("<option value=\"2024-01\" selected"), "the form shows the filter");
 
     let (_, _, english) = get(&portal, "/en/transparencia?desde=2024-01&hasta=2024-05").await;
-    assert!(english.contains("key-figure__number\">104,050<") && english.contains("67.9%") && english.contains("+149.6%"));
+    assert!(
+        english.contains("key-figure__number\">104,050<") && english.contains("67.9%") && english.contains("+149.6%")
+    );
 
     let (_, _, modules) = get(&portal, "/transparencia/modulos").await;
-    assert!(modules.contains("key-figure__number\">7\u{a0}199<"), "the default module period is November 2025 to February 2026");
+    assert!(
+        modules.contains("key-figure__number\">7\u{a0}199<"),
+        "the default module period is November 2025 to February 2026"
+    );
     assert!(modules.contains("1\u{a0}770") && modules.contains("1\u{a0}472") && modules.contains("52,7\u{a0}%"));
 
     // A zone filter narrows every breakdown; the module of zone 4 is Jorge Chávez.
@@ -91,7 +107,8 @@ async fn downloads_equal_the_pages_and_describe_themselves() {
     let package: serde_json::Value = serde_json::from_str(&package).unwrap();
     assert_eq!(package["resources"][0]["schema"]["fields"][2]["constraints"]["enum"][0], "patrullaje");
     let (_, _, page) = get(&portal, "/transparencia/datos").await;
-    let json_ld = page.split("<script type=\"application/ld+json\">").nth(1).unwrap().split("</script>").next().unwrap();
+    let json_ld =
+        page.split("<script type=\"application/ld+json\">").nth(1).unwrap().split("</script>").next().unwrap();
     let json_ld: serde_json::Value = serde_json::from_str(json_ld).unwrap();
     assert_eq!(json_ld["@type"][0], "Dataset");
     assert_eq!(json_ld["@type"][1], "dcat:Dataset");
@@ -121,10 +138,14 @@ async fn insert_reports(portal: &Portal, reports: &[(&str, &str, Option<&str>, O
 
 /// Parses a complaint table's CSV into (row code, counts as text).
 fn rows_of(csv: &str) -> Vec<(String, Vec<String>)> {
-    csv.trim_start_matches('\u{feff}').lines().skip(1).map(|line| {
-        let fields: Vec<String> = line.split(',').map(str::to_string).collect();
-        (fields[0].clone(), fields[2..].to_vec())
-    }).collect()
+    csv.trim_start_matches('\u{feff}')
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let fields: Vec<String> = line.split(',').map(str::to_string).collect();
+            (fields[0].clone(), fields[2..].to_vec())
+        })
+        .collect()
 }
 
 #[tokio::test]

@@ -113,7 +113,9 @@ catalogue! {
 impl Subtype {
     pub fn incident_type(self) -> IncidentType {
         match self {
-            Subtype::RuidosMolestos | Subtype::OrdenPublico | Subtype::ComercioAmbulatorio => IncidentType::Fiscalizacion,
+            Subtype::RuidosMolestos | Subtype::OrdenPublico | Subtype::ComercioAmbulatorio => {
+                IncidentType::Fiscalizacion
+            }
             Subtype::Arrebatos | Subtype::AccidentesTransito | Subtype::ConsumoLicor | Subtype::PersonasSospechosas => {
                 IncidentType::SeguridadCiudadana
             }
@@ -244,7 +246,8 @@ impl Month {
 
     /// `ene. 2024` or `Jan 2024`.
     pub fn label(self, language: Language) -> String {
-        const ES: [&str; 12] = ["ene.", "feb.", "mar.", "abr.", "may.", "jun.", "jul.", "ago.", "set.", "oct.", "nov.", "dic."];
+        const ES: [&str; 12] =
+            ["ene.", "feb.", "mar.", "abr.", "may.", "jun.", "jul.", "ago.", "set.", "oct.", "nov.", "dic."];
         const EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
         let names = match language {
             Language::Spanish => ES,

@@ -88,7 +88,8 @@ impl Filter {
     /// Reads a query, using `default` for a missing or unusable period. Blank values mean "all".
     pub fn resolve(query: &FilterQuery, default: (Month, Month)) -> (Filter, Vec<FilterProblem>) {
         let mut problems = Vec::new();
-        let given = |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+        let given =
+            |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
         let mut month = |value: &Option<String>, problem, fallback| match given(value) {
             None => fallback,
             Some(text) => Month::parse(&text).unwrap_or_else(|| {
@@ -105,7 +106,12 @@ impl Filter {
             problems.push(FilterProblem::TooLong);
             (from, to) = default;
         }
-        fn dimension<T>(value: Option<String>, parse: impl Fn(&str) -> Option<T>, problem: FilterProblem, problems: &mut Vec<FilterProblem>) -> Option<T> {
+        fn dimension<T>(
+            value: Option<String>,
+            parse: impl Fn(&str) -> Option<T>,
+            problem: FilterProblem,
+            problems: &mut Vec<FilterProblem>,
+        ) -> Option<T> {
             let text = value?;
             let parsed = parse(&text);
             if parsed.is_none() {
@@ -114,7 +120,8 @@ impl Filter {
             parsed
         }
         let zone = dimension(given(&query.zone), Zone::parse, FilterProblem::Zone, &mut problems);
-        let incident_type = dimension(given(&query.incident_type), IncidentType::parse, FilterProblem::IncidentType, &mut problems);
+        let incident_type =
+            dimension(given(&query.incident_type), IncidentType::parse, FilterProblem::IncidentType, &mut problems);
         let channel = dimension(given(&query.channel), Channel::parse, FilterProblem::Channel, &mut problems);
         let module = dimension(given(&query.module), Module::parse, FilterProblem::Module, &mut problems);
         (Filter { from, to, zone, incident_type, channel, module }, problems)
@@ -227,9 +234,14 @@ impl Cube {
         fn keyed<K>(keys: Vec<K>, pairs: Vec<(u64, u64)>) -> Vec<Count<K>> {
             keys.into_iter().zip(pairs).map(|(key, (incidents, previous))| Count { key, incidents, previous }).collect()
         }
-        let types: Vec<IncidentType> = IncidentType::ALL.iter().copied().filter(|t| filter.incident_type.is_none_or(|f| f == *t)).collect();
+        let types: Vec<IncidentType> =
+            IncidentType::ALL.iter().copied().filter(|t| filter.incident_type.is_none_or(|f| f == *t)).collect();
         let type_rows = types.iter().map(|t| (now.types[t.index()], before.types[t.index()])).collect();
-        let subtypes: Vec<Subtype> = Subtype::ALL.iter().copied().filter(|s| filter.incident_type.is_none_or(|f| f == s.incident_type())).collect();
+        let subtypes: Vec<Subtype> = Subtype::ALL
+            .iter()
+            .copied()
+            .filter(|s| filter.incident_type.is_none_or(|f| f == s.incident_type()))
+            .collect();
         let subtype_rows = subtypes.iter().map(|s| (now.subtypes[s.index()], before.subtypes[s.index()])).collect();
         let data_range = self.data_range();
         Overview {
@@ -247,7 +259,11 @@ impl Cube {
             by_month: (0..span)
                 .map(|offset| {
                     let from_end = span - 1 - offset;
-                    Count { key: filter.from.plus(offset as i32), incidents: now.months[from_end], previous: before.months[from_end] }
+                    Count {
+                        key: filter.from.plus(offset as i32),
+                        incidents: now.months[from_end],
+                        previous: before.months[from_end],
+                    }
                 })
                 .collect(),
         }
@@ -267,7 +283,15 @@ struct Tally {
 
 impl Tally {
     fn new(span: usize) -> Tally {
-        Tally { total: 0, channels: [0; 6], types: [0; 7], subtypes: [0; 8], zones: [0; Zone::COUNT as usize], modules: [0; 5], months: vec![0; span] }
+        Tally {
+            total: 0,
+            channels: [0; 6],
+            types: [0; 7],
+            subtypes: [0; 8],
+            zones: [0; Zone::COUNT as usize],
+            modules: [0; 5],
+            months: vec![0; span],
+        }
     }
 
     fn add(&mut self, cell: &CubeCell, months_before_end: usize, span: usize) {
@@ -322,10 +346,10 @@ mod tests {
         assert_eq!((overview.incidents, overview.previous), (15, 4));
         assert!(overview.comparable);
         assert_eq!(overview.by_channel[0], Count { key: Channel::Patrol, incidents: 10, previous: 4 });
-        assert_eq!(overview.by_month.iter().map(|c| (c.key.to_string(), c.incidents, c.previous)).collect::<Vec<_>>(), vec![
-            ("2024-01".to_string(), 10, 0),
-            ("2024-02".to_string(), 5, 4)
-        ]);
+        assert_eq!(
+            overview.by_month.iter().map(|c| (c.key.to_string(), c.incidents, c.previous)).collect::<Vec<_>>(),
+            vec![("2024-01".to_string(), 10, 0), ("2024-02".to_string(), 5, 4)]
+        );
         assert_eq!(overview.by_zone[1].incidents, 5);
         let query = FilterQuery { zone: Some("2".into()), incident_type: Some("seguridad_ciudadana".into()), ..query };
         let (filter, _) = Filter::resolve(&query, range);

@@ -43,7 +43,13 @@ pub fn change_tenths(now: u64, before: u64) -> Option<i64> {
 
 /// A percentage given in tenths, with one decimal: `67,9 %` / `67.9%`; `signed` adds `+` to increases.
 pub fn percent(tenths: i64, language: Language, signed: bool) -> String {
-    let sign = if tenths < 0 { "−" } else if signed && tenths > 0 { "+" } else { "" };
+    let sign = if tenths < 0 {
+        "−"
+    } else if signed && tenths > 0 {
+        "+"
+    } else {
+        ""
+    };
     let magnitude = tenths.unsigned_abs();
     let whole = count(magnitude / 10, language);
     let decimal = magnitude % 10;

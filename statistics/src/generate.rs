@@ -60,7 +60,15 @@ fn month(year: u32, number: u32) -> Month {
 /// The published figures, as windows of exact counts.
 fn central_windows() -> Vec<Window> {
     vec![
-        Window { id: 2023, from: month(2023, 1), to: month(2023, 5), total: 41_687, channels: vec![], types: vec![], modules: vec![] },
+        Window {
+            id: 2023,
+            from: month(2023, 1),
+            to: month(2023, 5),
+            total: 41_687,
+            channels: vec![],
+            types: vec![],
+            modules: vec![],
+        },
         Window {
             id: 2024,
             from: month(2024, 1),
@@ -97,7 +105,8 @@ const MODULE_WEIGHTS: [u32; 5] = [246, 204, 193, 183, 174];
 /// Busier zones are the commercial and nightlife ones (Larco, Pardo, Benavides…).
 const ZONE_WEIGHTS: [u32; Zone::COUNT as usize] = [50, 60, 70, 110, 120, 95, 80, 65, 55, 60, 70, 45, 75, 45];
 /// Incidents by hour of day: quiet before dawn, peaks in the evening.
-const HOUR_WEIGHTS: [u32; 24] = [45, 35, 25, 18, 14, 14, 20, 30, 40, 45, 48, 50, 52, 52, 52, 54, 58, 64, 72, 78, 80, 76, 68, 56];
+const HOUR_WEIGHTS: [u32; 24] =
+    [45, 35, 25, 18, 14, 14, 20, 30, 40, 45, 48, 50, 52, 52, 52, 54, 58, 64, 72, 78, 80, 76, 68, 56];
 
 fn weighted(rng: &mut ChaCha8Rng, weights: &[u32]) -> usize {
     let total: u32 = weights.iter().sum();
@@ -113,15 +122,23 @@ fn weighted(rng: &mut ChaCha8Rng, weights: &[u32]) -> usize {
 
 fn subtype_for(rng: &mut ChaCha8Rng, incident_type: IncidentType, at_module: bool) -> Option<Subtype> {
     let (choices, weights): (&[Subtype], &[u32]) = match (incident_type, at_module) {
-        (IncidentType::Fiscalizacion, false) => (&[Subtype::RuidosMolestos, Subtype::OrdenPublico, Subtype::ComercioAmbulatorio], &[40, 35, 25]),
-        (IncidentType::Fiscalizacion, true) => (&[Subtype::RuidosMolestos, Subtype::OrdenPublico, Subtype::ComercioAmbulatorio], &[15, 15, 70]),
-        (IncidentType::SeguridadCiudadana, false) => {
-            (&[Subtype::Arrebatos, Subtype::AccidentesTransito, Subtype::ConsumoLicor, Subtype::PersonasSospechosas], &[22, 28, 27, 23])
+        (IncidentType::Fiscalizacion, false) => {
+            (&[Subtype::RuidosMolestos, Subtype::OrdenPublico, Subtype::ComercioAmbulatorio], &[40, 35, 25])
         }
-        (IncidentType::SeguridadCiudadana, true) => {
-            (&[Subtype::Arrebatos, Subtype::AccidentesTransito, Subtype::ConsumoLicor, Subtype::PersonasSospechosas], &[10, 5, 45, 40])
+        (IncidentType::Fiscalizacion, true) => {
+            (&[Subtype::RuidosMolestos, Subtype::OrdenPublico, Subtype::ComercioAmbulatorio], &[15, 15, 70])
         }
-        (IncidentType::ObrasServicios, _) => return (rng.random_range(0..10) < 8).then_some(Subtype::TrabajosViaPublica),
+        (IncidentType::SeguridadCiudadana, false) => (
+            &[Subtype::Arrebatos, Subtype::AccidentesTransito, Subtype::ConsumoLicor, Subtype::PersonasSospechosas],
+            &[22, 28, 27, 23],
+        ),
+        (IncidentType::SeguridadCiudadana, true) => (
+            &[Subtype::Arrebatos, Subtype::AccidentesTransito, Subtype::ConsumoLicor, Subtype::PersonasSospechosas],
+            &[10, 5, 45, 40],
+        ),
+        (IncidentType::ObrasServicios, _) => {
+            return (rng.random_range(0..10) < 8).then_some(Subtype::TrabajosViaPublica);
+        }
         _ => return None,
     };
     Some(choices[weighted(rng, weights)])
@@ -143,7 +160,8 @@ fn split_exact(rng: &mut ChaCha8Rng, total: u64, parts: usize) -> Vec<u64> {
 
 /// A shuffled deck with `counts[i]` copies of `i`.
 fn deck(rng: &mut ChaCha8Rng, counts: &[u64]) -> Vec<u8> {
-    let mut cards: Vec<u8> = counts.iter().enumerate().flat_map(|(i, n)| std::iter::repeat_n(i as u8, *n as usize)).collect();
+    let mut cards: Vec<u8> =
+        counts.iter().enumerate().flat_map(|(i, n)| std::iter::repeat_n(i as u8, *n as usize)).collect();
     cards.shuffle(rng);
     cards
 }
@@ -175,16 +193,21 @@ fn deal(seed: u64, window: &Window) -> (Vec<u64>, Vec<Dealt>) {
 
 /// The records of one month, given its dealt labels: central (non-module) ones then module ones.
 fn month_records(seed: u64, m: Month, central: &[Dealt], modules: &[Dealt]) -> Vec<IncidentRecord> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (u64::from(m.year()) * 100 + u64::from(m.number())).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    let mut rng = ChaCha8Rng::seed_from_u64(
+        seed ^ (u64::from(m.year()) * 100 + u64::from(m.number())).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+    );
     let mut records = Vec::with_capacity(central.len() + modules.len());
     for (dealt, at_module) in central.iter().map(|d| (d, false)).chain(modules.iter().map(|d| (d, true))) {
         let (channel, incident_type, module) = if at_module {
-            let module = Module::ALL[usize::from(dealt.module.unwrap_or_else(|| weighted(&mut rng, &MODULE_WEIGHTS) as u8))];
-            let incident_type = dealt.incident_type.map(usize::from).unwrap_or_else(|| weighted(&mut rng, &MODULE_TYPE_WEIGHTS));
+            let module =
+                Module::ALL[usize::from(dealt.module.unwrap_or_else(|| weighted(&mut rng, &MODULE_WEIGHTS) as u8))];
+            let incident_type =
+                dealt.incident_type.map(usize::from).unwrap_or_else(|| weighted(&mut rng, &MODULE_TYPE_WEIGHTS));
             (Channel::SecurityModule, IncidentType::ALL[incident_type], Some(module))
         } else {
             let channel = dealt.channel.map(usize::from).unwrap_or_else(|| weighted(&mut rng, &CHANNEL_WEIGHTS));
-            let incident_type = dealt.incident_type.map(usize::from).unwrap_or_else(|| weighted(&mut rng, &TYPE_WEIGHTS));
+            let incident_type =
+                dealt.incident_type.map(usize::from).unwrap_or_else(|| weighted(&mut rng, &TYPE_WEIGHTS));
             (Channel::ALL[channel], IncidentType::ALL[incident_type], None)
         };
         let zone = module.map(Module::zone).unwrap_or_else(|| Zone(weighted(&mut rng, &ZONE_WEIGHTS) as u8 + 1));
@@ -239,7 +262,9 @@ pub fn generate(plan: &Plan, mut emit: impl FnMut(&IncidentRecord)) {
             }
         };
         let at_modules: Vec<Dealt> = match &dealt_modules {
-            Some((months, dealt)) if modules.from <= m && m <= modules.to => slice_of_month(&modules, months, dealt, m).to_vec(),
+            Some((months, dealt)) if modules.from <= m && m <= modules.to => {
+                slice_of_month(&modules, months, dealt, m).to_vec()
+            }
             _ if m >= first_module_month => vec![Dealt::default(); drawn(MODULE_RATE) as usize],
             _ => Vec::new(),
         };
@@ -267,7 +292,8 @@ mod tests {
         generate(&plan(month(2024, 4), month(2024, 7)), |r| wide.push(r.clone()));
         let mut narrow = Vec::new();
         generate(&plan(month(2024, 5), month(2024, 6)), |r| narrow.push(r.clone()));
-        let wide_slice: Vec<_> = wide.into_iter().filter(|r| r.month >= month(2024, 5) && r.month <= month(2024, 6)).collect();
+        let wide_slice: Vec<_> =
+            wide.into_iter().filter(|r| r.month >= month(2024, 5) && r.month <= month(2024, 6)).collect();
         assert_eq!(wide_slice, narrow);
         let mut other_seed = Vec::new();
         generate(&Plan { seed: 8, ..plan(month(2024, 5), month(2024, 6)) }, |r| other_seed.push(r.clone()));

@@ -58,7 +58,8 @@ impl IncidentRecord {
         }
         let mut errors = Vec::new();
         let id = fields[0].trim();
-        let id_ok = (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+        let id_ok =
+            (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
         if !id_ok {
             errors.push(FieldError::Id(id.to_string()));
         }
@@ -115,7 +116,16 @@ impl IncidentRecord {
         }
         match (occurred, channel, incident_type, zone) {
             (Some((occurred_at, month)), Some(channel), Some(incident_type), Some(zone)) if errors.is_empty() => {
-                Ok(IncidentRecord { id: id.to_string(), occurred_at, month, channel, incident_type, subtype, zone, module })
+                Ok(IncidentRecord {
+                    id: id.to_string(),
+                    occurred_at,
+                    month,
+                    channel,
+                    incident_type,
+                    subtype,
+                    zone,
+                    module,
+                })
             }
             _ => Err(errors),
         }
@@ -148,7 +158,8 @@ pub fn parse_date_time(text: &str) -> Option<(String, Month)> {
         let part = text.get(range)?;
         part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok()).flatten()
     };
-    let separators_ok = bytes[4] == b'-' && bytes[7] == b'-' && bytes[13] == b':' && (bytes.len() == 16 || bytes[16] == b':');
+    let separators_ok =
+        bytes[4] == b'-' && bytes[7] == b'-' && bytes[13] == b':' && (bytes.len() == 16 || bytes[16] == b':');
     if !separators_ok {
         return None;
     }
@@ -183,14 +194,16 @@ mod tests {
 
     #[test]
     fn every_problem_of_a_row_is_named() {
-        let errors = IncidentRecord::from_fields(&row("bad id!,2023-02-29T10:00,radio,fiscalizacion,arrebatos,15,")).unwrap_err();
+        let errors = IncidentRecord::from_fields(&row("bad id!,2023-02-29T10:00,radio,fiscalizacion,arrebatos,15,"))
+            .unwrap_err();
         assert_eq!(errors.len(), 5, "{errors:?}");
         assert!(matches!(errors[0], FieldError::Id(_)));
         assert!(matches!(errors[1], FieldError::DateTime(_)), "2023 is no leap year");
         assert!(errors[2].to_string().contains("patrullaje, videovigilancia"), "{}", errors[2]);
         assert!(matches!(errors[3], FieldError::SubtypeOfOtherType { .. }));
         assert!(matches!(errors[4], FieldError::Zone(_)));
-        let errors = IncidentRecord::from_fields(&row("a,2024-01-01T00:00,patrullaje,defensa_civil,,3,tejada")).unwrap_err();
+        let errors =
+            IncidentRecord::from_fields(&row("a,2024-01-01T00:00,patrullaje,defensa_civil,,3,tejada")).unwrap_err();
         assert_eq!(errors, vec![FieldError::ModuleWithoutChannel]);
         let errors = IncidentRecord::from_fields(&row("a,2024-01-01T00:00,modulo,defensa_civil,,3,")).unwrap_err();
         assert_eq!(errors, vec![FieldError::ModuleWithoutChannel]);

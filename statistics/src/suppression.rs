@@ -58,7 +58,11 @@ impl Protection {
 
     /// Declares that `parts` add up to `total`.
     pub fn line(&mut self, parts: Vec<usize>, total: usize) {
-        debug_assert_eq!(parts.iter().map(|p| self.values[*p]).sum::<u64>(), self.values[total], "a line's parts must add up to its total");
+        debug_assert_eq!(
+            parts.iter().map(|p| self.values[*p]).sum::<u64>(),
+            self.values[total],
+            "a line's parts must add up to its total"
+        );
         self.lines.push((parts, total));
     }
 
@@ -68,7 +72,8 @@ impl Protection {
         let columns = counts.first().map_or(0, Vec::len);
         let cells: Vec<Vec<usize>> = counts.iter().map(|row| row.iter().map(|n| self.entry(*n)).collect()).collect();
         let row_totals: Vec<usize> = counts.iter().map(|row| self.entry(row.iter().sum())).collect();
-        let column_totals: Vec<usize> = (0..columns).map(|c| self.entry(counts.iter().map(|row| row[c]).sum())).collect();
+        let column_totals: Vec<usize> =
+            (0..columns).map(|c| self.entry(counts.iter().map(|row| row[c]).sum())).collect();
         let grand = self.entry(counts.iter().flatten().sum());
         for (row, total) in cells.iter().zip(&row_totals) {
             self.line(row.clone(), *total);
@@ -102,9 +107,20 @@ impl Protection {
         }
         // A line with one hidden count gives it away by subtraction: the usual first pass.
         loop {
-            let single = self.lines.iter().position(|(parts, total)| parts.iter().chain([total]).filter(|e| self.hidden(**e)).count() == 1);
+            let single = self
+                .lines
+                .iter()
+                .position(|(parts, total)| parts.iter().chain([total]).filter(|e| self.hidden(**e)).count() == 1);
             let exposed = match single {
-                Some(line) => Some(self.lines[line].0.iter().chain([&self.lines[line].1]).copied().find(|e| self.hidden(*e)).expect("one hidden")),
+                Some(line) => Some(
+                    self.lines[line]
+                        .0
+                        .iter()
+                        .chain([&self.lines[line].1])
+                        .copied()
+                        .find(|e| self.hidden(*e))
+                        .expect("one hidden"),
+                ),
                 None => self.exposed(),
             };
             let Some(exposed) = exposed else { return };
@@ -157,7 +173,11 @@ impl Protection {
         let mut pivot_row = 0;
         let mut pivots = Vec::new();
         for column in 0..unknowns.len() {
-            let Some(best) = (pivot_row..rows.len()).max_by(|a, b| rows[*a][column].abs().total_cmp(&rows[*b][column].abs())) else { break };
+            let Some(best) =
+                (pivot_row..rows.len()).max_by(|a, b| rows[*a][column].abs().total_cmp(&rows[*b][column].abs()))
+            else {
+                break;
+            };
             if rows[best][column].abs() < 1e-9 {
                 continue;
             }
@@ -264,10 +284,17 @@ mod tests {
             ranges: &'a [(u64, u64)],
         }
         impl Search<'_> {
-            fn run(&self, index: usize, current: &mut Vec<u64>, assigned: &mut Vec<bool>, seen: &mut Vec<std::collections::BTreeSet<u64>>) {
+            fn run(
+                &self,
+                index: usize,
+                current: &mut Vec<u64>,
+                assigned: &mut Vec<bool>,
+                seen: &mut Vec<std::collections::BTreeSet<u64>>,
+            ) {
                 // Prune: every line whose counts are all known must add up.
                 let consistent = self.system.lines.iter().all(|(parts, total)| {
-                    !parts.iter().chain([total]).all(|e| assigned[*e]) || parts.iter().map(|p| current[*p]).sum::<u64>() == current[*total]
+                    !parts.iter().chain([total]).all(|e| assigned[*e])
+                        || parts.iter().map(|p| current[*p]).sum::<u64>() == current[*total]
                 });
                 if !consistent {
                     return;

@@ -112,11 +112,7 @@ impl DataTable {
 }
 
 fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
+    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_string() }
 }
 
 /// The breakdowns of the overview, by the name they have in URLs.
@@ -133,7 +129,8 @@ pub enum View {
 }
 
 impl View {
-    pub const ALL: [View; 7] = [View::Summary, View::Channel, View::Type, View::Subtype, View::Zone, View::Module, View::Month];
+    pub const ALL: [View; 7] =
+        [View::Summary, View::Channel, View::Type, View::Subtype, View::Zone, View::Module, View::Month];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -163,20 +160,27 @@ impl Overview {
         let pick = |spanish: &'static str, english: &'static str| if es { spanish } else { english };
         let comparable = self.comparable;
         let total = self.incidents;
-        let change = move |now: u64, before: u64| Value::Change(if comparable { format::change_tenths(now, before) } else { None });
+        let change = move |now: u64, before: u64| {
+            Value::Change(if comparable { format::change_tenths(now, before) } else { None })
+        };
         let previous = move |before: u64| if comparable { Value::Count(before) } else { Value::Percent(None) };
         let number_columns = |with_share: bool| {
             let mut columns = vec![column("incidencias", pick("Incidencias", "Incidents"), true)];
             if with_share {
                 columns.push(column("porcentaje", pick("% del total", "% of total"), true));
             }
-            columns.push(column("anio_anterior", pick("Mismo periodo, año anterior", "Same period, previous year"), true));
+            columns.push(column(
+                "anio_anterior",
+                pick("Mismo periodo, año anterior", "Same period, previous year"),
+                true,
+            ));
             columns.push(column("variacion", pick("Variación", "Change"), true));
             columns
         };
         // `share_of`: the whole each row's percentage is of (none: no percentage column).
         let breakdown = |key_heading: &str, rows: Vec<(String, String, u64, u64)>, share_of: Option<u64>| {
-            let mut columns = vec![column("codigo", pick("Código", "Code"), false), column("nombre", key_heading, true)];
+            let mut columns =
+                vec![column("codigo", pick("Código", "Code"), false), column("nombre", key_heading, true)];
             columns.extend(number_columns(share_of.is_some()));
             let rows = rows
                 .into_iter()
@@ -192,12 +196,17 @@ impl Overview {
                 .collect();
             (columns, rows)
         };
-        fn labelled<K: Copy>(counts: &[Count<K>], code: impl Fn(K) -> String, label: impl Fn(K) -> String) -> Vec<(String, String, u64, u64)> {
+        fn labelled<K: Copy>(
+            counts: &[Count<K>],
+            code: impl Fn(K) -> String,
+            label: impl Fn(K) -> String,
+        ) -> Vec<(String, String, u64, u64)> {
             counts.iter().map(|c| (code(c.key), label(c.key), c.incidents, c.previous)).collect()
         }
         let (columns, rows) = match view {
             View::Summary => {
-                let mut columns = vec![column("desde", pick("Desde", "From"), true), column("hasta", pick("Hasta", "To"), true)];
+                let mut columns =
+                    vec![column("desde", pick("Desde", "From"), true), column("hasta", pick("Hasta", "To"), true)];
                 columns.extend(number_columns(false));
                 let row = vec![
                     Value::Text(self.filter.from.to_string()),
@@ -208,16 +217,40 @@ impl Overview {
                 ];
                 (columns, vec![row])
             }
-            View::Channel => breakdown(pick("Canal", "Channel"), labelled(&self.by_channel, |k| k.code().into(), |k| k.label(language).into()), Some(total)),
-            View::Type => breakdown(pick("Tipo", "Type"), labelled(&self.by_type, |k| k.code().into(), |k| k.label(language).into()), Some(total)),
-            View::Subtype => breakdown(pick("Subtipo", "Subtype"), labelled(&self.by_subtype, |k| k.code().into(), |k| k.label(language).into()), Some(total)),
-            View::Zone => breakdown(pick("Zona", "Zone"), labelled(&self.by_zone, |k| k.0.to_string(), |k| k.label(language)), Some(total)),
+            View::Channel => breakdown(
+                pick("Canal", "Channel"),
+                labelled(&self.by_channel, |k| k.code().into(), |k| k.label(language).into()),
+                Some(total),
+            ),
+            View::Type => breakdown(
+                pick("Tipo", "Type"),
+                labelled(&self.by_type, |k| k.code().into(), |k| k.label(language).into()),
+                Some(total),
+            ),
+            View::Subtype => breakdown(
+                pick("Subtipo", "Subtype"),
+                labelled(&self.by_subtype, |k| k.code().into(), |k| k.label(language).into()),
+                Some(total),
+            ),
+            View::Zone => breakdown(
+                pick("Zona", "Zone"),
+                labelled(&self.by_zone, |k| k.0.to_string(), |k| k.label(language)),
+                Some(total),
+            ),
             // A module's share is of all module attentions, as the municipality reports it.
             View::Module => {
                 let module_total = self.by_module.iter().map(|c| c.incidents).sum();
-                breakdown(pick("Módulo", "Module"), labelled(&self.by_module, |k| k.code().into(), |k| k.label(language).into()), Some(module_total))
+                breakdown(
+                    pick("Módulo", "Module"),
+                    labelled(&self.by_module, |k| k.code().into(), |k| k.label(language).into()),
+                    Some(module_total),
+                )
             }
-            View::Month => breakdown(pick("Mes", "Month"), labelled(&self.by_month, |k| k.to_string(), |k| k.label(language)), None),
+            View::Month => breakdown(
+                pick("Mes", "Month"),
+                labelled(&self.by_month, |k| k.to_string(), |k| k.label(language)),
+                None,
+            ),
         };
         DataTable { view: view.code().to_string(), columns, rows }
     }
@@ -240,8 +273,15 @@ mod tests {
             module: None,
             incidents,
         };
-        let cube = Cube::new(vec![cell("2024-01", Channel::Patrol, 70_650), cell("2024-01", Channel::SocialMedia, 33_400), cell("2023-01", Channel::Patrol, 41_687)]);
-        let (filter, _) = Filter::resolve(&FilterQuery::default(), (Month::parse("2024-01").unwrap(), Month::parse("2024-01").unwrap()));
+        let cube = Cube::new(vec![
+            cell("2024-01", Channel::Patrol, 70_650),
+            cell("2024-01", Channel::SocialMedia, 33_400),
+            cell("2023-01", Channel::Patrol, 41_687),
+        ]);
+        let (filter, _) = Filter::resolve(
+            &FilterQuery::default(),
+            (Month::parse("2024-01").unwrap(), Month::parse("2024-01").unwrap()),
+        );
         let table = cube.overview(&filter).table(View::Channel, Language::Spanish);
         let csv = table.to_csv();
         let mut lines = csv.lines();

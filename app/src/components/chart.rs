@@ -56,7 +56,13 @@ pub fn BarChart(id: String, title: String, bars: Vec<Bar>) -> impl IntoView {
 
 /// Columns by month, with the same months a year earlier as a line where there are data.
 #[component]
-pub fn MonthChart(id: String, title: String, legend: (String, String), months: Vec<Bar>, previous: Option<Vec<u64>>) -> impl IntoView {
+pub fn MonthChart(
+    id: String,
+    title: String,
+    legend: (String, String),
+    months: Vec<Bar>,
+    previous: Option<Vec<u64>>,
+) -> impl IntoView {
     const WIDTH: f64 = 640.0;
     const HEIGHT: f64 = 240.0;
     const LEFT: f64 = 8.0;

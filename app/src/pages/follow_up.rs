@@ -98,7 +98,12 @@ pub fn FollowUpPage() -> impl IntoView {
 }
 
 #[component]
-fn CaseView(open: OpenCase, state: PageState, language: &'static str, settings: StoredValue<ReportSettings>) -> impl IntoView {
+fn CaseView(
+    open: OpenCase,
+    state: PageState,
+    language: &'static str,
+    settings: StoredValue<ReportSettings>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let case = open.case.clone();
@@ -221,7 +226,8 @@ fn start_lookup(event: leptos::ev::SubmitEvent, state: PageState) {
     if state.busy.get_untracked() != Busy::Idle {
         return;
     }
-    let typed = web_sys::FormData::new_with_form(&form).ok().and_then(|d| d.get("receipt").as_string()).unwrap_or_default();
+    let typed =
+        web_sys::FormData::new_with_form(&form).ok().and_then(|d| d.get("receipt").as_string()).unwrap_or_default();
     leptos::task::spawn_local(async move {
         state.busy.set(Busy::Keys);
         state.sent.set(false);
@@ -247,7 +253,13 @@ fn start_lookup(event: leptos::ev::SubmitEvent, state: PageState) {
 }
 
 #[cfg(feature = "hydrate")]
-fn start_message(event: leptos::ev::SubmitEvent, keys: crate::cases::CaseKeys, settings: ReportSettings, language: &'static str, state: PageState) {
+fn start_message(
+    event: leptos::ev::SubmitEvent,
+    keys: crate::cases::CaseKeys,
+    settings: ReportSettings,
+    language: &'static str,
+    state: PageState,
+) {
     event.prevent_default();
     let Some(form) = crate::follow_up::form_of(&event) else { return };
     if state.busy.get_untracked() != Busy::Idle {
@@ -285,6 +297,13 @@ fn start_download(keys: crate::cases::CaseKeys, attachment: ShownAttachment, sta
 #[cfg(not(feature = "hydrate"))]
 fn start_lookup(_event: leptos::ev::SubmitEvent, _state: PageState) {}
 #[cfg(not(feature = "hydrate"))]
-fn start_message(_: leptos::ev::SubmitEvent, _: crate::cases::CaseKeys, _: ReportSettings, _: &'static str, _: PageState) {}
+fn start_message(
+    _: leptos::ev::SubmitEvent,
+    _: crate::cases::CaseKeys,
+    _: ReportSettings,
+    _: &'static str,
+    _: PageState,
+) {
+}
 #[cfg(not(feature = "hydrate"))]
 fn start_download(_: crate::cases::CaseKeys, _: ShownAttachment, _: PageState) {}

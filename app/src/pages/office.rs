@@ -4,11 +4,11 @@
 //! nothing here can decrypt anything, and nothing here needs JavaScript.
 
 use crate::cases::OfficeView;
+use crate::cases::status_label;
 use crate::components::page_link::use_localized_path;
 use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::locale::{DefaultLocale, localized_path};
-use crate::cases::status_label;
 use crate::pages::report_form::format_day;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -102,7 +102,9 @@ pub fn OfficeCasesPage() -> impl IntoView {
         .map(|case| {
             let ack = match &case.acknowledged_on {
                 Some(d) => format_day(d, locale),
-                None => t_string!(i18n, follow_up.due_by, day = format_day(&case.acknowledgement_due, locale)).to_string(),
+                None => {
+                    t_string!(i18n, follow_up.due_by, day = format_day(&case.acknowledgement_due, locale)).to_string()
+                }
             };
             let feedback = match &case.feedback_on {
                 Some(d) => format_day(d, locale),

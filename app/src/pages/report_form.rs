@@ -9,10 +9,10 @@
 use crate::components::page_link::use_localized_path;
 use crate::components::page_title::PageTitle;
 use crate::i18n::{Locale, t, t_string, use_i18n};
-use leptos_i18n::I18nContext;
 use crate::report_form::{Field, FieldProblem, Problem, ReportFields, ReportSettings, SubmissionOutcome};
 use envelope::report::Category;
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 
 /// A stored report, as the confirmation shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,11 +25,7 @@ struct Receipted {
 /// "100 MB", "1 MB", "512 KB": binary units, as file browsers on phones show them.
 pub fn format_size(bytes: u64) -> String {
     const MB: u64 = 1024 * 1024;
-    if bytes >= MB {
-        format!("{} MB", bytes / MB)
-    } else {
-        format!("{} KB", (bytes / 1024).max(1))
-    }
+    if bytes >= MB { format!("{} MB", bytes / MB) } else { format!("{} KB", (bytes / 1024).max(1)) }
 }
 
 /// A stored day (`YYYY-MM-DD`) as people write it: 23/11/2026 in Spanish, 23 November 2026 in English.
@@ -40,10 +36,21 @@ pub fn format_day(day: &str, locale: Locale) -> String {
         Locale::es_PE => format!("{date}/{month}/{year}"),
         Locale::en => {
             const MONTHS: [&str; 12] = [
-                "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                "November", "December",
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
             ];
-            let name = month.parse::<usize>().ok().and_then(|m| MONTHS.get(m.wrapping_sub(1))).copied().unwrap_or(month);
+            let name =
+                month.parse::<usize>().ok().and_then(|m| MONTHS.get(m.wrapping_sub(1))).copied().unwrap_or(month);
             format!("{} {name} {year}", date.trim_start_matches('0'))
         }
     }
@@ -342,7 +349,12 @@ struct Submission {
 
 /// Takes over the form's submission once hydrated: encrypts in the browser and uploads ciphertext.
 #[cfg(feature = "hydrate")]
-fn start_submission(event: leptos::ev::SubmitEvent, settings: ReportSettings, language: &'static str, parts: Submission) {
+fn start_submission(
+    event: leptos::ev::SubmitEvent,
+    settings: ReportSettings,
+    language: &'static str,
+    parts: Submission,
+) {
     use crate::report_submit::Stage;
     use wasm_bindgen::JsCast;
     event.prevent_default();
@@ -392,7 +404,13 @@ fn start_submission(event: leptos::ev::SubmitEvent, settings: ReportSettings, la
 
 /// On the server the form is a plain HTML form; nothing to take over.
 #[cfg(not(feature = "hydrate"))]
-fn start_submission(_event: leptos::ev::SubmitEvent, _settings: ReportSettings, _language: &'static str, _parts: Submission) {}
+fn start_submission(
+    _event: leptos::ev::SubmitEvent,
+    _settings: ReportSettings,
+    _language: &'static str,
+    _parts: Submission,
+) {
+}
 
 /// The form's problems and how to word them, shared by every field.
 #[derive(Clone, Copy)]

@@ -5,12 +5,17 @@
 //! into these pages are `rel="external"`: a full load, which brings the data.
 
 use crate::components::chart::{Bar, BarChart, MonthChart};
+use crate::components::page_link::use_localized_path;
 use crate::components::page_title::PageTitle;
 use crate::i18n::{Locale, t, t_string, use_i18n};
-use crate::components::page_link::use_localized_path;
-use crate::transparency::{ComplaintsView, LANGUAGE_PARAMETER, StatisticsKind, StatisticsView, TransparencyPage, TransparencyView, language_code, language_of};
+use crate::transparency::{
+    ComplaintsView, LANGUAGE_PARAMETER, StatisticsKind, StatisticsView, TransparencyPage, TransparencyView,
+    language_code, language_of,
+};
 use leptos::prelude::*;
-use statistics::{Channel, DataTable, FilterProblem, IncidentType, Language, Module, Month, Overview, View, Zone, format};
+use statistics::{
+    Channel, DataTable, FilterProblem, IncidentType, Language, Module, Month, Overview, View, Zone, format,
+};
 
 /// The sections of the transparency portal.
 #[component]
@@ -51,7 +56,8 @@ fn NotLoaded() -> impl IntoView {
 #[component]
 pub fn TableView(table: DataTable, caption: String, language: Language) -> impl IntoView {
     let shown: Vec<usize> = table.columns.iter().enumerate().filter(|(_, c)| c.on_page).map(|(i, _)| i).collect();
-    let headings = shown.iter().map(|i| view! { <th scope="col">{table.columns[*i].heading.clone()}</th> }).collect_view();
+    let headings =
+        shown.iter().map(|i| view! { <th scope="col">{table.columns[*i].heading.clone()}</th> }).collect_view();
     let rows = table
         .rows
         .iter()
@@ -94,7 +100,11 @@ pub fn TableView(table: DataTable, caption: String, language: Language) -> impl 
 #[component]
 fn Downloads(base: String, query: String, language: Language, name: String) -> impl IntoView {
     let i18n = use_i18n();
-    let query = if query.is_empty() { format!("{LANGUAGE_PARAMETER}={}", language_code(language)) } else { format!("{query}&{LANGUAGE_PARAMETER}={}", language_code(language)) };
+    let query = if query.is_empty() {
+        format!("{LANGUAGE_PARAMETER}={}", language_code(language))
+    } else {
+        format!("{query}&{LANGUAGE_PARAMETER}={}", language_code(language))
+    };
     let csv = format!("{base}.csv?{query}");
     let json = format!("{base}.json?{query}");
     view! {
@@ -128,7 +138,13 @@ fn problem_text(locale: Locale, problem: FilterProblem) -> &'static str {
 }
 
 /// A `<select>` of a filter: `options` are (value, label); the first is "all" with an empty value.
-fn select(id: &'static str, label: &'static str, options: Vec<(String, String)>, selected: String, error: bool) -> impl IntoView {
+fn select(
+    id: &'static str,
+    label: &'static str,
+    options: Vec<(String, String)>,
+    selected: String,
+    error: bool,
+) -> impl IntoView {
     let options = options
         .into_iter()
         .map(|(value, text)| {
@@ -150,14 +166,30 @@ fn Filters(view: StatisticsView, overview: Overview, language: Language) -> impl
     let action = use_localized_path(view.kind.path()).get_untracked();
     let filter = overview.filter;
     let (first, last) = overview.data_range.unwrap_or((filter.from, filter.to));
-    let months: Vec<(String, String)> = (0..first.span_to(last)).map(|i| first.plus(i as i32)).map(|m| (m.to_string(), m.label(language))).collect();
+    let months: Vec<(String, String)> =
+        (0..first.span_to(last)).map(|i| first.plus(i as i32)).map(|m| (m.to_string(), m.label(language))).collect();
     let has = |problem: &[FilterProblem]| view.problems.iter().any(|p| problem.contains(p));
-    let value_or = |given: &Option<String>, resolved: String| given.clone().filter(|g| !g.trim().is_empty()).unwrap_or(resolved);
-    let with_all = |all: &'static str, rest: Vec<(String, String)>| std::iter::once((String::new(), all.to_string())).chain(rest).collect::<Vec<_>>();
-    let zones = with_all(t_string!(i18n, transparency.all_zones), Zone::all().map(|z| (z.0.to_string(), z.label(language))).collect());
-    let types = with_all(t_string!(i18n, transparency.all_types), IncidentType::ALL.iter().map(|t| (t.code().to_string(), t.label(language).to_string())).collect());
-    let channels = with_all(t_string!(i18n, transparency.all_channels), Channel::ALL.iter().map(|c| (c.code().to_string(), c.label(language).to_string())).collect());
-    let modules = with_all(t_string!(i18n, transparency.all_modules), Module::ALL.iter().map(|m| (m.code().to_string(), m.label(language).to_string())).collect());
+    let value_or =
+        |given: &Option<String>, resolved: String| given.clone().filter(|g| !g.trim().is_empty()).unwrap_or(resolved);
+    let with_all = |all: &'static str, rest: Vec<(String, String)>| {
+        std::iter::once((String::new(), all.to_string())).chain(rest).collect::<Vec<_>>()
+    };
+    let zones = with_all(
+        t_string!(i18n, transparency.all_zones),
+        Zone::all().map(|z| (z.0.to_string(), z.label(language))).collect(),
+    );
+    let types = with_all(
+        t_string!(i18n, transparency.all_types),
+        IncidentType::ALL.iter().map(|t| (t.code().to_string(), t.label(language).to_string())).collect(),
+    );
+    let channels = with_all(
+        t_string!(i18n, transparency.all_channels),
+        Channel::ALL.iter().map(|c| (c.code().to_string(), c.label(language).to_string())).collect(),
+    );
+    let modules = with_all(
+        t_string!(i18n, transparency.all_modules),
+        Module::ALL.iter().map(|m| (m.code().to_string(), m.label(language).to_string())).collect(),
+    );
     let selected = |given: &Option<String>, resolved: Option<String>| value_or(given, resolved.unwrap_or_default());
     let is_incidents = view.kind == StatisticsKind::Incidents;
     let clear = action.clone();
@@ -200,7 +232,14 @@ fn ProblemSummary(problems: Vec<FilterProblem>) -> impl IntoView {
 }
 
 /// JSON-LD for harvesters: a schema.org `Dataset` that is also a DCAT `dcat:Dataset`.
-fn dataset_json_ld(site_url: &str, name: &str, description: &str, distributions: &[(&str, &str)], temporal: Option<(Month, Month)>, page: &str) -> String {
+fn dataset_json_ld(
+    site_url: &str,
+    name: &str,
+    description: &str,
+    distributions: &[(&str, &str)],
+    temporal: Option<(Month, Month)>,
+    page: &str,
+) -> String {
     let distribution: Vec<serde_json::Value> = distributions
         .iter()
         .map(|(format, path)| {
@@ -249,7 +288,11 @@ fn KeyFigures(overview: Overview, kind: StatisticsKind, language: Language) -> i
         StatisticsKind::Modules => t_string!(i18n, transparency.figure_attentions),
     };
     let period = format!("{} – {}", overview.filter.from.label(language), overview.filter.to.label(language));
-    let previous = if overview.comparable { format::count(overview.previous, language) } else { t_string!(i18n, transparency.no_comparison).to_string() };
+    let previous = if overview.comparable {
+        format::count(overview.previous, language)
+    } else {
+        t_string!(i18n, transparency.no_comparison).to_string()
+    };
     let change = overview.change_tenths().map(|t| format::percent(t, language, true)).unwrap_or_else(|| "—".into());
     view! {
         <dl class="key-figures">
@@ -275,14 +318,31 @@ fn KeyFigures(overview: Overview, kind: StatisticsKind, language: Language) -> i
 
 /// One breakdown: heading, chart and table side by side, downloads.
 #[component]
-fn Breakdown(overview: Overview, view: View, heading: &'static str, language: Language, query: String) -> impl IntoView {
+fn Breakdown(
+    overview: Overview,
+    view: View,
+    heading: &'static str,
+    language: Language,
+    query: String,
+) -> impl IntoView {
     let table = overview.table(view, language);
     let id = format!("vista-{}", view.code());
     let chart = if view == View::Month {
-        let months: Vec<Bar> = overview.by_month.iter().map(|c| Bar { label: c.key.label(language), value: c.incidents, text: format::count(c.incidents, language) }).collect();
+        let months: Vec<Bar> = overview
+            .by_month
+            .iter()
+            .map(|c| Bar {
+                label: c.key.label(language),
+                value: c.incidents,
+                text: format::count(c.incidents, language),
+            })
+            .collect();
         let previous = overview.comparable.then(|| overview.by_month.iter().map(|c| c.previous).collect());
         let i18n = use_i18n();
-        let legend = (t_string!(i18n, transparency.legend_current).to_string(), t_string!(i18n, transparency.legend_previous).to_string());
+        let legend = (
+            t_string!(i18n, transparency.legend_current).to_string(),
+            t_string!(i18n, transparency.legend_previous).to_string(),
+        );
         view! { <MonthChart id=format!("{id}-chart") title=heading.to_string() legend months previous /> }.into_any()
     } else {
         // Bars from the table itself: label column 1, count column 2, share (if any) column 3.
@@ -294,7 +354,11 @@ fn Breakdown(overview: Overview, view: View, heading: &'static str, language: La
                     statistics::Value::Count(n) => n,
                     _ => 0,
                 };
-                let share = row.get(3).filter(|v| matches!(v, statistics::Value::Percent(_))).map(|v| format!(" ({})", v.display(language))).unwrap_or_default();
+                let share = row
+                    .get(3)
+                    .filter(|v| matches!(v, statistics::Value::Percent(_)))
+                    .map(|v| format!(" ({})", v.display(language)))
+                    .unwrap_or_default();
                 Bar { label: row[1].display(language), value, text: format!("{}{share}", row[2].display(language)) }
             })
             .collect();
@@ -321,8 +385,16 @@ pub fn StatisticsPage(kind: StatisticsKind) -> impl IntoView {
     let locale = i18n.get_locale_untracked();
     let language = language_of(locale);
     let (title, heading, lead) = match kind {
-        StatisticsKind::Incidents => (t_string!(i18n, transparency.title), t_string!(i18n, transparency.heading), t_string!(i18n, transparency.lead)),
-        StatisticsKind::Modules => (t_string!(i18n, transparency.modules_title), t_string!(i18n, transparency.modules_heading), t_string!(i18n, transparency.modules_lead)),
+        StatisticsKind::Incidents => (
+            t_string!(i18n, transparency.title),
+            t_string!(i18n, transparency.heading),
+            t_string!(i18n, transparency.lead),
+        ),
+        StatisticsKind::Modules => (
+            t_string!(i18n, transparency.modules_title),
+            t_string!(i18n, transparency.modules_heading),
+            t_string!(i18n, transparency.modules_lead),
+        ),
     };
     let context = view_context();
     let content = match context.map(|c| (c.site_url, c.page)) {
@@ -425,7 +497,12 @@ pub fn ComplaintsPage() -> impl IntoView {
                 t_string!(i18n, transparency.complaints_acknowledgement),
             ];
             let period = match (from, to) {
-                (Some(from), Some(to)) => format!("{}: {} – {}", t_string!(i18n, transparency.complaints_period), from.label(language), to.label(language)),
+                (Some(from), Some(to)) => format!(
+                    "{}: {} – {}",
+                    t_string!(i18n, transparency.complaints_period),
+                    from.label(language),
+                    to.label(language)
+                ),
                 _ => String::new(),
             };
             let json_ld = dataset_json_ld(

@@ -30,15 +30,21 @@ pub fn now_utc() -> String {
 }
 
 /// Appends an entry inside `conn`'s transaction (the caller holds [`lock`]).
-pub async fn append_in(conn: &mut sqlx::AnyConnection, backend: Backend, action: &Action<'_>) -> Result<AuditEntry, StorageError> {
+pub async fn append_in(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    action: &Action<'_>,
+) -> Result<AuditEntry, StorageError> {
     if backend == Backend::Postgres {
         sqlx::query("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE").execute(&mut *conn).await?;
     }
-    let last = sqlx::query("SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(&mut *conn)
-        .await?
-        .map(|row| entry_from(&row))
-        .transpose()?;
+    let last = sqlx::query(
+        "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|row| entry_from(&row))
+    .transpose()?;
     let entry = AuditEntry::next(last.as_ref(), now_utc(), action.actor, action.action, action.subject, action.detail);
     sqlx::query(
         "INSERT INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -67,13 +73,15 @@ pub async fn append(db: &Database, action: &Action<'_>) -> Result<AuditEntry, St
 
 /// The entries with `seq` greater than `after`, in order.
 pub async fn entries_after(db: &Database, after: u64) -> Result<Vec<AuditEntry>, StorageError> {
-    sqlx::query("SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq")
-        .bind(after as i64)
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(entry_from)
-        .collect()
+    sqlx::query(
+        "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq",
+    )
+    .bind(after as i64)
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(entry_from)
+    .collect()
 }
 
 fn entry_from(row: &sqlx::any::AnyRow) -> Result<AuditEntry, StorageError> {

@@ -89,18 +89,21 @@ pub struct CaseFiles {
     pub messages: Vec<MessageRef>,
 }
 
-const REPORT_OBJECTS: &str = "SELECT object_name, ciphertext_len FROM report_attachments WHERE report_id = $1 ORDER BY position";
-const MESSAGE_OBJECTS: &str = "SELECT object_name, ciphertext_len FROM message_attachments WHERE message_id = $1 ORDER BY position";
+const REPORT_OBJECTS: &str =
+    "SELECT object_name, ciphertext_len FROM report_attachments WHERE report_id = $1 ORDER BY position";
+const MESSAGE_OBJECTS: &str =
+    "SELECT object_name, ciphertext_len FROM message_attachments WHERE message_id = $1 ORDER BY position";
 
 fn refs(objects: Vec<StoredObject>) -> Vec<ObjectRef> {
     objects.into_iter().map(|o| ObjectRef { object: o.name, len: o.len }).collect()
 }
 
 pub async fn case_files(db: &Database, id: &str) -> Result<Option<CaseFiles>, StorageError> {
-    let Some(row) = sqlx::query("SELECT reply_recipient, CAST(LENGTH(ciphertext) AS BIGINT) FROM reports WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?
+    let Some(row) =
+        sqlx::query("SELECT reply_recipient, CAST(LENGTH(ciphertext) AS BIGINT) FROM reports WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?
     else {
         return Ok(None);
     };
@@ -140,7 +143,11 @@ pub async fn report_ciphertext(db: &Database, id: &str) -> Result<Option<Vec<u8>
 }
 
 /// One message's age file, if it belongs to the case.
-pub async fn message_ciphertext(db: &Database, report_id: &str, message_id: &str) -> Result<Option<Vec<u8>>, StorageError> {
+pub async fn message_ciphertext(
+    db: &Database,
+    report_id: &str,
+    message_id: &str,
+) -> Result<Option<Vec<u8>>, StorageError> {
     Ok(sqlx::query("SELECT ciphertext FROM case_messages WHERE report_id = $1 AND id = $2")
         .bind(report_id)
         .bind(message_id)
@@ -191,16 +198,23 @@ impl From<sqlx::Error> for CaseError {
 
 /// Applies an officer's update and audits it, in one transaction. Any status past 'received' counts as
 /// the acknowledgement (on `today`, if none was recorded); 'closed' records the day it closed.
-pub async fn update_case(db: &Database, id: &str, update: &CaseUpdate, officer: &str, today: &str) -> Result<CaseSummary, CaseError> {
+pub async fn update_case(
+    db: &Database,
+    id: &str,
+    update: &CaseUpdate,
+    officer: &str,
+    today: &str,
+) -> Result<CaseSummary, CaseError> {
     if update.status == Some(CaseStatus::Received) {
         return Err(CaseError::BackToReceived);
     }
     let _guard = audit::lock().await;
     let mut tx = db.pool().begin().await?;
-    let Some(row) = sqlx::query("SELECT status, category, acknowledged_on, feedback_on, closed_on FROM reports WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
+    let Some(row) =
+        sqlx::query("SELECT status, category, acknowledged_on, feedback_on, closed_on FROM reports WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
     else {
         return Err(CaseError::NotFound);
     };
@@ -236,7 +250,12 @@ pub async fn update_case(db: &Database, id: &str, update: &CaseUpdate, officer: 
         .execute(&mut *tx)
         .await?;
     let detail = changes.join(" ");
-    audit::append_in(&mut tx, db.backend(), &Action { actor: officer, action: "case.update", subject: id, detail: &detail }).await?;
+    audit::append_in(
+        &mut tx,
+        db.backend(),
+        &Action { actor: officer, action: "case.update", subject: id, detail: &detail },
+    )
+    .await?;
     tx.commit().await?;
     drop(_guard);
     find_case(db, id, today).await?.ok_or(CaseError::NotFound)
@@ -296,7 +315,8 @@ pub async fn add_message(db: &Database, message: &NewMessage, officer: Option<&s
             .await?;
     }
     if message.author == Author::Office {
-        let new_status = if status == CaseStatus::Received.as_str() { CaseStatus::Acknowledged.as_str() } else { status.as_str() };
+        let new_status =
+            if status == CaseStatus::Received.as_str() { CaseStatus::Acknowledged.as_str() } else { status.as_str() };
         sqlx::query(
             "UPDATE reports SET status = $1, acknowledged_on = COALESCE(acknowledged_on, $2), feedback_on = COALESCE(feedback_on, $2) WHERE id = $3",
         )
@@ -307,7 +327,12 @@ pub async fn add_message(db: &Database, message: &NewMessage, officer: Option<&s
         .await?;
         let detail = format!("message={id} attachments={}", message.attachments.len());
         let actor = officer.unwrap_or("unknown");
-        audit::append_in(&mut tx, db.backend(), &Action { actor, action: "case.reply", subject: &message.report_id, detail: &detail }).await?;
+        audit::append_in(
+            &mut tx,
+            db.backend(),
+            &Action { actor, action: "case.reply", subject: &message.report_id, detail: &detail },
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(id)
@@ -315,10 +340,11 @@ pub async fn add_message(db: &Database, message: &NewMessage, officer: Option<&s
 
 /// A case's messages in the order they were sent.
 pub async fn messages_of(db: &Database, report_id: &str) -> Result<Vec<StoredMessage>, StorageError> {
-    let rows = sqlx::query("SELECT id, author, sent_on, ciphertext FROM case_messages WHERE report_id = $1 ORDER BY position")
-        .bind(report_id)
-        .fetch_all(db.pool())
-        .await?;
+    let rows =
+        sqlx::query("SELECT id, author, sent_on, ciphertext FROM case_messages WHERE report_id = $1 ORDER BY position")
+            .bind(report_id)
+            .fetch_all(db.pool())
+            .await?;
     let mut messages = Vec::with_capacity(rows.len());
     for row in rows {
         let id: String = row.try_get(0)?;

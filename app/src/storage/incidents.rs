@@ -85,7 +85,11 @@ impl<R: Read> Read for CountingReader<R> {
 /// if any is invalid nothing is written and the errors come back with their line numbers. Records are
 /// keyed by `id`: importing the same file again changes nothing, and a corrected file updates what
 /// changed. The counts of every month touched are rebuilt in the same transaction.
-pub async fn import_csv(db: &Database, reader: impl Read, mut progress: impl FnMut(ImportProgress)) -> Result<ImportSummary, ImportError> {
+pub async fn import_csv(
+    db: &Database,
+    reader: impl Read,
+    mut progress: impl FnMut(ImportProgress),
+) -> Result<ImportSummary, ImportError> {
     let bytes_read = Arc::new(AtomicU64::new(0));
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -97,7 +101,10 @@ pub async fn import_csv(db: &Database, reader: impl Read, mut progress: impl FnM
         found == CSV_HEADER
     };
     if !header_ok {
-        return Err(ImportError::Header { expected: CSV_HEADER.join(","), found: row.iter().collect::<Vec<_>>().join(",") });
+        return Err(ImportError::Header {
+            expected: CSV_HEADER.join(","),
+            found: row.iter().collect::<Vec<_>>().join(","),
+        });
     }
     let mut transaction = db.pool().begin().await?;
     // A 64-bit hash of each id with its line: duplicates within the file are errors, at ~16 bytes a
@@ -120,13 +127,13 @@ pub async fn import_csv(db: &Database, reader: impl Read, mut progress: impl FnM
             }
         }
         match IncidentRecord::from_fields(&fields) {
-            Ok(record) => {
-                match first_line.insert(hasher.hash_one(&record.id), line) {
-                    Some(first) => fail(LineError::Duplicate { line, id: record.id.clone(), first }, &mut errors, &mut error_count),
-                    None if error_count == 0 => batch.push(record),
-                    None => {}
+            Ok(record) => match first_line.insert(hasher.hash_one(&record.id), line) {
+                Some(first) => {
+                    fail(LineError::Duplicate { line, id: record.id.clone(), first }, &mut errors, &mut error_count)
                 }
-            }
+                None if error_count == 0 => batch.push(record),
+                None => {}
+            },
             Err(field_errors) => {
                 for error in field_errors {
                     fail(LineError::Field { line, error }, &mut errors, &mut error_count);
@@ -158,12 +165,21 @@ pub async fn import_csv(db: &Database, reader: impl Read, mut progress: impl FnM
             .await?;
     }
     transaction.commit().await?;
-    Ok(ImportSummary { records, written, unchanged: records - written, months_recounted: if written > 0 { months.len() } else { 0 } })
+    Ok(ImportSummary {
+        records,
+        written,
+        unchanged: records - written,
+        months_recounted: if written > 0 { months.len() } else { 0 },
+    })
 }
 
 /// Upserts a batch and notes the months whose counts change: the records' months, and the months
 /// records move out of when a corrected file changes their date.
-async fn write_batch(transaction: &mut sqlx::Transaction<'_, sqlx::Any>, batch: &[IncidentRecord], months: &mut BTreeSet<String>) -> Result<u64, sqlx::Error> {
+async fn write_batch(
+    transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
+    batch: &[IncidentRecord],
+    months: &mut BTreeSet<String>,
+) -> Result<u64, sqlx::Error> {
     if batch.is_empty() {
         return Ok(0);
     }
@@ -225,7 +241,10 @@ async fn recount_month(transaction: &mut sqlx::Transaction<'_, sqlx::Any>, month
 
 /// The data set's version: it moves with every import that changes anything.
 pub async fn dataset_version(db: &Database) -> Result<i64, StorageError> {
-    Ok(sqlx::query("SELECT CAST(version AS BIGINT) FROM incident_dataset WHERE id = 1").fetch_one(db.pool()).await?.try_get(0)?)
+    Ok(sqlx::query("SELECT CAST(version AS BIGINT) FROM incident_dataset WHERE id = 1")
+        .fetch_one(db.pool())
+        .await?
+        .try_get(0)?)
 }
 
 /// Every stored count, as the cube the views are computed from.
@@ -253,7 +272,15 @@ pub async fn load_cube(db: &Database) -> Result<Cube, StorageError> {
         // Only the importer writes these rows, from validated records; anything else is skipped loudly.
         match cell {
             Some(cell) => cells.push(cell),
-            None => tracing::error!(month, channel, incident_type, subtype, zone, module, "skipping an unreadable incident count"),
+            None => tracing::error!(
+                month,
+                channel,
+                incident_type,
+                subtype,
+                zone,
+                module,
+                "skipping an unreadable incident count"
+            ),
         }
     }
     Ok(Cube::new(cells))
@@ -270,7 +297,15 @@ pub struct CubeCache {
 impl CubeCache {
     pub async fn cube(&self, db: &Database) -> Result<Arc<Cube>, StorageError> {
         let version = dataset_version(db).await?;
-        let cached = |cache: &Self| cache.current.read().expect("cube cache lock").as_ref().filter(|(v, _)| *v == version).map(|(_, cube)| cube.clone());
+        let cached = |cache: &Self| {
+            cache
+                .current
+                .read()
+                .expect("cube cache lock")
+                .as_ref()
+                .filter(|(v, _)| *v == version)
+                .map(|(_, cube)| cube.clone())
+        };
         if let Some(cube) = cached(self) {
             return Ok(cube);
         }
@@ -287,7 +322,11 @@ impl CubeCache {
 
 /// Reads every incident in time order, in pages of `page` records after `after` (the last
 /// `(occurred_at, source_id)` seen), so a download streams without holding a connection for minutes.
-pub async fn incidents_after(db: &Database, after: Option<(&str, &str)>, page: i64) -> Result<Vec<IncidentRecord>, StorageError> {
+pub async fn incidents_after(
+    db: &Database,
+    after: Option<(&str, &str)>,
+    page: i64,
+) -> Result<Vec<IncidentRecord>, StorageError> {
     const COLUMNS: &str = "source_id, occurred_at, channel, incident_type, subtype, CAST(zone AS BIGINT), module";
     let after_sql = format!(
         "SELECT {COLUMNS} FROM incidents WHERE (occurred_at, source_id) > ($1, $2) ORDER BY occurred_at, source_id LIMIT $3"
@@ -331,7 +370,8 @@ pub struct ComplaintFacts {
 }
 
 pub async fn complaint_facts(db: &Database) -> Result<Vec<ComplaintFacts>, StorageError> {
-    let rows = sqlx::query("SELECT received_on, status, category, acknowledged_on FROM reports").fetch_all(db.pool()).await?;
+    let rows =
+        sqlx::query("SELECT received_on, status, category, acknowledged_on FROM reports").fetch_all(db.pool()).await?;
     rows.iter()
         .map(|row| {
             Ok(ComplaintFacts {

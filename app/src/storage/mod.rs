@@ -7,8 +7,8 @@ pub mod audit;
 pub mod cases;
 pub mod incidents;
 pub mod objects;
-pub mod officers;
 pub mod office_keys;
+pub mod officers;
 pub mod reports;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -135,12 +135,16 @@ fn prepare_sqlite_url(url: &str) -> Result<String, StorageError> {
         && !path.is_empty()
         && let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty())
     {
-        std::fs::create_dir_all(parent).map_err(|source| StorageError::CreateDirectory {
-            path: parent.display().to_string(),
-            source,
-        })?;
+        std::fs::create_dir_all(parent)
+            .map_err(|source| StorageError::CreateDirectory { path: parent.display().to_string(), source })?;
     }
-    let mode = if query.contains("mode=") { "" } else if query.is_empty() { "?mode=rwc" } else { "&mode=rwc" };
+    let mode = if query.contains("mode=") {
+        ""
+    } else if query.is_empty() {
+        "?mode=rwc"
+    } else {
+        "&mode=rwc"
+    };
     Ok(format!("{url}{mode}"))
 }
 
@@ -164,7 +168,10 @@ mod tests {
 
     #[test]
     fn redact_url_hides_only_the_password() {
-        assert_eq!(redact_url("postgres://portal:s3cret@127.0.0.1:5432/portal"), "postgres://portal:***@127.0.0.1:5432/portal");
+        assert_eq!(
+            redact_url("postgres://portal:s3cret@127.0.0.1:5432/portal"),
+            "postgres://portal:***@127.0.0.1:5432/portal"
+        );
         assert_eq!(redact_url("postgres://portal@localhost/portal"), "postgres://portal@localhost/portal");
         assert_eq!(redact_url("sqlite://data/portal.db"), "sqlite://data/portal.db");
     }

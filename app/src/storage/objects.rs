@@ -79,7 +79,9 @@ impl ObjectStore {
         // A file's modification time would tell when the report arrived, which the portal does not
         // keep: every object says 1970-01-01.
         let file = object.file.try_clone().await?.into_std().await;
-        tokio::task::spawn_blocking(move || file.set_modified(std::time::UNIX_EPOCH)).await.map_err(std::io::Error::other)??;
+        tokio::task::spawn_blocking(move || file.set_modified(std::time::UNIX_EPOCH))
+            .await
+            .map_err(std::io::Error::other)??;
         object.file.sync_all().await?;
         drop(object.file);
         let target = self.dir.join(&object.name);

@@ -13,7 +13,13 @@ pub struct OfficerAccount {
     pub disabled: bool,
 }
 
-pub async fn create_officer(db: &Database, username: &str, password_hash: &str, totp_secret: &str, created_at: &str) -> Result<(), StorageError> {
+pub async fn create_officer(
+    db: &Database,
+    username: &str,
+    password_hash: &str,
+    totp_secret: &str,
+    created_at: &str,
+) -> Result<(), StorageError> {
     sqlx::query("INSERT INTO officers (username, password_hash, totp_secret, created_at) VALUES ($1, $2, $3, $4)")
         .bind(username)
         .bind(password_hash)
@@ -25,10 +31,12 @@ pub async fn create_officer(db: &Database, username: &str, password_hash: &str, 
 }
 
 pub async fn find_officer(db: &Database, username: &str) -> Result<Option<OfficerAccount>, StorageError> {
-    let row = sqlx::query("SELECT username, password_hash, totp_secret, last_totp_step, disabled_at FROM officers WHERE username = $1")
-        .bind(username)
-        .fetch_optional(db.pool())
-        .await?;
+    let row = sqlx::query(
+        "SELECT username, password_hash, totp_secret, last_totp_step, disabled_at FROM officers WHERE username = $1",
+    )
+    .bind(username)
+    .fetch_optional(db.pool())
+    .await?;
     row.map(|row| {
         Ok(OfficerAccount {
             username: row.try_get(0)?,
@@ -64,7 +72,12 @@ pub async fn locked_until(db: &Database, username: &str) -> Result<i64, StorageE
 }
 
 /// Counts a failed sign-in and returns the failures so far; `lock_for` decides the lockout.
-pub async fn record_failure(db: &Database, username: &str, now: i64, lock_for: impl Fn(i64) -> i64) -> Result<i64, StorageError> {
+pub async fn record_failure(
+    db: &Database,
+    username: &str,
+    now: i64,
+    lock_for: impl Fn(i64) -> i64,
+) -> Result<i64, StorageError> {
     let mut tx = db.pool().begin().await?;
     let failures: i64 = sqlx::query("SELECT failures FROM login_failures WHERE username = $1")
         .bind(username)
@@ -94,7 +107,13 @@ pub async fn clear_failures(db: &Database, username: &str) -> Result<(), Storage
     Ok(())
 }
 
-pub async fn create_session(db: &Database, token_hash: &str, username: &str, now: i64, expires_at: i64) -> Result<(), StorageError> {
+pub async fn create_session(
+    db: &Database,
+    token_hash: &str,
+    username: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), StorageError> {
     sqlx::query("DELETE FROM officer_sessions WHERE expires_at <= $1").bind(now).execute(db.pool()).await?;
     sqlx::query("INSERT INTO officer_sessions (token_hash, username, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(token_hash)
@@ -108,7 +127,13 @@ pub async fn create_session(db: &Database, token_hash: &str, username: &str, now
 
 /// The officer a live session belongs to, extending it to `extend_to` (never past `max_age` from its
 /// start). Expired sessions and disabled accounts open nothing.
-pub async fn session_officer(db: &Database, token_hash: &str, now: i64, idle: i64, max_age: i64) -> Result<Option<String>, StorageError> {
+pub async fn session_officer(
+    db: &Database,
+    token_hash: &str,
+    now: i64,
+    idle: i64,
+    max_age: i64,
+) -> Result<Option<String>, StorageError> {
     let row = sqlx::query(
         "SELECT s.username, s.created_at FROM officer_sessions s JOIN officers o ON o.username = s.username \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND o.disabled_at IS NULL",

@@ -7,8 +7,8 @@
 use app::storage::audit::{self, Action};
 use app::storage::officers;
 use app::storage::{Database, StorageError};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use sha2::{Digest, Sha256};
 use totp_rs::{Algorithm, TOTP};
 
@@ -116,7 +116,9 @@ async fn hash_blocking(password: String) -> String {
 /// The `otpauth://` URI an authenticator app scans or imports.
 pub fn otpauth_uri(issuer: &str, username: &str, secret: &str) -> String {
     let (issuer, username) = (super::percent_encode(issuer), super::percent_encode(username));
-    format!("otpauth://totp/{issuer}:{username}?secret={secret}&issuer={issuer}&algorithm=SHA1&digits=6&period={TOTP_STEP}")
+    format!(
+        "otpauth://totp/{issuer}:{username}?secret={secret}&issuer={issuer}&algorithm=SHA1&digits=6&period={TOTP_STEP}"
+    )
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -151,14 +153,19 @@ pub async fn login(db: &Database, username: &str, password: &str, code: &str, no
     if locked_until > now {
         return Err(LoginError::Locked { until: locked_until });
     }
-    let account = if password.len() <= 1024 && valid_username(username) { officers::find_officer(db, username).await? } else { None };
+    let account = if password.len() <= 1024 && valid_username(username) {
+        officers::find_officer(db, username).await?
+    } else {
+        None
+    };
     // Verify a password even for unknown names, so timing does not tell which names exist.
     let (hash, secret) = match &account {
         Some(account) if !account.disabled => (account.password_hash.clone(), account.totp_secret.clone()),
         _ => (dummy_hash().to_string(), String::new()),
     };
     let password_owned = password.to_string();
-    let password_ok = tokio::task::spawn_blocking(move || password_matches(&hash, &password_owned)).await.expect("verify task");
+    let password_ok =
+        tokio::task::spawn_blocking(move || password_matches(&hash, &password_owned)).await.expect("verify task");
     let step = if password_ok && account.is_some() { matching_step(&secret, code.trim(), now) } else { None };
     let accepted = match step {
         Some(step) => officers::use_totp_step(db, username, step).await?,
@@ -168,7 +175,11 @@ pub async fn login(db: &Database, username: &str, password: &str, code: &str, no
         let failures = officers::record_failure(db, &key, now, lockout_seconds).await?;
         if account.is_some() {
             let detail = format!("failures={failures}");
-            audit::append(db, &Action { actor: username, action: "officer.login_failed", subject: username, detail: &detail }).await?;
+            audit::append(
+                db,
+                &Action { actor: username, action: "officer.login_failed", subject: username, detail: &detail },
+            )
+            .await?;
         }
         return Err(LoginError::Invalid);
     }

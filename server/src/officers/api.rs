@@ -15,8 +15,8 @@
 //! - `GET /api/officer/keys`: every office key ever configured; `GET /api/officer/audit?after=N`: the
 //!   audit log from entry N+1.
 
-use super::accounts::{self, LoginError};
 use super::Officer;
+use super::accounts::{self, LoginError};
 use crate::AppState;
 use crate::submissions::PendingObjects;
 use app::cases::{CaseDetail, CaseStatus};
@@ -58,7 +58,8 @@ pub async fn login(State(database): State<Database>, request: Result<Json<LoginR
         Ok(session) => Json(session).into_response(),
         Err(LoginError::Invalid) => error(StatusCode::UNAUTHORIZED, "invalid_credentials"),
         Err(LoginError::Locked { until }) => {
-            (StatusCode::TOO_MANY_REQUESTS, Json(serde_json::json!({ "error": "locked", "until": until }))).into_response()
+            (StatusCode::TOO_MANY_REQUESTS, Json(serde_json::json!({ "error": "locked", "until": until })))
+                .into_response()
         }
         Err(LoginError::Storage(e)) => server_error(e),
     }
@@ -103,7 +104,13 @@ fn age_file(bytes: Vec<u8>) -> Response {
 }
 
 /// Records a pull in the audit log; a pull that cannot be audited is not served.
-async fn audit_pull(database: &Database, officer: &Officer, action: &str, case: &str, detail: &str) -> Result<(), Response> {
+async fn audit_pull(
+    database: &Database,
+    officer: &Officer,
+    action: &str,
+    case: &str,
+    detail: &str,
+) -> Result<(), Response> {
     audit::append(database, &Action { actor: &officer.username, action, subject: case, detail })
         .await
         .map(|_| ())
@@ -133,7 +140,11 @@ async fn pull(
     }
 }
 
-pub async fn message(State(database): State<Database>, officer: Officer, Path((id, message)): Path<(String, String)>) -> Response {
+pub async fn message(
+    State(database): State<Database>,
+    officer: Officer,
+    Path((id, message)): Path<(String, String)>,
+) -> Response {
     let found = cases::message_ciphertext(&database, &id, &message).await;
     pull(&database, &officer, found, "case.pull_message", &id, &format!("message={message}")).await
 }
@@ -158,7 +169,9 @@ pub async fn object(
     match tower_http::services::ServeFile::new(path).oneshot(request).await {
         Ok(response) => {
             let mut response = response.map(Body::new);
-            response.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/octet-stream"));
+            response
+                .headers_mut()
+                .insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/octet-stream"));
             response
         }
         Err(e) => server_error(e),
@@ -237,7 +250,9 @@ pub async fn reply(
                         if (bytes.len() + chunk.len()) as u64 > settings.max_report_bytes {
                             return Err((StatusCode::PAYLOAD_TOO_LARGE, "too_large"));
                         }
-                        check.update(&chunk).map_err(|_| (StatusCode::BAD_REQUEST, "not_encrypted_to_reporter_and_office"))?;
+                        check
+                            .update(&chunk)
+                            .map_err(|_| (StatusCode::BAD_REQUEST, "not_encrypted_to_reporter_and_office"))?;
                         bytes.extend_from_slice(&chunk);
                     }
                     check.finish().map_err(|_| (StatusCode::BAD_REQUEST, "not_encrypted_to_reporter_and_office"))?;
@@ -247,22 +262,39 @@ pub async fn reply(
                     if pending.kept.len() >= settings.max_attachments as usize {
                         return Err((StatusCode::PAYLOAD_TOO_LARGE, "too_many_attachments"));
                     }
-                    let mut object = submissions.store.create().await.map_err(|_| (StatusCode::INTERNAL_SERVER_ERROR, "server_error"))?;
+                    let mut object = submissions
+                        .store
+                        .create()
+                        .await
+                        .map_err(|_| (StatusCode::INTERNAL_SERVER_ERROR, "server_error"))?;
                     let written: Result<(), (StatusCode, &str)> = async {
-                        while let Some(chunk) = field.chunk().await.map_err(|_| (StatusCode::BAD_REQUEST, "truncated"))? {
+                        while let Some(chunk) =
+                            field.chunk().await.map_err(|_| (StatusCode::BAD_REQUEST, "truncated"))?
+                        {
                             if object.len() + chunk.len() as u64 > settings.max_attachment_bytes {
                                 return Err((StatusCode::PAYLOAD_TOO_LARGE, "too_large"));
                             }
-                            check.update(&chunk).map_err(|_| (StatusCode::BAD_REQUEST, "not_encrypted_to_reporter_and_office"))?;
-                            object.write(&chunk).await.map_err(|_| (StatusCode::INTERNAL_SERVER_ERROR, "server_error"))?;
+                            check
+                                .update(&chunk)
+                                .map_err(|_| (StatusCode::BAD_REQUEST, "not_encrypted_to_reporter_and_office"))?;
+                            object
+                                .write(&chunk)
+                                .await
+                                .map_err(|_| (StatusCode::INTERNAL_SERVER_ERROR, "server_error"))?;
                         }
-                        check.finish().map_err(|_| (StatusCode::BAD_REQUEST, "not_encrypted_to_reporter_and_office"))?;
+                        check
+                            .finish()
+                            .map_err(|_| (StatusCode::BAD_REQUEST, "not_encrypted_to_reporter_and_office"))?;
                         Ok(())
                     }
                     .await;
                     match written {
                         Ok(()) => pending.kept.push(
-                            submissions.store.keep(object).await.map_err(|_| (StatusCode::INTERNAL_SERVER_ERROR, "server_error"))?,
+                            submissions
+                                .store
+                                .keep(object)
+                                .await
+                                .map_err(|_| (StatusCode::INTERNAL_SERVER_ERROR, "server_error"))?,
                         ),
                         Err(problem) => {
                             submissions.store.discard_incoming(object).await;
@@ -278,7 +310,13 @@ pub async fn reply(
     .await;
     let outcome = match (received, message) {
         (Ok(()), Some(ciphertext)) => {
-            let new = NewMessage { report_id: id, author: Author::Office, sent_on: crate::today_in_lima(), ciphertext, attachments: pending.kept.clone() };
+            let new = NewMessage {
+                report_id: id,
+                author: Author::Office,
+                sent_on: crate::today_in_lima(),
+                ciphertext,
+                attachments: pending.kept.clone(),
+            };
             cases::add_message(&state.database, &new, Some(&officer.username)).await.map_err(|e| {
                 tracing::error!(error = %e, "storing a reply failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "server_error")
@@ -309,7 +347,11 @@ pub struct AuditQuery {
     after: u64,
 }
 
-pub async fn audit_log(State(database): State<Database>, _officer: Officer, query: Result<Query<AuditQuery>, QueryRejection>) -> Response {
+pub async fn audit_log(
+    State(database): State<Database>,
+    _officer: Officer,
+    query: Result<Query<AuditQuery>, QueryRejection>,
+) -> Response {
     let Ok(Query(query)) = query else { return error(StatusCode::BAD_REQUEST, "malformed") };
     match audit::entries_after(&database, query.after).await {
         Ok(entries) => Json(entries).into_response(),

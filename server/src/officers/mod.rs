@@ -114,7 +114,13 @@ pub fn routes(body_limit: usize) -> Router<AppState> {
 /// `text` for a URL's query or path: unreserved characters kept, every other byte as `%XX`.
 pub(crate) fn percent_encode(text: &str) -> String {
     text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"._-~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"._-~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 

@@ -66,7 +66,11 @@ pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -
     }
 }
 
-pub async fn logout(State(state): State<AppState>, officer: Result<WebOfficer, Response>, Form(form): Form<LoginFormPrefix>) -> Response {
+pub async fn logout(
+    State(state): State<AppState>,
+    officer: Result<WebOfficer, Response>,
+    Form(form): Form<LoginFormPrefix>,
+) -> Response {
     if let Ok(WebOfficer(officer)) = officer
         && let Err(error) = accounts::logout(&state.database, &officer.token, &officer.username).await
     {
@@ -87,7 +91,11 @@ pub struct LoginFormPrefix {
 /// Middleware for the pages: on the case list, loads the signed-in officer's view into the request (the
 /// page renders it, and the browser hydrates from the same data), or sends a visitor without a live
 /// session to the sign-in page.
-pub async fn load_case_list(State(state): State<AppState>, mut request: http::Request<axum::body::Body>, next: axum::middleware::Next) -> Response {
+pub async fn load_case_list(
+    State(state): State<AppState>,
+    mut request: http::Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> Response {
     let (prefix, rest) = split_path(request.uri().path());
     if rest != "/oficina/casos" {
         return next.run(request).await;

@@ -16,12 +16,12 @@ use crate::AppState;
 use app::report_form::{Problem, SubmissionOutcome};
 use app::storage::cases::{CaseError, NewMessage, add_message};
 use app::storage::reports::{EncryptedIn, NewReport, insert_report};
-use envelope::message::Author;
 use axum::Json;
 use axum::extract::State;
 use axum::extract::multipart::{Field, Multipart, MultipartRejection};
 use axum::response::{IntoResponse, Response};
 use envelope::inspect::ObjectCheck;
+use envelope::message::Author;
 use http::StatusCode;
 use std::sync::Arc;
 use tokio::sync::OwnedMutexGuard;
@@ -59,7 +59,11 @@ pub async fn submit_message(state: State<AppState>, multipart: Result<Multipart,
     submit(state, multipart, Kind::Message).await
 }
 
-async fn submit(State(state): State<AppState>, multipart: Result<Multipart, MultipartRejection>, kind: Kind) -> Response {
+async fn submit(
+    State(state): State<AppState>,
+    multipart: Result<Multipart, MultipartRejection>,
+    kind: Kind,
+) -> Response {
     let result = match multipart {
         Err(_) => Err(Problem::UploadMalformed),
         Ok(multipart) => receive(&state, multipart, kind).await,
@@ -98,14 +102,16 @@ impl Declared {
         match kind {
             Kind::Report => {
                 let hash_ok = self.lookup_hash.as_deref().is_some_and(is_hex_256);
-                let reply_ok = self.reply_recipient.as_deref().is_some_and(|r| r.parse::<envelope::Recipient>().is_ok());
+                let reply_ok =
+                    self.reply_recipient.as_deref().is_some_and(|r| r.parse::<envelope::Recipient>().is_ok());
                 if !hash_ok || !reply_ok {
                     return Err(Problem::UploadMalformed);
                 }
             }
             Kind::Message => {
                 let token = self.lookup_token.as_deref().ok_or(Problem::UploadMalformed)?;
-                self.case = Some(super::follow_up::case_of(&state.database, token).await?.ok_or(Problem::CaseNotFound)?);
+                self.case =
+                    Some(super::follow_up::case_of(&state.database, token).await?.ok_or(Problem::CaseNotFound)?);
             }
         }
         let mut declared = self.key_ids.clone();
@@ -184,7 +190,12 @@ async fn receive(state: &AppState, mut multipart: Multipart, kind: Kind) -> Resu
 }
 
 /// Makes the upload's attachments durable and commits the report with them.
-async fn store(state: &AppState, declared: &Declared, ciphertext: Vec<u8>, upload: &mut Upload) -> Result<String, Problem> {
+async fn store(
+    state: &AppState,
+    declared: &Declared,
+    ciphertext: Vec<u8>,
+    upload: &mut Upload,
+) -> Result<String, Problem> {
     let submissions = &state.submissions;
     if upload.attachments.iter().any(|attachment| attachment.object.len() != attachment.declared) {
         return Err(Problem::UploadTruncated);
@@ -194,7 +205,9 @@ async fn store(state: &AppState, declared: &Declared, ciphertext: Vec<u8>, uploa
     while let Some(attachment) = incoming.next() {
         let kept = match attachment.check.finish() {
             Err(error) => Err(inspect_problem(error)),
-            Ok(_) => submissions.store.keep(attachment.object).await.map_err(io_failure("cannot make an object durable")),
+            Ok(_) => {
+                submissions.store.keep(attachment.object).await.map_err(io_failure("cannot make an object durable"))
+            }
         };
         match kept {
             Ok(object) => pending.kept.push(object),

@@ -28,13 +28,19 @@ use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, [(http::header::CACHE_CONTROL, "no-store")], Json(serde_json::json!({ "error": "not_found" })))
+    (
+        StatusCode::NOT_FOUND,
+        [(http::header::CACHE_CONTROL, "no-store")],
+        Json(serde_json::json!({ "error": "not_found" })),
+    )
         .into_response()
 }
 
 /// The case a lookup token opens, if any.
 pub async fn case_of(database: &Database, lookup_token: &str) -> Result<Option<String>, Problem> {
-    let Some(token) = super::proof_of_work::unhex(lookup_token).filter(|bytes| bytes.len() == 32) else { return Ok(None) };
+    let Some(token) = super::proof_of_work::unhex(lookup_token).filter(|bytes| bytes.len() == 32) else {
+        return Ok(None);
+    };
     let hash = envelope::hex_lower(&Sha256::digest(token));
     cases::case_id_by_lookup_hash(database, &hash).await.map_err(storage)
 }
@@ -91,7 +97,10 @@ pub async fn lookup(State(state): State<AppState>, request: Result<Json<FollowUp
     }
 }
 
-pub async fn object(State(state): State<AppState>, request: Result<Json<FollowUpObjectRequest>, JsonRejection>) -> Response {
+pub async fn object(
+    State(state): State<AppState>,
+    request: Result<Json<FollowUpObjectRequest>, JsonRejection>,
+) -> Response {
     let Ok(Json(request)) = request else { return not_found() };
     let case = match case_of(&state.database, &request.lookup_token).await {
         Ok(Some(case)) => case,

@@ -15,11 +15,11 @@ use crate::AppState;
 use app::i18n::Locale;
 use app::locale::split_path;
 use app::report_form::{Field, FieldProblem, Problem, ReportFields, SubmissionOutcome, clean_file_name};
+use app::storage::objects::StoredObject;
 use app::storage::reports::{EncryptedIn, NewReport, insert_report};
 use axum::Extension;
-use app::storage::objects::StoredObject;
-use axum::extract::multipart::{Field as MultipartField, Multipart, MultipartRejection};
 use axum::extract::State;
+use axum::extract::multipart::{Field as MultipartField, Multipart, MultipartRejection};
 use axum::response::Response;
 use envelope::age::{Encryptor, encrypted_len};
 use envelope::hex_lower;
@@ -42,7 +42,9 @@ pub async fn submit(
     let (prefix, _) = split_path(uri.path());
     let locale = prefix.unwrap_or(state.page_context.default_locale.0);
     let (status, outcome) = match multipart {
-        _ if !state.submissions.rate_limit.try_acquire() => refused(vec![FieldProblem::general(Problem::RateLimited)], None),
+        _ if !state.submissions.rate_limit.try_acquire() => {
+            refused(vec![FieldProblem::general(Problem::RateLimited)], None)
+        }
         Err(_) => refused(vec![FieldProblem::general(Problem::UploadMalformed)], None),
         Ok(mut multipart) => {
             let result = receive(&state, &mut multipart, locale).await;
@@ -113,7 +115,8 @@ async fn encrypt_attachment(submissions: &Submissions, field: &mut MultipartFiel
     match streamed {
         Ok(Some(digest)) if !(file_name.is_empty() && size == 0) => {
             let stored = submissions.store.keep(object).await.map_err(io_failure("cannot make an object durable"))?;
-            let entry = AttachmentEntry { name: clean_file_name(&file_name), media_type, size, ciphertext_sha256: digest };
+            let entry =
+                AttachmentEntry { name: clean_file_name(&file_name), media_type, size, ciphertext_sha256: digest };
             Ok(Attachment::Stored(stored, entry))
         }
         other => {
@@ -140,7 +143,9 @@ async fn receive(state: &AppState, multipart: &mut Multipart, locale: Locale) ->
             if name == "attachments" {
                 match encrypt_attachment(submissions, &mut field).await? {
                     Attachment::Empty => {}
-                    Attachment::TooLarge => problems.push(FieldProblem::at(Field::Attachments, Problem::AttachmentTooLarge)),
+                    Attachment::TooLarge => {
+                        problems.push(FieldProblem::at(Field::Attachments, Problem::AttachmentTooLarge))
+                    }
                     Attachment::Stored(object, entry) => {
                         pending.kept.push(object);
                         entries.push(entry);
@@ -186,11 +191,9 @@ async fn receive(state: &AppState, multipart: &mut Multipart, locale: Locale) ->
         }
         let mut report = fields.to_report(app::locale::language_tag(locale), EncryptedIn::Server);
         report.attachments = entries.clone();
-        let padded = Zeroizing::new(
-            report
-                .to_padded_json(settings.max_report_bytes as usize)
-                .map_err(|_| (vec![FieldProblem::at(Field::Description, Problem::ReportTooLarge)], Some(fields.clone())))?,
-        );
+        let padded = Zeroizing::new(report.to_padded_json(settings.max_report_bytes as usize).map_err(|_| {
+            (vec![FieldProblem::at(Field::Description, Problem::ReportTooLarge)], Some(fields.clone()))
+        })?);
         let ciphertext = envelope::encrypt(&submissions.recipients, &padded).map_err(server_error)?;
         // Argon2id takes a noticeable fraction of a second: off the async workers.
         let (receipt, keys) = tokio::task::spawn_blocking(|| {

@@ -32,8 +32,8 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use envelope::inspect::ObjectCheck;
-use http_body_util::BodyExt;
 use http::StatusCode;
+use http_body_util::BodyExt;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -105,7 +105,9 @@ impl Uploads {
         let mut attachments = Vec::with_capacity(lengths.len());
         for &declared in lengths {
             match store.create().await {
-                Ok(object) => attachments.push(IncomingAttachment { declared, object, check: ObjectCheck::new(recipients) }),
+                Ok(object) => {
+                    attachments.push(IncomingAttachment { declared, object, check: ObjectCheck::new(recipients) })
+                }
                 Err(error) => {
                     self.open().reserved -= total;
                     for attachment in attachments {
@@ -193,7 +195,10 @@ pub async fn expire_idle(submissions: Arc<Submissions>) {
 }
 
 /// `POST /api/uploads`.
-pub async fn open(State(submissions): State<Arc<Submissions>>, request: Result<Json<UploadRequest>, JsonRejection>) -> Response {
+pub async fn open(
+    State(submissions): State<Arc<Submissions>>,
+    request: Result<Json<UploadRequest>, JsonRejection>,
+) -> Response {
     let opened = async {
         let Json(request) = request.map_err(|_| Problem::UploadMalformed)?;
         let settings = &submissions.settings;
