@@ -33,7 +33,11 @@ pub mod deadlines {
     const FORMAT: &[time::format_description::FormatItem<'static>] =
         time::macros::format_description!("[year]-[month]-[day]");
 
+    /// A day written exactly `YYYY-MM-DD` (`[year]` alone would also take `-0001-01-01` or `+10000-…`).
     pub fn parse_day(day: &str) -> Option<Date> {
+        if day.len() != 10 || !day.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
         Date::parse(day, FORMAT).ok()
     }
 

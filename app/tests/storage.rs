@@ -106,6 +106,28 @@ async fn a_report_to_a_stale_key_set_is_refused_and_leaves_nothing(db: &Database
     assert!(!referenced_objects(db).await.unwrap().contains("fresh.age"));
 }
 
+/// Reports written at once over every pooled connection all land: none fails for another's sake (on
+/// SQLite, a deferred transaction that read before writing failed with "database is locked").
+async fn concurrent_reports_all_land(db: &Database) {
+    sync_configured_keys(db, &[key("a", KEY_A)], "2026-11-01").await.unwrap();
+    let writers: Vec<_> = (0..64)
+        .map(|i| {
+            let db = db.clone();
+            let mut report = new_report(&["a"], vec![StoredObject { name: format!("{i:04}.age"), len: 1 }]);
+            report.lookup_hash = format!("{i:064x}");
+            tokio::spawn(async move { insert_report(&db, &report).await })
+        })
+        .collect();
+    let mut failures = Vec::new();
+    for writer in writers {
+        if let Err(error) = writer.await.unwrap() {
+            failures.push(error.to_string());
+        }
+    }
+    assert!(failures.is_empty(), "{} of 64 concurrent reports failed: {:?}", failures.len(), failures.first());
+    assert_eq!(count_reports(db).await.unwrap(), 64);
+}
+
 async fn migrations_are_recorded_and_idempotent(db: &Database, url_for_reopen: Option<&str>) {
     let applied: i64 = sqlx::query("SELECT COUNT(*) AS n FROM _sqlx_migrations WHERE success = TRUE")
         .fetch_one(db.pool())
@@ -144,6 +166,17 @@ async fn sqlite_reports_are_stored_whole_with_their_keys_and_attachments() {
 #[tokio::test]
 async fn sqlite_a_report_to_a_stale_key_set_is_refused_and_leaves_nothing() {
     a_report_to_a_stale_key_set_is_refused_and_leaves_nothing(&sqlite().await.database).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_concurrent_reports_all_land() {
+    concurrent_reports_all_land(&sqlite().await.database).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL: run scripts/test, which starts one"]
+async fn postgres_concurrent_reports_all_land() {
+    concurrent_reports_all_land(&postgres().await.database).await;
 }
 
 #[tokio::test]

@@ -101,7 +101,7 @@ test('report, offline opening, acknowledgement and reply, the reporter reads and
   officer(airgap, ['open', '--identity', IDENTITY_FILE]);
   const id = caseWith(airgap, tag);
   const opened = join(airgap, 'cases', id, 'opened');
-  expect(readFileSync(join(opened, 'report.txt'), 'utf8')).toContain(`Descripción:\n${description}`);
+  expect(readFileSync(join(opened, 'report.txt'), 'utf8')).toContain(`Descripción:\n| ${description}\n`);
   // What the tool decrypted is exactly what the stock age CLI decrypts (less the padding spaces).
   const byAge = execFileSync('age', ['--decrypt', '--identity', IDENTITY_FILE, join(airgap, 'cases', id, 'report.age')]);
   expect(readFileSync(join(opened, 'report.json')).equals(Buffer.from(byAge.toString('utf8').trimEnd()))).toBe(true);

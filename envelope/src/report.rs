@@ -139,6 +139,20 @@ pub fn padded_len(len: usize) -> usize {
     len.max(MIN_PADDED_LEN).next_power_of_two()
 }
 
+/// Whether an age file of `len` bytes to `recipients` X25519 recipients can hold a padded document
+/// (a report or a message): its plaintext must be exactly one size class. Every other length, a file
+/// cut short or one never padded, is not something the office could open. Checked without a key.
+pub fn is_document_ciphertext_len(len: u64, recipients: usize) -> bool {
+    let mut class = MIN_PADDED_LEN as u64;
+    loop {
+        let expected = crate::age::encrypted_len(class, recipients);
+        if expected >= len {
+            return expected == len;
+        }
+        class *= 2;
+    }
+}
+
 /// A document as JSON padded with spaces to its size class; refused if the class exceeds `limit`.
 pub(crate) fn padded_json<T: Serialize>(document: &T, limit: usize) -> Result<Vec<u8>, ReportError> {
     let mut json = serde_json::to_vec(document)?;
@@ -235,5 +249,24 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", category.as_str()));
         }
         assert_eq!(Category::parse("robo"), None);
+    }
+
+    #[test]
+    fn only_whole_padded_documents_have_a_document_length() {
+        let office = crate::Identity::generate().to_public();
+        let reporter = crate::Identity::generate().to_public();
+        for description in ["x", &"y".repeat(5000), &"z".repeat(70_000)] {
+            let padded = report(description).to_padded_json(1 << 20).unwrap();
+            for recipients in [vec![office], vec![office, reporter]] {
+                let ciphertext = crate::encrypt(&recipients, &padded).unwrap();
+                let len = ciphertext.len() as u64;
+                assert!(is_document_ciphertext_len(len, recipients.len()));
+                assert!(!is_document_ciphertext_len(len - 20, recipients.len()), "cut by 20 bytes");
+                assert!(!is_document_ciphertext_len(len + 1, recipients.len()));
+                assert!(!is_document_ciphertext_len(len, recipients.len() + 1), "another recipient count");
+            }
+        }
+        let unpadded = crate::encrypt(&[office], b"{\"format\":\"report\"}").unwrap();
+        assert!(!is_document_ciphertext_len(unpadded.len() as u64, 1));
     }
 }

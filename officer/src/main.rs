@@ -226,15 +226,25 @@ fn run(args: Args) -> Result<(), String> {
                 identities.extend(keys::load_identities(path, passphrase).map_err(|error| e(&error))?);
             }
             let ids = if cases.is_empty() { folder.case_ids().map_err(|error| e(&error))? } else { cases };
+            // Each case opens or is reported on its own: one hostile or damaged file must not keep the
+            // office from reading the others.
+            let mut unopened = Vec::new();
             for id in ids {
-                let opened =
-                    open::open_case(&folder, &id, &identities).map_err(|error| format!("case {id}: {error}"))?;
-                println!(
-                    "Case {id}: opened into {} ({} attachment(s), {} message(s)).",
-                    opened.dir.display(),
-                    opened.attachments,
-                    opened.messages
-                );
+                match open::open_case(&folder, &id, &identities) {
+                    Ok(opened) => println!(
+                        "Case {id}: opened into {} ({} attachment(s), {} message(s)).",
+                        opened.dir.display(),
+                        opened.attachments,
+                        opened.messages
+                    ),
+                    Err(error) => {
+                        eprintln!("Case {id}: CANNOT BE OPENED: {error}");
+                        unopened.push(id);
+                    }
+                }
+            }
+            if !unopened.is_empty() {
+                return Err(format!("{} case(s) could not be opened: {}", unopened.len(), unopened.join(", ")));
             }
         }
         Command::Reply { case, text, text_file, attach, language } => {

@@ -69,13 +69,14 @@ fn decrypt_document(path: &Path, identities: &[Identity]) -> Result<Vec<u8>, Ope
     Ok(plain)
 }
 
-/// Streams an attachment: checks its ciphertext digest, then decrypts it to `target`.
+/// Streams an attachment: checks its ciphertext digest, then decrypts it to `target`. Returns the size
+/// decrypted.
 fn open_attachment(
     source: &Path,
     entry: &AttachmentEntry,
     identities: &[Identity],
     target: &Path,
-) -> Result<(), OpenError> {
+) -> Result<u64, OpenError> {
     let what = format!("attachment {:?}", entry.name);
     let mut file = std::fs::File::open(source).map_err(io(source))?;
     let mut digest = Sha256::new();
@@ -105,8 +106,10 @@ fn open_attachment(
     let mut out = Vec::with_capacity(buffer.len() + 64 * 1024);
     decryptor.update(&head[header_len..], &mut out).map_err(decrypt_error)?;
     progress.inc(head.len() as u64);
+    let mut written = 0u64;
     loop {
         out_file.write_all(&out).map_err(io(&partial))?;
+        written += out.len() as u64;
         out.clear();
         let read = file.read(&mut buffer).map_err(io(source))?;
         if read == 0 {
@@ -117,20 +120,64 @@ fn open_attachment(
     }
     decryptor.finish(&mut out).map_err(decrypt_error)?;
     out_file.write_all(&out).and_then(|()| out_file.sync_all()).map_err(io(&partial))?;
+    written += out.len() as u64;
     progress.finish_and_clear();
     std::fs::rename(&partial, target).map_err(io(target))?;
-    Ok(())
+    Ok(written)
+}
+
+/// Characters that must never reach a terminal or an editor as they are: control characters (ESC
+/// sequences run in the officer's terminal, CR overwrites a line, a newline could forge a field) and
+/// the bidirectional controls that make "factura\u{202e}fdp.exe" read as "factura…exe.pdf".
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// One line of reporter-supplied text, inert: every unsafe character shown as a visible `\u{…}` escape.
+pub fn inert(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if is_unsafe(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Free text of several lines, inert, each line quoted with "| " so that none can pose as a field.
+fn quoted(text: &str) -> String {
+    text.split('\n').map(|line| format!("| {}\n", inert(line).replace("\\u{9}", "\t"))).collect()
 }
 
 fn line(out: &mut String, label: &str, value: &str) {
     if !value.trim().is_empty() {
-        out.push_str(&format!("{label}: {value}\n"));
+        out.push_str(&format!("{label}: {}\n", inert(value)));
     }
 }
 
-/// The report as text an officer reads or prints.
-pub fn report_text(case: &CaseDetail, report: &Report) -> String {
+/// A line per attachment, with the declared size (inert name, media type).
+fn attachment_lines(out: &mut String, attachments: &[AttachmentEntry]) {
+    for (i, attachment) in attachments.iter().enumerate() {
+        out.push_str(&format!(
+            "Adjunto {}: {} ({}, {} bytes)\n",
+            i + 1,
+            inert(&attachment.name),
+            inert(&attachment.media_type),
+            attachment.size
+        ));
+    }
+}
+
+/// The report as text an officer reads or prints. Everything the reporter wrote is inert (see
+/// [`inert`]); `warnings` (attachments that do not match the report) come first.
+pub fn report_text(case: &CaseDetail, report: &Report, warnings: &[String]) -> String {
     let mut out = String::new();
+    for warning in warnings {
+        out.push_str(&format!("ATENCIÓN: {warning}\n"));
+    }
     line(&mut out, "Caso", &case.summary.id);
     line(&mut out, "Recibido el", &case.summary.received_on);
     line(&mut out, "Cifrado en", report.encrypted_in.as_str());
@@ -154,21 +201,14 @@ pub fn report_text(case: &CaseDetail, report: &Report) -> String {
             line(&mut out, "Vive en Miraflores", lives);
         }
     }
-    for (i, attachment) in report.attachments.iter().enumerate() {
-        out.push_str(&format!(
-            "Adjunto {}: {} ({}, {} bytes)\n",
-            i + 1,
-            attachment.name,
-            attachment.media_type,
-            attachment.size
-        ));
-    }
+    attachment_lines(&mut out, &report.attachments);
     out.push_str("\nDescripción:\n");
-    out.push_str(&report.description);
-    out.push('\n');
+    out.push_str(&quoted(&report.description));
     out
 }
 
+/// Opens the attachments a document lists into `target_dir`. Returns a warning for each whose decrypted
+/// size differs from the size the document declares (the file is written, and flagged).
 fn open_attachments(
     what: &str,
     listed: &[AttachmentEntry],
@@ -176,17 +216,28 @@ fn open_attachments(
     case_dir: &Path,
     identities: &[Identity],
     target_dir: &Path,
-) -> Result<usize, OpenError> {
+) -> Result<Vec<String>, OpenError> {
     if listed.len() != held.len() {
         return Err(OpenError::AttachmentCount(what.into(), listed.len(), held.len()));
     }
     std::fs::create_dir_all(target_dir).map_err(io(target_dir))?;
-    for (entry, object) in listed.iter().zip(held) {
+    let mut warnings = Vec::new();
+    for (i, (entry, object)) in listed.iter().zip(held).enumerate() {
         let source = case_dir.join("objects").join(crate::folder::check_name(&object.object)?);
         let target = unique_path(target_dir, &sanitise_name(&entry.name));
-        open_attachment(&source, entry, identities, &target)?;
+        let size = open_attachment(&source, entry, identities, &target)?;
+        if size != entry.size {
+            let warning = format!(
+                "{what}, adjunto {} ({}): mide {size} bytes y el documento declara {}; no coincide",
+                i + 1,
+                target.display(),
+                entry.size
+            );
+            eprintln!("warning: {warning}");
+            warnings.push(warning);
+        }
     }
-    Ok(listed.len())
+    Ok(warnings)
 }
 
 /// Decrypts one case into `cases/<id>/opened/` (replacing an earlier opening).
@@ -200,8 +251,8 @@ pub fn open_case(folder: &Folder, id: &str, identities: &[Identity]) -> Result<O
     let plain = decrypt_document(&case_dir.join("report.age"), identities)?;
     let report = Report::from_json(&plain).map_err(|e| OpenError::Schema("report".into(), e))?;
     write_atomic(&opened.join("report.json"), &plain)?;
-    write_atomic(&opened.join("report.txt"), report_text(&case, &report).as_bytes())?;
-    let mut attachments = open_attachments(
+    // Attachments first: report.txt names the ones that do not match what the report declares.
+    let warnings = open_attachments(
         "report",
         &report.attachments,
         &case.attachments,
@@ -209,31 +260,27 @@ pub fn open_case(folder: &Folder, id: &str, identities: &[Identity]) -> Result<O
         identities,
         &opened.join("attachments"),
     )?;
+    write_atomic(&opened.join("report.txt"), report_text(&case, &report, &warnings).as_bytes())?;
+    let mut attachments = report.attachments.len();
 
     for (n, reference) in case.messages.iter().enumerate() {
-        let name = format!("{:02}-{}-{}", n + 1, reference.author.as_str(), reference.sent_on);
+        let name = format!("{:02}-{}-{}", n + 1, reference.author.as_str(), sanitise_name(&reference.sent_on));
         let path = case_dir.join("messages").join(format!("{}.age", crate::folder::check_name(&reference.id)?));
         let plain = decrypt_document(&path, identities)?;
         let message = Message::from_json(&plain).map_err(|e| OpenError::Schema(name.clone(), e))?;
         if message.author != reference.author {
             return Err(OpenError::WrongAuthor(name, reference.author, message.author));
         }
-        let mut text = format!("De: {}\nEnviado el: {}\n", message.author.as_str(), reference.sent_on);
-        for (i, attachment) in message.attachments.iter().enumerate() {
-            text.push_str(&format!("Adjunto {}: {} ({} bytes)\n", i + 1, attachment.name, attachment.size));
-        }
+        let target = opened.join("messages").join(format!("{name}-adjuntos"));
+        let warnings =
+            open_attachments(&name, &message.attachments, &reference.attachments, &case_dir, identities, &target)?;
+        let mut text: String = warnings.iter().map(|warning| format!("ATENCIÓN: {warning}\n")).collect();
+        text.push_str(&format!("De: {}\nEnviado el: {}\n", message.author.as_str(), inert(&reference.sent_on)));
+        attachment_lines(&mut text, &message.attachments);
         text.push('\n');
-        text.push_str(&message.text);
-        text.push('\n');
+        text.push_str(&quoted(&message.text));
         write_atomic(&opened.join("messages").join(format!("{name}.txt")), text.as_bytes())?;
-        attachments += open_attachments(
-            &name,
-            &message.attachments,
-            &reference.attachments,
-            &case_dir,
-            identities,
-            &opened.join("messages").join(format!("{name}-adjuntos")),
-        )?;
+        attachments += message.attachments.len();
     }
     Ok(Opened { dir: opened, attachments, messages: case.messages.len() })
 }
@@ -251,5 +298,19 @@ mod tests {
         assert_eq!(sanitise_name(""), "adjunto");
         assert_eq!(sanitise_name("Declaración jurada.pdf"), "Declaración jurada.pdf");
         assert_eq!(sanitise_name(&"x".repeat(300)).len(), 100);
+        assert_eq!(sanitise_name("factura\u{202e}fdp.exe"), "factura_fdp.exe");
+    }
+
+    #[test]
+    fn reporter_text_is_inert_and_cannot_forge_lines() {
+        assert_eq!(inert("a\u{1b}[31mrojo\u{7}"), "a\\u{1b}[31mrojo\\u{7}");
+        assert_eq!(inert("factura\u{202e}fdp.exe"), "factura\\u{202e}fdp.exe");
+        assert_eq!(inert("x\ry\u{85}z\u{2066}"), "x\\u{d}y\\u{85}z\\u{2066}");
+        assert_eq!(inert("Declaración jurada, S/ 500"), "Declaración jurada, S/ 500");
+        assert_eq!(quoted("uno\nAdjunto 1: falso.pdf\n\tdos"), "| uno\n| Adjunto 1: falso.pdf\n| \tdos\n");
+        let mut out = String::new();
+        line(&mut out, "Lugar", "Parque\nAdjunto 1: falso.pdf");
+        assert_eq!(out, "Lugar: Parque\\u{a}Adjunto 1: falso.pdf\n");
+        assert!(!out.contains('\u{1b}'));
     }
 }

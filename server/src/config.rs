@@ -77,8 +77,13 @@ pub struct LimitsConfig {
     pub max_attachment_bytes: u64,
     /// Most attachments in one report.
     pub max_attachments: u32,
-    /// Reports accepted per minute across the whole portal (a global limit: no per-IP state).
+    /// Reports accepted per minute across the whole portal through the browser path, which pays a
+    /// proof of work for each (a global limit: no per-IP state).
     pub reports_per_minute: u32,
+    /// Reports accepted per minute through the plain form (no JavaScript), which cannot pay a proof of
+    /// work: a budget of its own, so a flood of plain forms cannot take the browser path's.
+    #[serde(default = "default_plain_form_reports_per_minute")]
+    pub plain_form_reports_per_minute: u32,
     /// Proof-of-work difficulty in bits: a browser computes about 2^bits SHA-256 hashes per report.
     pub proof_of_work_bits: u32,
     /// Disk room for attachments still being uploaded, in bytes: the declared ciphertext lengths of all
@@ -92,6 +97,10 @@ pub struct LimitsConfig {
 
 fn default_lookups_per_minute() -> u32 {
     120
+}
+
+fn default_plain_form_reports_per_minute() -> u32 {
+    10
 }
 
 /// One thing wrong with the configuration, tied to the key that has it.
@@ -205,6 +214,9 @@ impl PortalConfig {
         }
         if limits.reports_per_minute == 0 {
             problem("limits.reports_per_minute", "must be greater than 0".into());
+        }
+        if limits.plain_form_reports_per_minute == 0 {
+            problem("limits.plain_form_reports_per_minute", "must be greater than 0".into());
         }
         if !(8..=32).contains(&limits.proof_of_work_bits) {
             problem("limits.proof_of_work_bits", format!("{} is outside 8..=32", limits.proof_of_work_bits));

@@ -4,12 +4,12 @@
 
 use axum::extract::Request;
 use axum::middleware::Next;
-use axum::response::Response;
-use http::HeaderValue;
+use axum::response::{IntoResponse, Response};
 use http::header::{
     CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
     X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
+use http::{HeaderValue, Method, StatusCode};
 use leptos::nonce::Nonce;
 
 /// Browser features no page of the portal uses; denying them limits what injected code could do.
@@ -41,7 +41,10 @@ pub async fn security_headers(options: SecurityOptions, mut request: Request, ne
     let nonce = Nonce::new();
     request.extensions_mut().insert(nonce.clone());
     let path_is_hashed_asset = request.uri().path().starts_with("/pkg/");
-    let mut response = next.run(request).await;
+    let mut response = match unroutable(&request) {
+        Some(status) => status.into_response(),
+        None => next.run(request).await,
+    };
     let success = response.status().is_success();
     let headers = response.headers_mut();
     let csp = HeaderValue::from_str(&content_security_policy(&nonce)).expect("nonce is URL-safe base64");
@@ -58,6 +61,19 @@ pub async fn security_headers(options: SecurityOptions, mut request: Request, ne
     let cache_control = cache_control(path_is_hashed_asset, success, headers.get(CONTENT_TYPE));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache_control));
     response
+}
+
+/// Requests no route of the portal can answer, refused before routing: the proxy methods, and request
+/// targets with no path (`CONNECT host:port`, `OPTIONS *`), which made the static-file fallback build
+/// a redirect it could not (and Leptos then panicked on the missing path).
+fn unroutable(request: &Request) -> Option<StatusCode> {
+    if request.method() == Method::CONNECT || request.method() == Method::TRACE {
+        return Some(StatusCode::METHOD_NOT_ALLOWED);
+    }
+    match request.uri().path_and_query() {
+        Some(target) if target.path().starts_with('/') => None,
+        _ => Some(StatusCode::BAD_REQUEST),
+    }
 }
 
 /// Hashed build output never changes under its name, so it is cached for a year; pages are never

@@ -94,3 +94,24 @@ async fn health_reports_the_database() {
     let (status, _, body) = get(&portal, "/healthz").await;
     assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
 }
+
+#[tokio::test]
+async fn requests_with_no_path_or_a_proxy_method_are_refused_without_a_panic() {
+    use tower::ServiceExt;
+    let portal = portal().await;
+    // `CONNECT host:port` (authority form) and `OPTIONS *` carry no path; before this was refused at the
+    // edge, the static-file fallback failed to build a redirect and Leptos panicked on the missing path.
+    let cases = [
+        (http::Method::CONNECT, "127.0.0.1:22", StatusCode::METHOD_NOT_ALLOWED),
+        (http::Method::TRACE, "/", StatusCode::METHOD_NOT_ALLOWED),
+        (http::Method::OPTIONS, "*", StatusCode::BAD_REQUEST),
+        (http::Method::GET, "http://127.0.0.1", StatusCode::OK),
+    ];
+    for (method, target, expected) in cases {
+        let request =
+            http::Request::builder().method(method.clone()).uri(target).body(axum::body::Body::empty()).unwrap();
+        let response = portal.app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), expected, "{method} {target}");
+        assert!(response.headers().contains_key(http::header::CONTENT_SECURITY_POLICY), "{method} {target}");
+    }
+}

@@ -68,6 +68,10 @@ async fn json_request(
     (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
 }
 
+async fn audit_entries(portal: &Portal) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(portal.state.database.pool()).await.unwrap()
+}
+
 fn now() -> i64 {
     accounts::unix_now()
 }
@@ -229,6 +233,23 @@ async fn officers_update_cases_and_reply_and_the_reporter_reads_the_reply_with_t
         json_request(&portal, "PATCH", &format!("/api/officer/cases/{id}"), Some(&token), json!({"category": "robo"}))
             .await;
     assert_eq!((status, body["error"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_category")));
+    // Impossible days, empty and unknown updates are refused and leave no audit entry.
+    let audited_before = audit_entries(&portal).await;
+    let refusals = [
+        (json!({"feedback_on": "-0001-01-01"}), StatusCode::UNPROCESSABLE_ENTITY, "bad_feedback_day"),
+        (json!({"feedback_on": "+2026-01-01"}), StatusCode::UNPROCESSABLE_ENTITY, "bad_feedback_day"),
+        (json!({"feedback_on": "2020-01-01"}), StatusCode::UNPROCESSABLE_ENTITY, "bad_feedback_day"),
+        (json!({"feedback_on": "2999-01-01"}), StatusCode::UNPROCESSABLE_ENTITY, "bad_feedback_day"),
+        (json!([]), StatusCode::UNPROCESSABLE_ENTITY, "empty_update"),
+        (json!({}), StatusCode::UNPROCESSABLE_ENTITY, "empty_update"),
+        (json!({"feedback": "2026-01-01"}), StatusCode::BAD_REQUEST, "malformed"),
+    ];
+    for (update, expected, code) in refusals {
+        let (status, body) =
+            json_request(&portal, "PATCH", &format!("/api/officer/cases/{id}"), Some(&token), update.clone()).await;
+        assert_eq!((status, body["error"].as_str()), (expected, Some(code)), "{update}");
+    }
+    assert_eq!(audit_entries(&portal).await, audited_before);
     let update = json!({"status": "acknowledged", "category": "colusion"});
     let (status, body) =
         json_request(&portal, "PATCH", &format!("/api/officer/cases/{id}"), Some(&token), update).await;

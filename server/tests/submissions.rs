@@ -422,6 +422,25 @@ async fn the_upload_socket_takes_slices_and_resumes_after_a_dropped_connection()
     assert_eq!(envelope::decrypt(std::slice::from_ref(&portal.office), &object).unwrap(), plaintext);
 }
 
+/// A report the office could not open is not acknowledged: every document has one of a few exact
+/// ciphertext lengths (its size class), so a cut or unpadded one is refused, and its upload with it.
+#[tokio::test]
+async fn a_report_cut_short_or_not_padded_is_refused() {
+    let portal = portal().await;
+    let whole = report_ciphertext(&[portal.office.to_public()]);
+    let cut = whole[..whole.len() - 20].to_vec();
+    let unpadded = envelope::encrypt(&[portal.office.to_public()], b"{}").unwrap();
+    for document in [cut, unpadded] {
+        let upload = open_upload(&portal, &[]).await;
+        let mut parts = report_parts(&portal, &upload);
+        parts.pop();
+        parts.push(Part::File("report", document));
+        let (status, answer) = post(&portal, "/api/reports", multipart(&parts)).await;
+        assert_eq!((status, problem_code(&answer).as_str()), (StatusCode::BAD_REQUEST, "upload_truncated"));
+    }
+    assert_nothing_stored(&portal).await;
+}
+
 #[tokio::test]
 async fn the_upload_socket_refuses_bad_messages_and_ends_the_upload() {
     let portal = portal().await;
@@ -440,7 +459,9 @@ async fn the_upload_socket_refuses_bad_messages_and_ends_the_upload() {
     assert_eq!(refused(&answer), code(StatusCode::GONE, "upload_expired"));
     let refused_upgrade = tokio_tungstenite::connect_async(format!("ws://{address}/api/uploads/{upload}/socket")).await;
     match refused_upgrade {
-        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => assert_eq!(response.status(), StatusCode::GONE),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), StatusCode::GONE)
+        }
         other => panic!("expected 410, got {other:?}"),
     }
     // An attachment index that does not exist.
@@ -510,10 +531,40 @@ async fn the_global_rate_limit_answers_429() {
     let (token, nonce) = challenge(&portal).await;
     let answer = open_upload_with(&portal, json!({ "challenge": token, "nonce": nonce, "lengths": [] })).await;
     assert_eq!(refused(&answer), code(StatusCode::TOO_MANY_REQUESTS, "rate_limited"));
-    let form = multipart(&[Part::Text("description", "x".into()), Part::Text("category", "otro".into())]);
-    let (status, page) = post(&portal, "/denuncia/enviar", form).await;
+}
+
+/// The plain form cannot pay a proof of work, so it has a budget of its own: flooding it, with valid
+/// or malformed forms, leaves the browser path's budget whole. Only a form that would be stored counts.
+#[tokio::test]
+async fn a_flood_of_plain_forms_cannot_stop_the_browser_path() {
+    let portal = portal_with(|text| {
+        text.replace("reports_per_minute = 30", "reports_per_minute = 1\nplain_form_reports_per_minute = 2")
+    })
+    .await;
+    for _ in 0..30 {
+        let request = Request::post("/denuncia/enviar")
+            .header("content-type", "multipart/form-data")
+            .body(Body::from("no boundary"))
+            .unwrap();
+        assert_eq!(send(&portal, request).await.0, StatusCode::BAD_REQUEST);
+        let (status, _) =
+            post(&portal, "/denuncia/enviar", multipart(&form(&[("description", " "), ("category", "otro")]))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let valid = || multipart(&form(&[("description", "Cobro indebido en ventanilla"), ("category", "otro")]));
+    for _ in 0..2 {
+        assert_eq!(
+            post(&portal, "/denuncia/enviar", valid()).await.0,
+            StatusCode::OK,
+            "malformed forms used none of the budget"
+        );
+    }
+    let (status, page) = post(&portal, "/denuncia/enviar", valid()).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert!(page.contains("demasiados envíos"), "{page}");
+    assert!(page.contains("Cobro indebido en ventanilla"), "the refused form keeps what was typed");
+    let (status, answer) = submit(&portal, |_| {}).await;
+    assert_eq!(status, StatusCode::CREATED, "the browser path still gets through: {answer}");
 }
 
 fn form(fields: &[(&'static str, &str)]) -> Vec<Part<'static>> {
@@ -595,4 +646,43 @@ async fn a_no_script_upload_cut_inside_an_attachment_leaves_no_file() {
     let (status, page) = post(&portal, "/denuncia/enviar", body).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{page}");
     assert_nothing_stored(&portal).await;
+}
+
+/// Refused plain forms rendered many at a time on a multi-threaded runtime, as under load: every one is
+/// answered whole (a render that touched a disposed reactive value panicked and cut the answer).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn refused_plain_forms_rendered_concurrently_are_answered_whole() {
+    let portal = portal().await;
+    let forms = [
+        form(&[("description", ""), ("category", "soborno")]),
+        form(&[("description", "Cobro indebido"), ("category", "bogus")]),
+        form(&[("description", "x".repeat(300_000).as_str()), ("category", "otro")]),
+    ];
+    let mut tasks = Vec::new();
+    for i in 0..300 {
+        let app = portal.app.clone();
+        let body = multipart(&forms[i % forms.len()]);
+        tasks.push(tokio::spawn(async move {
+            use tower::ServiceExt;
+            let request = Request::post("/denuncia/enviar")
+                .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+                .body(Body::from(body))
+                .unwrap();
+            let response = app.oneshot(request).await.unwrap();
+            let status = response.status();
+            let body =
+                response.into_body().collect().await.map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned());
+            (status, body)
+        }));
+    }
+    for task in tasks {
+        let (status, body) = task.await.expect("no panic while answering");
+        let body = body.expect("the answer's body arrives whole");
+        assert!(status.is_client_error(), "{status}");
+        assert!(
+            body.contains("</html>") && body.contains("Hay un problema"),
+            "{status}: the page was cut: …{}",
+            &body[body.len().saturating_sub(200)..]
+        );
+    }
 }

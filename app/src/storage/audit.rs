@@ -65,7 +65,7 @@ pub async fn append_in(
 /// Appends an entry in a transaction of its own.
 pub async fn append(db: &Database, action: &Action<'_>) -> Result<AuditEntry, StorageError> {
     let _guard = lock().await;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let entry = append_in(&mut tx, db.backend(), action).await?;
     tx.commit().await?;
     Ok(entry)

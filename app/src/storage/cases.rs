@@ -186,6 +186,10 @@ pub enum CaseError {
     NotFound,
     #[error("a case cannot go back to 'received'")]
     BackToReceived,
+    #[error("feedback cannot be given before the report was received")]
+    FeedbackBeforeReceipt,
+    #[error("an update must change the status, the category or the feedback day")]
+    EmptyUpdate,
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -208,13 +212,17 @@ pub async fn update_case(
     if update.status == Some(CaseStatus::Received) {
         return Err(CaseError::BackToReceived);
     }
+    if update.status.is_none() && update.category.is_none() && update.feedback_on.is_none() {
+        return Err(CaseError::EmptyUpdate);
+    }
     let _guard = audit::lock().await;
-    let mut tx = db.pool().begin().await?;
-    let Some(row) =
-        sqlx::query("SELECT status, category, acknowledged_on, feedback_on, closed_on FROM reports WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
+    let mut tx = db.begin_write().await?;
+    let Some(row) = sqlx::query(
+        "SELECT status, category, acknowledged_on, feedback_on, closed_on, received_on FROM reports WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
     else {
         return Err(CaseError::NotFound);
     };
@@ -223,6 +231,11 @@ pub async fn update_case(
     let mut acknowledged_on: Option<String> = row.try_get(2)?;
     let mut feedback_on: Option<String> = row.try_get(3)?;
     let mut closed_on: Option<String> = row.try_get(4)?;
+    let received_on: String = row.try_get(5)?;
+    // Both are canonical YYYY-MM-DD, so they compare as text.
+    if update.feedback_on.as_ref().is_some_and(|day| *day < received_on) {
+        return Err(CaseError::FeedbackBeforeReceipt);
+    }
     let mut changes = Vec::new();
     if let Some(new_status) = update.status {
         status = new_status.as_str().to_string();
@@ -285,7 +298,7 @@ pub struct StoredMessage {
 /// acknowledges an unacknowledged case and is the first feedback if none was recorded.
 pub async fn add_message(db: &Database, message: &NewMessage, officer: Option<&str>) -> Result<String, CaseError> {
     let _guard = audit::lock().await;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let Some(row) = sqlx::query("SELECT status, (SELECT COALESCE(MAX(position), -1) FROM case_messages WHERE report_id = $1) FROM reports WHERE id = $1")
         .bind(&message.report_id)
         .fetch_optional(&mut *tx)

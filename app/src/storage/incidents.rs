@@ -106,7 +106,7 @@ pub async fn import_csv(
             found: row.iter().collect::<Vec<_>>().join(","),
         });
     }
-    let mut transaction = db.pool().begin().await?;
+    let mut transaction = db.begin_write().await?;
     // A 64-bit hash of each id with its line: duplicates within the file are errors, at ~16 bytes a
     // record instead of keeping millions of strings.
     let hasher = std::collections::hash_map::RandomState::new();

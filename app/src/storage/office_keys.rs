@@ -34,7 +34,7 @@ pub async fn sync_configured_keys(
     configured: &[ConfiguredKey],
     today: &str,
 ) -> Result<SyncSummary, StorageError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let stored = list_in(&mut tx).await?;
     let mut summary = SyncSummary::default();
 

@@ -78,7 +78,7 @@ pub async fn record_failure(
     now: i64,
     lock_for: impl Fn(i64) -> i64,
 ) -> Result<i64, StorageError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let failures: i64 = sqlx::query("SELECT failures FROM login_failures WHERE username = $1")
         .bind(username)
         .fetch_optional(&mut *tx)

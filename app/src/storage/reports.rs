@@ -37,7 +37,7 @@ pub struct StoredReport {
 /// Stores a report with its recipients and attachments in one transaction: all of it or none. The
 /// key ids must be exactly the office keys active now, so no report is encrypted to a stale set.
 pub async fn insert_report(db: &Database, report: &NewReport) -> Result<String, StorageError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let active: HashSet<String> = sqlx::query("SELECT key_id FROM office_keys WHERE retired_on IS NULL")
         .fetch_all(&mut *tx)
         .await?

@@ -53,7 +53,9 @@ fn server_error(failure: impl std::fmt::Display) -> Response {
 }
 
 pub async fn login(State(database): State<Database>, request: Result<Json<LoginRequest>, JsonRejection>) -> Response {
-    let Ok(Json(request)) = request else { return error(StatusCode::BAD_REQUEST, "malformed") };
+    let Ok(Json(request)) = request else {
+        return error(StatusCode::BAD_REQUEST, "malformed");
+    };
     match accounts::login(&database, &request.username, &request.password, &request.code, accounts::unix_now()).await {
         Ok(session) => Json(session).into_response(),
         Err(LoginError::Invalid) => error(StatusCode::UNAUTHORIZED, "invalid_credentials"),
@@ -80,8 +82,12 @@ pub async fn cases(State(database): State<Database>, _officer: Officer) -> Respo
 }
 
 async fn detail(database: &Database, id: &str) -> Result<Option<CaseDetail>, StorageError> {
-    let Some(summary) = cases::find_case(database, id, &crate::today_in_lima()).await? else { return Ok(None) };
-    let Some(files) = cases::case_files(database, id).await? else { return Ok(None) };
+    let Some(summary) = cases::find_case(database, id, &crate::today_in_lima()).await? else {
+        return Ok(None);
+    };
+    let Some(files) = cases::case_files(database, id).await? else {
+        return Ok(None);
+    };
     Ok(Some(CaseDetail {
         summary,
         reply_recipient: files.reply_recipient,
@@ -179,6 +185,7 @@ pub async fn object(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateRequest {
     #[serde(default)]
     status: Option<String>,
@@ -194,7 +201,9 @@ pub async fn update(
     Path(id): Path<String>,
     request: Result<Json<UpdateRequest>, JsonRejection>,
 ) -> Response {
-    let Ok(Json(request)) = request else { return error(StatusCode::BAD_REQUEST, "malformed") };
+    let Ok(Json(request)) = request else {
+        return error(StatusCode::BAD_REQUEST, "malformed");
+    };
     let today = crate::today_in_lima();
     let status = match request.status.as_deref().map(CaseStatus::parse) {
         Some(None) => return error(StatusCode::UNPROCESSABLE_ENTITY, "unknown_status"),
@@ -206,8 +215,9 @@ pub async fn update(
     {
         return error(StatusCode::UNPROCESSABLE_ENTITY, "unknown_category");
     }
+    use app::cases::deadlines::parse_day;
     if let Some(day) = &request.feedback_on
-        && (app::cases::deadlines::parse_day(day).is_none() || day.as_str() > today.as_str())
+        && parse_day(day).is_none_or(|day| Some(day) > parse_day(&today))
     {
         return error(StatusCode::UNPROCESSABLE_ENTITY, "bad_feedback_day");
     }
@@ -216,6 +226,8 @@ pub async fn update(
         Ok(summary) => Json(summary).into_response(),
         Err(CaseError::NotFound) => error(StatusCode::NOT_FOUND, "not_found"),
         Err(CaseError::BackToReceived) => error(StatusCode::UNPROCESSABLE_ENTITY, "back_to_received"),
+        Err(CaseError::FeedbackBeforeReceipt) => error(StatusCode::UNPROCESSABLE_ENTITY, "bad_feedback_day"),
+        Err(CaseError::EmptyUpdate) => error(StatusCode::UNPROCESSABLE_ENTITY, "empty_update"),
         Err(CaseError::Storage(e)) => server_error(e),
     }
 }
@@ -228,7 +240,9 @@ pub async fn reply(
     Path(id): Path<String>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let Ok(mut multipart) = multipart else { return error(StatusCode::BAD_REQUEST, "malformed") };
+    let Ok(mut multipart) = multipart else {
+        return error(StatusCode::BAD_REQUEST, "malformed");
+    };
     match cases::find_case(&state.database, &id, &crate::today_in_lima()).await {
         Ok(Some(_)) => {}
         Ok(None) => return error(StatusCode::NOT_FOUND, "not_found"),
@@ -352,7 +366,9 @@ pub async fn audit_log(
     _officer: Officer,
     query: Result<Query<AuditQuery>, QueryRejection>,
 ) -> Response {
-    let Ok(Query(query)) = query else { return error(StatusCode::BAD_REQUEST, "malformed") };
+    let Ok(Query(query)) = query else {
+        return error(StatusCode::BAD_REQUEST, "malformed");
+    };
     match audit::entries_after(&database, query.after).await {
         Ok(entries) => Json(entries).into_response(),
         Err(e) => server_error(e),

@@ -165,6 +165,14 @@ async fn receive(state: &AppState, mut multipart: Multipart, kind: Kind) -> Resu
                         bytes.extend_from_slice(&chunk);
                     }
                     check.finish().map_err(inspect_problem)?;
+                    // A document's plaintext is one padded size class, so its ciphertext has one of a
+                    // few exact lengths: anything else was cut short and could never be opened.
+                    if !envelope::report::is_document_ciphertext_len(
+                        bytes.len() as u64,
+                        submissions.recipients.len() + extra,
+                    ) {
+                        return Err(Problem::UploadTruncated);
+                    }
                     document = Some(bytes);
                 }
                 _ => return Err(Problem::UploadMalformed),
@@ -235,7 +243,9 @@ async fn store(
                 Err(match error {
                     CaseError::NotFound => Problem::CaseNotFound,
                     CaseError::Storage(error) => storage_problem(error),
-                    CaseError::BackToReceived => Problem::ServerError,
+                    CaseError::BackToReceived | CaseError::FeedbackBeforeReceipt | CaseError::EmptyUpdate => {
+                        Problem::ServerError
+                    }
                 })
             }
         };

@@ -36,7 +36,11 @@ pub struct Submissions {
     pub recipients: Vec<envelope::Recipient>,
     pub store: ObjectStore,
     pub proof_of_work: ProofOfWork,
+    /// Browser-path reports per minute across the portal (each also pays a proof of work).
     pub rate_limit: GlobalRateLimit,
+    /// Plain-form reports per minute: a budget apart, so that the path without a proof of work cannot
+    /// use up the browser path's.
+    pub plain_form_limit: GlobalRateLimit,
     pub uploads: Uploads,
     /// Follow-up lookups per minute across the portal (each also pays a proof of work).
     pub lookups: GlobalRateLimit,
@@ -71,6 +75,7 @@ impl Submissions {
             store: ObjectStore::open(config.site.data_dir.join("objects")).await?,
             proof_of_work: ProofOfWork::new(limits.proof_of_work_bits),
             rate_limit: GlobalRateLimit::new(limits.reports_per_minute),
+            plain_form_limit: GlobalRateLimit::new(limits.plain_form_reports_per_minute),
             uploads: Uploads::new(limits.max_pending_upload_bytes),
             lookups: GlobalRateLimit::new(limits.follow_up_lookups_per_minute),
         })

@@ -42,9 +42,6 @@ pub async fn submit(
     let (prefix, _) = split_path(uri.path());
     let locale = prefix.unwrap_or(state.page_context.default_locale.0);
     let (status, outcome) = match multipart {
-        _ if !state.submissions.rate_limit.try_acquire() => {
-            refused(vec![FieldProblem::general(Problem::RateLimited)], None)
-        }
         Err(_) => refused(vec![FieldProblem::general(Problem::UploadMalformed)], None),
         Ok(mut multipart) => {
             let result = receive(&state, &mut multipart, locale).await;
@@ -188,6 +185,11 @@ async fn receive(state: &AppState, multipart: &mut Multipart, locale: Locale) ->
         all.extend(problems.iter().copied());
         if !all.is_empty() {
             return Err((all, Some(fields.clone())));
+        }
+        // Only a report that would be stored counts against the limit: malformed and refused forms
+        // must not use it up for everyone else.
+        if !submissions.plain_form_limit.try_acquire() {
+            return Err((vec![FieldProblem::general(Problem::RateLimited)], Some(fields.clone())));
         }
         let mut report = fields.to_report(app::locale::language_tag(locale), EncryptedIn::Server);
         report.attachments = entries.clone();
