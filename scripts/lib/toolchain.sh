@@ -105,7 +105,9 @@ version_at_least() {
   [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n 1)" = "$2" ]
 }
 
-rustc_version_of() { "$1" --version 2>/dev/null | awk '{ print $2 }'; }
+# Under `set -o pipefail` a pipeline whose first command is missing fails, and an assignment from it
+# would end the script without a word: these print nothing instead.
+rustc_version_of() { { "$1" --version 2>/dev/null || true; } | awk '{ print $2 }'; }
 
 wasm_std_in_active_toolchain() {
   command -v rustc >/dev/null 2>&1 &&
@@ -210,7 +212,7 @@ ensure_cargo_tools() {
   fi
 }
 
-node_major() { node --version 2>/dev/null | sed -n 's/^v\([0-9][0-9]*\)\..*/\1/p'; }
+node_major() { { node --version 2>/dev/null || true; } | sed -n 's/^v\([0-9][0-9]*\)\..*/\1/p'; }
 
 # fetch_npm_tarball PACKAGE VERSION SHA512_HEX DIR: unpacks a package from the npm registry into DIR
 # after checking its digest.
