@@ -198,10 +198,13 @@ ensure_cargo_tools() {
   export PATH="$CARGO_BIN:$PATH"
   if [ "$WASM_ROUTE" = debian ]; then export PATH="/usr/bin:$PATH"; fi
   if ! cargo leptos --version 2>/dev/null | grep -qx "cargo-leptos $CARGO_LEPTOS_VERSION"; then
-    log "installing cargo-leptos $CARGO_LEPTOS_VERSION (20 to 30 minutes on 2 cores, once)"
+    log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 35 minutes on 2 cores, once)"
     # no_downloads: use wasm-bindgen and wasm-opt from PATH instead of fetching binaries from GitHub.
-    # Its own release profile (fat LTO) is kept: without LTO it took longer here (33 min against ~22).
-    cargo_install_tool cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+    # Its release profile asks for fat LTO in one codegen unit, whose final step runs on one core: on
+    # 2 cores the install took 42 and 47+ minutes with it (others building beside it for part of the
+    # time), 33 without it. The tool mostly waits on cargo, so it runs as fast either way.
+    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+      cargo_install_tool cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
   fi
   local wasm_bindgen_version
   wasm_bindgen_version="$(locked_wasm_bindgen_version)"
