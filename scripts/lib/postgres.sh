@@ -1,9 +1,11 @@
+# shellcheck shell=bash
 # Sourced by scripts/test: a throwaway PostgreSQL server on loopback for the storage tests, in a
 # temporary directory, stopped and removed when the test run ends.
 
 start_test_postgres() {
   ensure_debian_packages postgresql
   local bindir
+  # shellcheck disable=SC2012 # Debian names these directories by major version only
   bindir="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
   PG_BINDIR="$bindir"
   PG_DIR="$(mktemp -d /tmp/portal-test-pg.XXXXXX)"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by scripts/run, scripts/test and the other scripts: makes sure every command and build tool
 # they use is installed at the version this repository pins, installing only what is missing, and
 # exports the environment the build needs. Safe to run again and again. What it installs goes to the
@@ -160,6 +161,7 @@ use_debian_wasm_route() {
   export PATH="/usr/bin:$PATH"
   export RUSTC_BOOTSTRAP=1
   export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=/usr/bin/wasm-ld-22
+  # shellcheck disable=SC2054 # one argument: the commas belong to -Zbuild-std
   LEPTOS_BUILD_ARGS=(--lib-cargo-args=-Zbuild-std=std,panic_abort)
   log "WebAssembly standard library: Debian route, built from source ($(rustc --version))"
 }
@@ -185,7 +187,12 @@ cargo_install_tool() {
   local name="$1" started=$SECONDS
   shift
   [ -n "${TOOL_PATH:-}" ] || select_tool_rust
-  PATH="$TOOL_PATH" cargo install --root "$(dirname "$CARGO_BIN")" "$name" "$@"
+  # Build tools are compiled once on a fresh machine and then mostly wait on cargo: optimisation level 1
+  # without LTO compiles them in a fraction of the time of their own release profile (fat LTO in one
+  # codegen unit, whose last step runs on one core: cargo-leptos took 42 minutes on 2 cores with it).
+  PATH="$TOOL_PATH" CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=false \
+    CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_DEBUG=false \
+    cargo install --root "$(dirname "$CARGO_BIN")" "$name" "$@"
   log "installed $name in $((SECONDS - started)) s"
 }
 
@@ -198,13 +205,9 @@ ensure_cargo_tools() {
   export PATH="$CARGO_BIN:$PATH"
   if [ "$WASM_ROUTE" = debian ]; then export PATH="/usr/bin:$PATH"; fi
   if ! cargo leptos --version 2>/dev/null | grep -qx "cargo-leptos $CARGO_LEPTOS_VERSION"; then
-    log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 35 minutes on 2 cores, once)"
+    log "installing cargo-leptos $CARGO_LEPTOS_VERSION (731 crates; about 20 minutes on 2 cores, once)"
     # no_downloads: use wasm-bindgen and wasm-opt from PATH instead of fetching binaries from GitHub.
-    # Its release profile asks for fat LTO in one codegen unit, whose final step runs on one core: on
-    # 2 cores the install took 42 and 47+ minutes with it (others building beside it for part of the
-    # time), 33 without it. The tool mostly waits on cargo, so it runs as fast either way.
-    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-      cargo_install_tool cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+    cargo_install_tool cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
   fi
   local wasm_bindgen_version
   wasm_bindgen_version="$(locked_wasm_bindgen_version)"
