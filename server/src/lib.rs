@@ -5,6 +5,7 @@ pub mod config;
 pub mod demo;
 pub mod incidents;
 pub mod officers;
+pub mod render_owner;
 pub mod security;
 pub mod submissions;
 pub mod transparency;
@@ -86,6 +87,7 @@ pub struct PageContext {
 impl PageContext {
     /// Provides the context inside a render: called by Leptos for every page.
     fn provide(&self) {
+        render_owner::record();
         provide_context(self.default_locale);
         provide_context(self.database.clone());
         provide_context(self.settings.clone());
@@ -129,7 +131,9 @@ impl PageContext {
         if let Some(nonce) = nonce {
             request.extensions_mut().insert(nonce);
         }
-        let mut response = handler(request).await;
+        let slot = render_owner::RenderOwner::default();
+        request.extensions_mut().insert(slot.clone());
+        let mut response = render_owner::bind_response(slot, handler(request)).await;
         *response.status_mut() = status;
         response
     }
@@ -193,6 +197,7 @@ pub fn router(config: &PortalConfig, state: AppState) -> Router {
         .route("/healthz", get(health))
         .leptos_routes_with_context(&state, routes, context.clone(), shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, app::shell))
+        .layer(axum::middleware::from_fn(render_owner::bind))
         .layer(axum::middleware::from_fn_with_state(state.clone(), officers::web::load_case_list))
         .layer(axum::middleware::from_fn_with_state(state.clone(), transparency::load_view))
         .merge(officers::routes(state.submissions.body_limit()))

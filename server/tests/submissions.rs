@@ -648,41 +648,79 @@ async fn a_no_script_upload_cut_inside_an_attachment_leaves_no_file() {
     assert_nothing_stored(&portal).await;
 }
 
-/// Refused plain forms rendered many at a time on a multi-threaded runtime, as under load: every one is
-/// answered whole (a render that touched a disposed reactive value panicked and cut the answer).
+/// One HTTP/1.1 exchange on a new connection, as a browser would make it; the raw answer (empty when
+/// the server closed the connection without answering).
+async fn http_exchange(address: std::net::SocketAddr, request: Vec<u8>) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream.write_all(&request).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// Pages rendered many at a time through a real socket on a multi-threaded runtime, as under load:
+/// refused plain forms of two kinds mixed with other pages. Leptos polled a render after a yield
+/// without its reactive owner, on whatever thread the task resumed: 198 of 2,000 such requests got no
+/// answer (the render panicked reading the title's signal in another request's arena), and a render
+/// could read another render's values. Every page must arrive whole, with its own problems only.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn refused_plain_forms_rendered_concurrently_are_answered_whole() {
+async fn pages_rendered_concurrently_are_answered_whole_and_alone() {
     let portal = portal().await;
-    let forms = [
-        form(&[("description", ""), ("category", "soborno")]),
-        form(&[("description", "Cobro indebido"), ("category", "bogus")]),
-        form(&[("description", "x".repeat(300_000).as_str()), ("category", "otro")]),
-    ];
+    let address = serve(&portal).await;
+    const NO_DESCRIPTION: &str = "Escriba qué pasó";
+    const NO_CATEGORY: &str = "Elija el tipo de hecho";
+    let semaphore = std::sync::Arc::new(tokio::sync::Semaphore::new(24));
     let mut tasks = Vec::new();
-    for i in 0..300 {
-        let app = portal.app.clone();
-        let body = multipart(&forms[i % forms.len()]);
+    for i in 0..2000 {
+        let semaphore = semaphore.clone();
         tasks.push(tokio::spawn(async move {
-            use tower::ServiceExt;
-            let request = Request::post("/denuncia/enviar")
-                .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
-                .body(Body::from(body))
-                .unwrap();
-            let response = app.oneshot(request).await.unwrap();
-            let status = response.status();
-            let body =
-                response.into_body().collect().await.map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned());
-            (status, body)
+            let _permit = semaphore.acquire_owned().await.unwrap();
+            let (request, expected) = match i % 4 {
+                0 | 1 => {
+                    let (fields, own, other) = if i % 4 == 0 {
+                        (form(&[("description", ""), ("category", "soborno")]), NO_DESCRIPTION, NO_CATEGORY)
+                    } else {
+                        (form(&[("description", "Cobro indebido"), ("category", "bogus")]), NO_CATEGORY, NO_DESCRIPTION)
+                    };
+                    let body = multipart(&fields);
+                    let mut request = format!(
+                        "POST /denuncia/enviar HTTP/1.1\r\nHost: portal\r\nConnection: close\r\n\
+                         Content-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: {}\r\n\r\n",
+                        body.len()
+                    )
+                    .into_bytes();
+                    request.extend_from_slice(&body);
+                    (request, Some((own, other)))
+                }
+                kind => {
+                    let path = if kind == 2 { "/" } else { "/transparencia" };
+                    (format!("GET {path} HTTP/1.1\r\nHost: portal\r\nConnection: close\r\n\r\n").into_bytes(), None)
+                }
+            };
+            (http_exchange(address, request).await, expected)
         }));
     }
+    let mut unanswered = 0;
     for task in tasks {
-        let (status, body) = task.await.expect("no panic while answering");
-        let body = body.expect("the answer's body arrives whole");
-        assert!(status.is_client_error(), "{status}");
-        assert!(
-            body.contains("</html>") && body.contains("Hay un problema"),
-            "{status}: the page was cut: …{}",
-            &body[body.len().saturating_sub(200)..]
-        );
+        let (answer, expected) = task.await.unwrap();
+        if answer.is_empty() {
+            unanswered += 1;
+            continue;
+        }
+        assert!(answer.contains("</html>"), "the page was cut: …{}", &answer[answer.len().saturating_sub(200)..]);
+        let status = answer.lines().next().unwrap_or_default();
+        match expected {
+            Some((own, other)) => {
+                assert!(status.contains(" 4"), "{status}");
+                assert!(
+                    answer.contains("Hay un problema") && answer.contains(own),
+                    "{status}: its own problem is shown"
+                );
+                assert!(!answer.contains(other), "another render's problem leaked into this page");
+            }
+            None => assert!(status.contains(" 200 "), "{status}"),
+        }
     }
+    assert_eq!(unanswered, 0, "of 2,000 requests, {unanswered} got no answer (a render panicked)");
 }
