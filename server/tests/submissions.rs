@@ -289,6 +289,7 @@ async fn plaintext_is_refused_whether_report_or_attachment() {
     assert_eq!(refused(&answer), code(StatusCode::BAD_REQUEST, "not_encrypted"));
     let answer = put_slice(&portal, &upload, 0, 0, Body::from(b"age-encryption.org/v1\n".to_vec())).await;
     assert_eq!(refused(&answer), code(StatusCode::GONE, "upload_expired"), "a refused slice ends its upload");
+    assert_eq!(expire_put_back_uploads(&portal).await, 1, "the plaintext report's upload waits for a retry");
     assert_nothing_stored(&portal).await;
 }
 
@@ -304,6 +305,7 @@ async fn the_wrong_recipients_are_refused() {
     let upload = open_upload(&portal, &[attachment.len()]).await;
     let answer = put_slice(&portal, &upload, 0, 0, Body::from(attachment)).await;
     assert_eq!(refused(&answer), code(StatusCode::CONFLICT, "wrong_recipients"));
+    assert_eq!(expire_put_back_uploads(&portal).await, 2, "the refused reports' uploads wait for a retry");
     assert_nothing_stored(&portal).await;
 }
 
@@ -336,6 +338,8 @@ async fn incomplete_and_malformed_uploads_are_refused() {
     assert_eq!(refused(&answer), code(StatusCode::BAD_REQUEST, "upload_malformed"));
     let answer = put_slice(&portal, "whatever", 0, 0, Body::empty()).await;
     assert_eq!(refused(&answer), code(StatusCode::GONE, "upload_expired"));
+    // The cut report request was the report's fault, not its upload's: that one waits for a retry.
+    assert_eq!(expire_put_back_uploads(&portal).await, 1);
     assert_nothing_stored(&portal).await;
 }
 
@@ -438,6 +442,7 @@ async fn a_report_cut_short_or_not_padded_is_refused() {
         let (status, answer) = post(&portal, "/api/reports", multipart(&parts)).await;
         assert_eq!((status, problem_code(&answer).as_str()), (StatusCode::BAD_REQUEST, "upload_truncated"));
     }
+    assert_eq!(expire_put_back_uploads(&portal).await, 2, "the refused reports' uploads wait for a retry");
     assert_nothing_stored(&portal).await;
 }
 
@@ -469,6 +474,39 @@ async fn the_upload_socket_refuses_bad_messages_and_ends_the_upload() {
     let mut socket = connect(address, &upload).await;
     assert_eq!(problem_code(&exchange(&mut socket, select(1)).await), "upload_malformed");
     assert_nothing_stored(&portal).await;
+}
+
+/// Uploads whose report part was refused stay open for a retry until they go idle; this ends them as
+/// the idle sweep would, and says how many there were.
+async fn expire_put_back_uploads(portal: &Portal) -> usize {
+    let submissions = &portal.state.submissions;
+    submissions.uploads.expire(&submissions.store, std::time::Duration::ZERO).await
+}
+
+/// A report part refused for its own sake (here cut in transit) leaves its upload open: the browser
+/// sends the report again without a new proof of work and without sending the files again.
+#[tokio::test]
+async fn a_refused_report_part_leaves_its_upload_for_a_retry() {
+    let portal = portal().await;
+    let plaintext = vec![7u8; 200_000];
+    let attachment = envelope::encrypt(&[portal.office.to_public()], &plaintext).unwrap();
+    let upload = open_upload(&portal, &[attachment.len()]).await;
+    upload_whole(&portal, &upload, &[attachment]).await;
+    let whole = report_ciphertext(&[portal.office.to_public()]);
+    let mut parts = report_parts(&portal, &upload);
+    parts[4] = Part::File("report", whole[..whole.len() - 20].to_vec());
+    let answer = post(&portal, "/api/reports", multipart(&parts)).await;
+    assert_eq!(refused(&answer), code(StatusCode::BAD_REQUEST, "upload_truncated"));
+    assert_eq!(count_reports(&portal.state.database).await.unwrap(), 0);
+
+    let (status, answer) = post(&portal, "/api/reports", multipart(&report_parts(&portal, &upload))).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let stored = list_reports(&portal.state.database).await.unwrap();
+    assert_eq!((stored.len(), stored[0].attachments.len()), (1, 1));
+    let object = std::fs::read(portal.dir.path().join("data/objects").join(&stored[0].attachments[0].name)).unwrap();
+    assert_eq!(envelope::decrypt(std::slice::from_ref(&portal.office), &object).unwrap(), plaintext);
+    assert!(portal.state.submissions.uploads.is_empty(), "the upload was used up by the report");
+    assert_no_files_but_stored(&portal).await;
 }
 
 #[tokio::test]

@@ -4,11 +4,13 @@
 //! A `multipart/form-data` body whose parts come in this order: `upload` (the id `POST /api/uploads`
 //! answered), `lookup_hash` (64 hex digits), `reply_recipient` (`age1…`), one `key_id` part per office
 //! key encrypted to, then `report` (the age file of the padded report document). The upload is taken
-//! when the report part begins, so one upload (and one proof of work) makes at most one report.
+//! when the report part begins, so one upload (and one proof of work) makes at most one report; if
+//! the report part is refused (cut in transit, recipients changed), the upload is put back for a retry.
 //!
 //! The report is checked as it streams ([`envelope::inspect`]); every attachment must be complete (its
 //! declared length, a well-formed age file). Attachments are made durable, then the report and its rows
-//! are committed in one transaction; only then is `201` sent. Any refusal discards the upload's files.
+//! are committed in one transaction; only then is `201` sent. A refused attachment discards the
+//! upload's files; a refused report part puts the upload back, so that the same files can be reported.
 
 use super::uploads::{self, Upload};
 use super::{PendingObjects, Submissions, inspect_problem, io_failure, refusal, storage_problem};
@@ -182,14 +184,17 @@ async fn receive(state: &AppState, mut multipart: Multipart, kind: Kind) -> Resu
     }
     .await;
 
-    let stored = match (received, document, upload.as_deref_mut()) {
+    let stored = match (&received, document, upload.as_deref_mut()) {
         (Ok(()), Some(ciphertext), Some(upload)) => store(state, &declared, ciphertext, upload).await,
         (Ok(()), _, _) => Err(Problem::UploadMalformed),
-        (Err(problem), _, _) => Err(problem),
+        (Err(problem), _, _) => Err(*problem),
     };
-    // Whatever the upload still holds was not stored (all of it, on a refusal).
-    if let Some(upload) = upload {
-        uploads::discard(&submissions.store, upload).await;
+    match (upload, declared.upload) {
+        // Refused before the attachments were touched: the report part was at fault, not the files.
+        (Some(upload), Some(id)) if received.is_err() => submissions.uploads.put_back(id, upload),
+        // Whatever the upload still holds was not stored (all of it, on a refusal).
+        (Some(upload), _) => uploads::discard(&submissions.store, upload).await,
+        (None, _) => {}
     }
     if stored.is_err() {
         drain(&mut multipart).await;

@@ -149,6 +149,19 @@ impl Uploads {
         Some(upload)
     }
 
+    /// Reopens upload `id` after its report was refused for the report's own sake (cut in transit,
+    /// recipients changed, a case not found): its attachments are intact, so the browser can send the
+    /// report again without a new proof of work and without sending every file again.
+    pub fn put_back(&self, id: String, mut upload: tokio::sync::OwnedMutexGuard<Upload>) {
+        upload.closed = false;
+        let reserved = upload.attachments.iter().map(|attachment| attachment.declared).sum();
+        let shared = tokio::sync::OwnedMutexGuard::mutex(&upload).clone();
+        drop(upload);
+        let mut open = self.open();
+        open.reserved += reserved;
+        open.uploads.insert(id, Entry { upload: shared, reserved, last_active: Instant::now() });
+    }
+
     /// Drops uploads idle for longer than `idle`, with their files. Returns how many.
     pub async fn expire(&self, store: &ObjectStore, idle: Duration) -> usize {
         let now = Instant::now();
