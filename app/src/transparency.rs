@@ -88,7 +88,7 @@ pub mod complaints {
     use crate::report_form::category_label;
     use crate::storage::incidents::ComplaintFacts;
     use envelope::report::Category;
-    use statistics::suppression::{Crosstab, Protection, Visibility};
+    use statistics::suppression::{Crosstab, Memo, Protection, Visibility};
     use statistics::table::{Column, DataTable, Value};
     use statistics::{Language, Month};
 
@@ -122,8 +122,7 @@ pub mod complaints {
     fn shown(system: &Protection, entry: usize) -> Value {
         match system.visibility(entry) {
             Visibility::Shown => Value::Count(system.value(entry)),
-            Visibility::Small => Value::Small,
-            Visibility::Complementary => Value::Complementary,
+            Visibility::Small | Visibility::Complementary => Value::Hidden,
         }
     }
 
@@ -174,7 +173,8 @@ pub mod complaints {
         system.line(category_entries.clone(), grand);
         let acknowledgement_entries: Vec<usize> = by_acknowledgement.iter().map(|n| system.entry(*n)).collect();
         system.line(acknowledgement_entries.clone(), grand);
-        system.protect();
+        static MEMO: std::sync::LazyLock<Memo> = std::sync::LazyLock::new(Memo::default);
+        system.protect_with(&MEMO);
 
         let es = language == Language::Spanish;
         let total_label = "Total";

@@ -342,7 +342,7 @@ async fn datapackage(State(state): State<AppState>) -> Response {
     let complaint_schema = serde_json::json!({"fields": [
         {"name": "codigo", "type": "string"},
         {"name": "nombre", "type": "string"},
-        {"name": "denuncias", "type": "string", "description": "A count of 10 or more, or \"<10\" (under the threshold), or \"x\" (hidden so that a small count cannot be derived)"}
+        {"name": "denuncias", "type": "string", "description": "A count of 10 or more, or \"x\": hidden, because it is under 10 or so that one under 10 cannot be worked out or narrowed to fewer than 10 possible values"}
     ]});
     let mut resources = vec![serde_json::json!({
         "name": "incidencias",

@@ -13,6 +13,7 @@ pub mod format;
 #[cfg(feature = "generate")]
 pub mod generate;
 pub mod record;
+#[cfg(feature = "protection")]
 pub mod suppression;
 pub mod table;
 

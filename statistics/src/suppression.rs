@@ -2,20 +2,33 @@
 //! category could point at a person.
 //!
 //! The rule (stated on the page): every count under [`THRESHOLD`] — a cell or a total, zero included —
-//! is shown as `<10` (primary suppression). Then, while any hidden count could be worked out from what
-//! is shown, one more count is hidden and shown as `x` (complementary suppression), choosing the smallest
-//! shown cell of a row or column that gives the hidden one away. "Worked out" means either of:
+//! is hidden (primary suppression). Then, while any hidden count could be worked out from what is
+//! shown, one more count is hidden (complementary suppression), choosing the smallest shown cell of a
+//! row or column that gives the hidden one away. Every hidden count shows the same mark, `x`: a page
+//! that marked the small ones `<10` and the others "10 or more" would publish bounds that by themselves
+//! narrow some counts (two `<10` parts of an `x` total are each at least 1), whatever else is hidden.
+//! So all a reader knows of a hidden count is that it is a whole number, not negative. "Worked out"
+//! means any of:
 //! - exactly, by adding and subtracting shown counts along rows, columns and totals (any linear
-//!   combination of the tables' additive relations, checked by Gaussian elimination), or
-//! - to a single value, by bounds: counts are never negative, `<10` cells are at most 9, and an `x`
-//!   cell is known to be at least 10 (else it would show `<10`); bounds are pushed along every relation
-//!   until nothing changes.
+//!   combination of the tables' additive relations, checked by Gaussian elimination);
+//! - to a single value, by bounds pushed along every relation until nothing changes;
+//! - to a narrow range: a small count known to be 0 or 1 (say, a total of 42 beside a shown 41)
+//!   reveals almost as much as the count itself. As statistical offices do (tau-ARGUS, sdcTable), each
+//!   hidden count's feasible range given everything published is computed exactly by linear
+//!   programming (minimise and maximise it subject to every relation), and must hold at least
+//!   [`PROTECTION_SPAN`] whole values: no fewer than the ten (0 to 9) a small count could have.
+//!   The two passes above are quick cases of this one, run first because they are cheap.
 //!
 //! Tables that share a count (every complaint table ends in the same grand total) are protected as one
 //! system, so what one table hides another cannot show.
 
+use microlp::{ComparisonOp, OptimizationDirection, Problem, SolveOutcome};
+
 /// Counts under this are never shown.
 pub const THRESHOLD: u64 = 10;
+
+/// How many whole values every hidden count must keep possible: as many as "under 10" allows.
+pub const PROTECTION_SPAN: u64 = THRESHOLD;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Visibility {
@@ -44,7 +57,25 @@ pub struct Protection {
     visibility: Vec<Visibility>,
 }
 
+/// The last protection computed, reused while the counts stay the same: protecting can take a tenth of
+/// a second for a quiet office (many small counts, many ranges to solve), and pages are built per
+/// request.
+#[derive(Default)]
+pub struct Memo(std::sync::Mutex<Option<Protection>>);
+
 impl Protection {
+    /// [`Protection::protect`], or the same result again if `memo` holds this very system.
+    pub fn protect_with(&mut self, memo: &Memo) {
+        let last = || memo.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(done) = last().as_ref().filter(|done| done.values == self.values && done.lines == self.lines) {
+            self.visibility = done.visibility.clone();
+            return;
+        }
+        // Not under the lock: a request that finds it taken must not wait on another's computation.
+        self.protect();
+        *last() = Some(self.clone());
+    }
+
     pub fn new() -> Protection {
         Protection::default()
     }
@@ -121,7 +152,7 @@ impl Protection {
                         .find(|e| self.hidden(*e))
                         .expect("one hidden"),
                 ),
-                None => self.exposed(),
+                None => self.exposed().or_else(|| self.narrow()),
             };
             let Some(exposed) = exposed else { return };
             let next = self.partner_for(exposed);
@@ -200,6 +231,60 @@ impl Protection {
             .map(|(_, column)| unknowns[column])
     }
 
+    /// A hidden count whose feasible range holds fewer than [`PROTECTION_SPAN`] values, if any: the
+    /// small ones first, since they are what the protection is for.
+    pub fn narrow(&self) -> Option<usize> {
+        let mut hidden: Vec<usize> = (0..self.values.len()).filter(|e| self.hidden(*e)).collect();
+        hidden.sort_by_key(|e| (self.visibility[*e] != Visibility::Small, *e));
+        hidden.into_iter().find(|e| match self.feasible_range(*e) {
+            Some((low, high)) => high.is_some_and(|high| high - low + 1 < PROTECTION_SPAN),
+            // The solver could not answer: what cannot be shown to be protected is not.
+            None => true,
+        })
+    }
+
+    /// The smallest and largest value hidden count `entry` can take given everything published
+    /// (`None` for no upper limit), by linear programming over the hidden counts; `None` if the solver
+    /// fails. The relations are those of whole counts, so the range is rounded inwards to whole values.
+    pub fn feasible_range(&self, entry: usize) -> Option<(u64, Option<u64>)> {
+        let low = self.optimum(entry, OptimizationDirection::Minimize)?;
+        let high = self.optimum(entry, OptimizationDirection::Maximize)?;
+        const SLACK: f64 = 1e-6;
+        let low = (low? - SLACK).ceil().max(0.0) as u64;
+        Some((low, high.map(|high| (high + SLACK).floor() as u64)))
+    }
+
+    /// The optimum of `entry` in `direction` (`Some(None)` when unbounded), or `None` if the solver fails.
+    fn optimum(&self, entry: usize, direction: OptimizationDirection) -> Option<Option<f64>> {
+        let mut problem = Problem::new(direction);
+        let mut variables = vec![None; self.values.len()];
+        for (e, variable) in variables.iter_mut().enumerate() {
+            if self.hidden(e) {
+                *variable = Some(problem.add_var(if e == entry { 1.0 } else { 0.0 }, (0.0, f64::INFINITY)));
+            }
+        }
+        for (parts, total) in &self.lines {
+            // parts - total = 0, with the shown counts moved to the right-hand side.
+            let terms = parts.iter().map(|p| (*p, 1.0)).chain([(*total, -1.0)]);
+            let mut expression = Vec::new();
+            let mut rhs = 0.0;
+            for (e, sign) in terms {
+                match variables[e] {
+                    Some(variable) => expression.push((variable, sign)),
+                    None => rhs -= sign * self.values[e] as f64,
+                }
+            }
+            if !expression.is_empty() {
+                problem.add_constraint(expression, ComparisonOp::Eq, rhs);
+            }
+        }
+        match problem.solve() {
+            Ok(SolveOutcome::Solution(solution)) => Some(Some(solution.objective())),
+            Err(microlp::Error::Unbounded) => Some(None),
+            _ => None,
+        }
+    }
+
     /// A hidden count whose bounds close to one value.
     fn pinned_by_bounds(&self) -> Option<usize> {
         const UNBOUNDED: u64 = u64::MAX / 4;
@@ -208,8 +293,7 @@ impl Protection {
         for (entry, value) in self.values.iter().enumerate() {
             let (lo, hi) = match self.visibility[entry] {
                 Visibility::Shown => (*value, *value),
-                Visibility::Small => (0, THRESHOLD - 1),
-                Visibility::Complementary => (THRESHOLD, UNBOUNDED),
+                Visibility::Small | Visibility::Complementary => (0, UNBOUNDED),
             };
             low.push(lo);
             high.push(hi);
@@ -268,13 +352,7 @@ mod tests {
     /// independent check that no hidden count has only one possible value.
     fn possible_values(system: &Protection, limit: u64) -> Vec<std::collections::BTreeSet<u64>> {
         let hidden: Vec<usize> = (0..system.values.len()).filter(|e| system.hidden(*e)).collect();
-        let ranges: Vec<(u64, u64)> = hidden
-            .iter()
-            .map(|e| match system.visibility(*e) {
-                Visibility::Small => (0, 9),
-                _ => (10, limit),
-            })
-            .collect();
+        let ranges: Vec<(u64, u64)> = hidden.iter().map(|_| (0, limit)).collect();
         let mut seen = vec![std::collections::BTreeSet::new(); system.values.len()];
         let mut current: Vec<u64> = system.values.clone();
         let mut assigned: Vec<bool> = (0..system.values.len()).map(|e| !system.hidden(e)).collect();
@@ -334,17 +412,20 @@ mod tests {
     }
 
     #[test]
-    fn bounds_give_away_a_small_cell_whose_partner_is_just_ten() {
-        // Row: 0 + 10 + 50 = 60. Hiding 0 and 10 looks safe by the two-per-line rule, but the 10 is
-        // known to be at least 10, so the 0 is pinned: a third cell must go.
+    fn one_mark_for_every_hidden_count_publishes_no_bounds_of_its_own() {
+        // Row: 0 + 10 + 50 = 60. Were the 10 known to be "10 or more", the 0 would be pinned; with one
+        // mark for both, each of the two is anywhere in 0..=10.
         let mut system = Protection::new();
         let parts = vec![system.entry(0), system.entry(10), system.entry(50)];
         let total = system.entry(60);
         system.line(parts.clone(), total);
         system.protect();
-        assert_eq!(system.visibility(parts[2]), Visibility::Complementary);
+        assert_eq!(system.visibility(parts[1]), Visibility::Complementary);
+        assert_eq!(system.visibility(parts[2]), Visibility::Shown);
+        assert_eq!(system.feasible_range(parts[0]), Some((0, Some(10))));
+        assert_eq!(system.feasible_range(parts[1]), Some((0, Some(10))));
         let seen = possible_values(&system, 60);
-        assert!(seen[parts[0]].len() > 1 && seen[parts[1]].len() > 1);
+        assert_eq!(seen[parts[0]].len(), 11);
     }
 
     #[test]
@@ -361,6 +442,48 @@ mod tests {
         }
     }
 
+    /// Every hidden count keeps at least [`PROTECTION_SPAN`] possible values, by the solver's ranges.
+    fn assert_intervals_protected(system: &Protection, what: &str) {
+        for e in (0..system.values.len()).filter(|e| system.hidden(*e)) {
+            let (low, high) = system.feasible_range(e).expect("the solver answers");
+            assert!(low <= system.values[e] && high.is_none_or(|high| system.values[e] <= high), "{what}: {e}");
+            if let Some(high) = high {
+                assert!(high - low + 1 >= PROTECTION_SPAN, "{what}: entry {e} is known to lie in {low}..={high}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_total_beside_a_shown_count_cannot_narrow_the_small_ones() {
+        // «Recibida» 41 and a total of 42 tell that the two hidden counts sum to 1: neither is pinned,
+        // but each is known to be 0 or 1. The 41 must go too.
+        let mut system = Protection::new();
+        let parts = vec![system.entry(41), system.entry(1), system.entry(0)];
+        let total = system.entry(42);
+        system.line(parts.clone(), total);
+        system.protect();
+        assert_eq!(system.visibility(parts[0]), Visibility::Complementary);
+        assert_eq!(system.visibility(total), Visibility::Shown);
+        for part in &parts {
+            assert_eq!(system.feasible_range(*part), Some((0, Some(42))));
+        }
+        assert_intervals_protected(&system, "41 + 1 + 0 = 42");
+    }
+
+    #[test]
+    fn the_memo_gives_the_same_protection_and_notices_a_change() {
+        let memo = Memo::default();
+        let build = |counts: &[&[u64]]| crosstab(counts).0;
+        let (mut fresh, mut again, mut changed) =
+            (build(&[&[3, 40], &[25, 30]]), build(&[&[3, 40], &[25, 30]]), build(&[&[30, 40], &[25, 30]]));
+        fresh.protect_with(&memo);
+        again.protect_with(&memo);
+        assert_eq!(fresh.visibility, again.visibility);
+        assert!(fresh.visibility.contains(&Visibility::Small));
+        changed.protect_with(&memo);
+        assert!(!changed.visibility.iter().any(|v| *v != Visibility::Shown), "no count under 10 any more");
+    }
+
     #[test]
     fn random_tables_never_expose_a_small_count() {
         // A fixed linear congruential sequence: reproducible tables full of small counts.
@@ -375,6 +498,7 @@ mod tests {
             let (mut system, _) = crosstab(&refs);
             system.protect();
             assert_eq!(system.exposed(), None, "{rows:?}");
+            assert_intervals_protected(&system, &format!("{rows:?}"));
             for (parts, total) in &system.lines {
                 let hidden = parts.iter().chain([total]).filter(|e| system.hidden(**e)).count();
                 assert_ne!(hidden, 1, "{rows:?}");
@@ -408,6 +532,12 @@ mod tests {
             let seen = possible_values(&system, grand.max(10));
             for e in (0..system.values.len()).filter(|e| system.hidden(*e)) {
                 assert!(seen[e].len() > 1, "{rows:?}: entry {e} can only be {:?}", seen[e]);
+                // The solver's range is exactly what enumeration finds (up to the enumeration's cap).
+                let (low, high) = system.feasible_range(e).unwrap();
+                assert_eq!(Some(&low), seen[e].iter().min(), "{rows:?}: entry {e}");
+                if let Some(high) = high {
+                    assert_eq!(Some(&high), seen[e].iter().max(), "{rows:?}: entry {e}");
+                }
             }
             checked += usize::from(hidden > 0);
         }

@@ -25,10 +25,9 @@ pub enum Value {
     Percent(Option<i64>),
     /// A signed change in tenths of a percent.
     Change(Option<i64>),
-    /// Hidden because it is under the threshold ([`crate::suppression`]).
-    Small,
-    /// Hidden so that a small cell cannot be worked out from totals.
-    Complementary,
+    /// Hidden: under the threshold, or so that such a count cannot be worked out or narrowed down
+    /// (the suppression module of the server explains why both show the same mark).
+    Hidden,
 }
 
 impl Value {
@@ -40,8 +39,7 @@ impl Value {
             Value::Percent(Some(tenths)) => format::percent(*tenths, language, false),
             Value::Change(Some(tenths)) => format::percent(*tenths, language, true),
             Value::Percent(None) | Value::Change(None) => "—".to_string(),
-            Value::Small => SMALL_MARK.to_string(),
-            Value::Complementary => COMPLEMENTARY_MARK.to_string(),
+            Value::Hidden => HIDDEN_MARK.to_string(),
         }
     }
 
@@ -52,8 +50,7 @@ impl Value {
             Value::Count(n) => n.to_string(),
             Value::Percent(Some(tenths)) | Value::Change(Some(tenths)) => format::percent_plain(*tenths),
             Value::Percent(None) | Value::Change(None) => String::new(),
-            Value::Small => SMALL_MARK.to_string(),
-            Value::Complementary => COMPLEMENTARY_MARK.to_string(),
+            Value::Hidden => HIDDEN_MARK.to_string(),
         }
     }
 
@@ -62,10 +59,8 @@ impl Value {
     }
 }
 
-/// What a cell under the threshold shows, on pages and in files.
-pub const SMALL_MARK: &str = "<10";
-/// What a cell hidden to protect another shows.
-pub const COMPLEMENTARY_MARK: &str = "x";
+/// What a hidden cell shows, on pages and in files.
+pub const HIDDEN_MARK: &str = "x";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DataTable {
@@ -90,8 +85,8 @@ impl DataTable {
         out
     }
 
-    /// The rows as JSON objects keyed by column: numbers as numbers, hidden cells as the strings `<10`
-    /// and `x`, missing percentages as `null`.
+    /// The rows as JSON objects keyed by column: numbers as numbers, hidden cells as the string `x`,
+    /// missing percentages as `null`.
     pub fn to_json_rows(&self) -> Vec<serde_json::Map<String, serde_json::Value>> {
         use serde_json::Value as Json;
         let decimal = |tenths: i64| serde_json::Number::from_f64(tenths as f64 / 10.0).map_or(Json::Null, Json::Number);
@@ -103,7 +98,7 @@ impl DataTable {
                     Value::Count(n) => Json::from(*n),
                     Value::Percent(Some(t)) | Value::Change(Some(t)) => decimal(*t),
                     Value::Percent(None) | Value::Change(None) => Json::Null,
-                    Value::Small | Value::Complementary => Json::String(value.plain()),
+                    Value::Hidden => Json::String(value.plain()),
                 });
                 self.columns.iter().map(|column| column.key.clone()).zip(values).collect()
             })
