@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod file_times;
 pub mod incidents;
 pub mod officers;
 pub mod render_owner;
@@ -180,6 +181,16 @@ pub fn today_in_lima() -> String {
     let lima = time::UtcOffset::from_hms(-5, 0, 0).expect("valid offset");
     let date = time::OffsetDateTime::now_utc().to_offset(lima).date();
     date.format(time::macros::format_description!("[year]-[month]-[day]")).expect("formattable date")
+}
+
+/// The day before `day` (both `YYYY-MM-DD`); `day` itself if it is not a date.
+pub fn day_before(day: &str) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(day, format)
+        .ok()
+        .and_then(|date| date.previous_day())
+        .and_then(|date| date.format(format).ok())
+        .unwrap_or_else(|| day.to_string())
 }
 
 /// The whole application: Leptos pages, static files, health check, and the layers every response

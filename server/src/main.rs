@@ -236,6 +236,12 @@ async fn serve(config: PortalConfig, demo_mode: bool) -> Result<(), String> {
     // Load the incident counts now, so no visitor waits for the first load (~0.1-0.4 s at 2.5 million).
     state.cubes.cube(&state.database).await.map_err(|e| format!("loading incident statistics: {e}"))?;
     tokio::spawn(portal_server::submissions::uploads::expire_idle(state.submissions.clone()));
+    let restamper = portal_server::file_times::Restamper {
+        store: state.submissions.store.clone(),
+        database: state.database.clone(),
+        sqlite_file: app::storage::sqlite_file(&config.database.url),
+    };
+    tokio::spawn(restamper.keep_stamping());
     let app = router(&config, state);
     let listener = tokio::net::TcpListener::bind(config.site.address)
         .await

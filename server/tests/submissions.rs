@@ -476,6 +476,42 @@ async fn the_upload_socket_refuses_bad_messages_and_ends_the_upload() {
     assert_nothing_stored(&portal).await;
 }
 
+/// A seized disk tells the day of an arrival and nothing finer: a pass of the file-time stamper gives
+/// today's attachment files and the object directories modification time 1970, the SQLite files the
+/// pass's, and all of them a change time (ctime, which no program can set) of the pass, not of the
+/// arrival.
+#[tokio::test]
+async fn file_times_tell_the_day_of_an_arrival_only() {
+    use std::os::unix::fs::MetadataExt;
+    let portal = portal().await;
+    let (status, answer) = submit(&portal, |_| {}).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let name = list_reports(&portal.state.database).await.unwrap()[0].attachments[0].name.clone();
+    let data = portal.dir.path().join("data");
+    let object = data.join("objects").join(&name);
+    let arrived = std::fs::metadata(&object).unwrap().ctime();
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+
+    let restamper = portal_server::file_times::Restamper {
+        store: portal.state.submissions.store.clone(),
+        database: portal.state.database.clone(),
+        sqlite_file: app::storage::sqlite_file(&format!("sqlite://{}/portal.db", data.display())),
+    };
+    let today = portal_server::today_in_lima();
+    let stamped = restamper.pass(&today, &portal_server::day_before(&today)).await.unwrap();
+    assert!(stamped >= 5, "the object, its two directories, the database and its directory: {stamped}");
+    for path in [object, data.join("objects"), data.join("objects/incoming"), data.join("portal.db")] {
+        let meta = std::fs::metadata(&path).unwrap();
+        assert!(meta.ctime() > arrived, "{} still tells the second it was written", path.display());
+        if path.ends_with("portal.db") {
+            assert!(meta.mtime() > arrived, "the database shows the pass's time, which backups notice");
+        } else {
+            assert_eq!(meta.mtime(), 0, "{}", path.display());
+        }
+    }
+    assert_eq!(portal_server::day_before("2027-03-01"), "2027-02-28");
+}
+
 /// Uploads whose report part was refused stay open for a retry until they go idle; this ends them as
 /// the idle sweep would, and says how many there were.
 async fn expire_put_back_uploads(portal: &Portal) -> usize {

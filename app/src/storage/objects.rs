@@ -100,6 +100,31 @@ impl ObjectStore {
         let _ = fs::remove_file(&object.path).await;
     }
 
+    /// Stamps the named objects, and the store's directories, with modification time 1970-01-01 again.
+    /// Setting a file's times sets its change time (ctime, which no program can choose) to now: done
+    /// every few seconds over the recent objects, their ctimes tell when the last pass ran, not when each
+    /// arrived. Objects that are gone are skipped. Returns how many files were stamped.
+    pub async fn restamp(&self, names: Vec<String>) -> std::io::Result<usize> {
+        let dir = self.dir.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut stamped = 0;
+            let paths = names.iter().map(|name| dir.join(name)).chain([dir.join("incoming"), dir.clone()]);
+            for path in paths {
+                match std::fs::File::open(&path) {
+                    Ok(file) => {
+                        file.set_modified(std::time::UNIX_EPOCH)?;
+                        stamped += 1;
+                    }
+                    Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(error) => return Err(error),
+                }
+            }
+            Ok(stamped)
+        })
+        .await
+        .map_err(std::io::Error::other)?
+    }
+
     /// Removes stored objects no report refers to (left by a crash between rename and commit).
     pub async fn sweep(&self, referenced: &HashSet<String>) -> std::io::Result<usize> {
         let mut removed = 0;

@@ -129,6 +129,22 @@ pub async fn count_reports(db: &Database) -> Result<i64, StorageError> {
 }
 
 /// The names of all attachment objects reports and messages refer to, for sweeping orphans at start.
+/// The attachment files of reports received, and messages sent, on `day` (YYYY-MM-DD).
+pub async fn objects_of_day(db: &Database, day: &str) -> Result<Vec<String>, StorageError> {
+    sqlx::query(
+        "SELECT a.object_name FROM report_attachments a JOIN reports r ON r.id = a.report_id WHERE r.received_on = $1 \
+         UNION ALL SELECT a.object_name FROM message_attachments a JOIN case_messages m ON m.id = a.message_id \
+         WHERE m.sent_on = $2",
+    )
+    .bind(day)
+    .bind(day)
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(|row| Ok(row.try_get::<String, _>(0)?))
+    .collect()
+}
+
 pub async fn referenced_objects(db: &Database) -> Result<HashSet<String>, StorageError> {
     sqlx::query("SELECT object_name FROM report_attachments UNION ALL SELECT object_name FROM message_attachments")
         .fetch_all(db.pool())
