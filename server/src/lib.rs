@@ -218,9 +218,33 @@ pub fn router(config: &PortalConfig, state: AppState) -> Router {
     Router::new()
         .merge(submissions::routes(&state.submissions))
         .merge(pages)
+        .layer(axum::middleware::from_fn(api_routing_problems))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(axum::middleware::from_fn(move |request, next| security::security_headers(security, request, next)))
         .with_state(state)
+}
+
+/// The API's own routing refusals (a method a route does not take, a path it does not have) carry a
+/// problem code like every other API refusal, instead of axum's empty body; headers such as `Allow` stay.
+async fn api_routing_problems(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let code = match response.status() {
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::NOT_FOUND if !response.headers().contains_key(http::header::CONTENT_TYPE) => "not_found",
+        _ => return response,
+    };
+    if !api {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    parts.headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
+    parts.headers.remove(http::header::CONTENT_LENGTH);
+    let body = serde_json::json!({ "error": code }).to_string();
+    axum::response::Response::from_parts(parts, axum::body::Body::from(body))
 }
 
 async fn health(State(database): State<Database>) -> (StatusCode, &'static str) {
