@@ -128,7 +128,6 @@ pub async fn count_reports(db: &Database) -> Result<i64, StorageError> {
     Ok(sqlx::query("SELECT COUNT(*) FROM reports").fetch_one(db.pool()).await?.try_get(0)?)
 }
 
-/// The names of all attachment objects reports and messages refer to, for sweeping orphans at start.
 /// The attachment files of reports received, and messages sent, on `day` (YYYY-MM-DD).
 pub async fn objects_of_day(db: &Database, day: &str) -> Result<Vec<String>, StorageError> {
     sqlx::query(
@@ -145,6 +144,7 @@ pub async fn objects_of_day(db: &Database, day: &str) -> Result<Vec<String>, Sto
     .collect()
 }
 
+/// The names of all attachment objects reports and messages refer to, for sweeping orphans at start.
 pub async fn referenced_objects(db: &Database) -> Result<HashSet<String>, StorageError> {
     sqlx::query("SELECT object_name FROM report_attachments UNION ALL SELECT object_name FROM message_attachments")
         .fetch_all(db.pool())
