@@ -44,10 +44,10 @@ async fn exchange(
     let mut body = answer[split + 4..].to_vec();
     if head.contains("transfer-encoding: chunked") {
         body = dechunk(&body)?;
-    } else if let Some(length) = head.lines().find_map(|l| l.strip_prefix("content-length: ")) {
-        if body.len() != length.trim().parse::<usize>().ok()? {
-            return None;
-        }
+    } else if let Some(length) = head.lines().find_map(|l| l.strip_prefix("content-length: "))
+        && body.len() != length.trim().parse::<usize>().ok()?
+    {
+        return None;
     }
     Some((status, body))
 }
