@@ -196,6 +196,7 @@ pub fn day_before(day: &str) -> String {
 /// The whole application: Leptos pages, static files, health check, and the layers every response
 /// passes through.
 pub fn router(config: &PortalConfig, state: AppState) -> Router {
+    render_owner::init_executor();
     let page_context = state.page_context.clone();
     // Runs inside every server render: hands the pages what they need from the server.
     let context = move || page_context.provide();

@@ -11,35 +11,109 @@
 //! The fix from outside: the page context records the render's root owner in a slot the request
 //! carries ([`record`]), and every poll of the handler and of the response body runs with that owner
 //! (and so its arena) set ([`bind`], [`bind_response`]).
+//!
+//! A second race of the same family: an isomorphic effect (leptos_i18n creates one for its language
+//! cookie) runs on the server in a task of its own, and if that task first ran after the response was
+//! finished, the render's signals were already disposed and it panicked (found by the crash test under
+//! load). [`init_executor`] counts the tasks a render spawns until each has been polled once, and the
+//! response body waits for that count to reach zero before it starts.
 
+use any_spawner::{CustomExecutor, Executor, PinnedFuture, PinnedLocalFuture};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
-use futures_util::Stream;
-use leptos::prelude::{Owner, use_context};
+use futures_util::{Stream, StreamExt};
+use leptos::prelude::{Owner, provide_context, use_context};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
-/// Where a request's render records its root owner.
+/// Where a request's render records its root owner, and the tasks it spawned that have not run yet.
 #[derive(Clone, Default)]
-pub struct RenderOwner(Arc<Mutex<Option<Owner>>>);
+pub struct RenderOwner {
+    owner: Arc<Mutex<Option<Owner>>>,
+    unstarted: Arc<Unstarted>,
+}
+
+/// Tasks spawned by a render that have not been polled yet.
+#[derive(Default)]
+struct Unstarted {
+    count: AtomicUsize,
+    started: tokio::sync::Notify,
+}
 
 impl RenderOwner {
     fn get(&self) -> Option<Owner> {
-        self.0.lock().map(|owner| owner.clone()).unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+        self.owner.lock().map(|owner| owner.clone()).unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+    }
+
+    /// Waits until every task the render spawned has run once.
+    async fn tasks_started(&self) {
+        loop {
+            let started = self.unstarted.started.notified();
+            if self.unstarted.count.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            started.await;
+        }
     }
 }
 
 /// Called inside a render, where the request's parts are in context: records the current owner in the
-/// request's slot, if it has one.
+/// request's slot, if it has one, and lets the render's spawned tasks find it.
 pub fn record() {
     let slot = use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<RenderOwner>().cloned());
     if let Some(slot) = slot {
-        let mut owner = slot.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        *owner = Owner::current();
+        *slot.owner.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Owner::current();
+        provide_context(slot.unstarted.clone());
+    }
+}
+
+/// Leptos's task executor, on tokio as Leptos's own, except that a task spawned inside a render is
+/// counted until its first poll (see the module's documentation). Call before building the router:
+/// the first executor set is the one used.
+pub fn init_executor() {
+    struct Counting;
+    impl CustomExecutor for Counting {
+        fn spawn(&self, task: PinnedFuture<()>) {
+            match use_context::<Arc<Unstarted>>() {
+                Some(unstarted) => {
+                    unstarted.count.fetch_add(1, Ordering::SeqCst);
+                    tokio::spawn(FirstPoll { unstarted: Some(unstarted), task });
+                }
+                None => {
+                    tokio::spawn(task);
+                }
+            }
+        }
+        fn spawn_local(&self, task: PinnedLocalFuture<()>) {
+            tokio::task::spawn_local(task);
+        }
+        fn poll_local(&self) {}
+    }
+    // Already set (a second router in the same process): the first one stays, which is this one.
+    let _ = Executor::init_custom_executor(Counting);
+}
+
+/// A task that reports its first poll.
+struct FirstPoll {
+    unstarted: Option<Arc<Unstarted>>,
+    task: PinnedFuture<()>,
+}
+
+impl Future for FirstPoll {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let polled = self.task.as_mut().poll(cx);
+        if let Some(unstarted) = self.unstarted.take() {
+            unstarted.count.fetch_sub(1, Ordering::SeqCst);
+            unstarted.started.notify_waiters();
+        }
+        polled
     }
 }
 
@@ -88,5 +162,12 @@ pub async fn bind_response(slot: RenderOwner, response: impl Future<Output = Res
         return response;
     }
     let (parts, body) = response.into_parts();
-    Response::from_parts(parts, Body::from_stream(Bound { slot, inner: Box::pin(body.into_data_stream()) }))
+    // The render is built by now; its end disposes its signals, so its tasks run first.
+    let waited = futures_util::stream::once({
+        let slot = slot.clone();
+        async move { slot.tasks_started().await }
+    })
+    .filter_map(|()| std::future::ready(None::<Result<axum::body::Bytes, axum::Error>>));
+    let body = waited.chain(Bound { slot, inner: Box::pin(body.into_data_stream()) });
+    Response::from_parts(parts, Body::from_stream(body))
 }

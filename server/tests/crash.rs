@@ -1,8 +1,9 @@
 //! Crash safety: the server binary is killed with SIGKILL at random moments while clients submit
 //! reports through the browser protocol (challenge, proof of work, attachment slices by PUT, report)
-//! and the plain form, and restarted each time. Afterwards every submission that was acknowledged is
-//! stored and opens with the office key, attachments included; no attachment file is left without its
-//! report and nothing is left half-written; SQLite's integrity check is `ok`; the audit chain verifies.
+//! and the plain form, and an officer acknowledges cases, and restarted each time. Afterwards every submission that was acknowledged is
+//! stored and opens with the office key, attachments included; every acknowledged officer change is
+//! kept and in the audit log; no attachment file is left without its report and nothing is left
+//! half-written; SQLite's integrity check is `ok`; the audit chain verifies.
 //! The same on PostgreSQL when `TEST_POSTGRES_URL` is set (the test command sets it).
 //!
 //! Bounded here (`CRASH_KILLS`, default 20 kills); `CRASH_KILLS=200 cargo test … --test crash` runs a
@@ -143,6 +144,42 @@ async fn plain_form_report(address: SocketAddr, description: &str) -> Option<()>
     (status == 200 && String::from_utf8_lossy(&page).contains("</html>")).then_some(())
 }
 
+const PASSWORD: &str = "una clave bastante larga";
+
+/// An officer's request with a bearer token: status and body, or `None` if the server was killed.
+async fn officer_request(
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: &str,
+) -> Option<(u16, Vec<u8>)> {
+    let mut stream = tokio::net::TcpStream::connect(address).await.ok()?;
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: portal\r\nConnection: close\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.ok()?;
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut answer)).await.ok()?.ok()?;
+    let split = answer.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let status = String::from_utf8_lossy(&answer[..split]).split(' ').nth(1)?.parse().ok()?;
+    Some((status, answer[split + 4..].to_vec()))
+}
+
+/// The officer acknowledges received cases one at a time; returns after one acknowledgement (its
+/// case id) or when the server is unreachable.
+async fn acknowledge_one(address: SocketAddr, token: &str) -> Option<String> {
+    let (status, body) = officer_request(address, "GET", "/api/officer/cases", token, "").await?;
+    (status == 200).then_some(())?;
+    let cases: serde_json::Value = serde_json::from_slice(&body).ok()?;
+    let id = cases.as_array()?.iter().find(|case| case["status"] == "received")?["id"].as_str()?.to_string();
+    let path = format!("/api/officer/cases/{id}");
+    let (status, _) = officer_request(address, "PATCH", &path, token, r#"{"status":"acknowledged"}"#).await?;
+    (status == 200).then_some(id)
+}
+
 struct Server {
     child: Child,
     address: SocketAddr,
@@ -191,6 +228,12 @@ async fn crash_campaign(database_url: Option<String>) {
         text = text.replace(&format!("sqlite://{}/portal.db", dir.path().join("data").display()), url);
     }
     let config = common::write_config(dir.path(), &text);
+    let url = database_url.unwrap_or_else(|| format!("sqlite://{}/portal.db", dir.path().join("data").display()));
+    std::fs::create_dir_all(dir.path().join("data")).unwrap();
+    let totp = {
+        let database = app::storage::Database::open(&url, 1).await.unwrap();
+        portal_server::officers::accounts::add_officer(&database, "ana", PASSWORD).await.unwrap()
+    };
     let log = dir.path().join("server.log");
     let address = free_address();
     let mut server = start(&config, address, &log);
@@ -224,6 +267,25 @@ async fn crash_campaign(database_url: Option<String>) {
             }
         }));
     }
+    // An officer acknowledges cases as they come (each change is an audit entry in the chain).
+    let code = portal_server::officers::accounts::totp_code(&totp, portal_server::officers::accounts::unix_now());
+    let sign_in = serde_json::json!({"username": "ana", "password": PASSWORD, "code": code}).to_string();
+    let (status, session) =
+        exchange(address, "POST", "/api/officer/session", "application/json", sign_in.as_bytes()).await.unwrap();
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&session));
+    let token = serde_json::from_slice::<serde_json::Value>(&session).unwrap()["token"].as_str().unwrap().to_string();
+    let acknowledged_cases = Arc::new(Mutex::new(Vec::new()));
+    {
+        let (acknowledged_cases, stop) = (acknowledged_cases.clone(), stop.clone());
+        clients.push(tokio::spawn(async move {
+            while !stop.load(Ordering::SeqCst) {
+                match acknowledge_one(address, &token).await {
+                    Some(id) => acknowledged_cases.lock().unwrap().push(id),
+                    None => tokio::time::sleep(Duration::from_millis(50)).await,
+                }
+            }
+        }));
+    }
     for _ in 0..kills {
         tokio::time::sleep(Duration::from_millis(150 + random_below(600))).await;
         server.child.kill().unwrap(); // SIGKILL
@@ -244,7 +306,6 @@ async fn crash_campaign(database_url: Option<String>) {
     server.child.kill().unwrap();
     server.child.wait().unwrap();
 
-    let url = database_url.unwrap_or_else(|| format!("sqlite://{}/portal.db", dir.path().join("data").display()));
     let database = app::storage::Database::open(&url, 1).await.unwrap();
     let stored = app::storage::reports::list_reports(&database).await.unwrap();
     let objects = dir.path().join("data/objects");
@@ -275,17 +336,25 @@ async fn crash_campaign(database_url: Option<String>) {
     let incoming = std::fs::read_dir(objects.join("incoming")).unwrap().count();
     let entries = app::storage::audit::entries_after(&database, 0).await.unwrap();
     envelope::audit::verify(&entries).expect("the audit chain verifies");
+    let acknowledged_cases = acknowledged_cases.lock().unwrap().clone();
+    for id in &acknowledged_cases {
+        let report = stored.iter().find(|report| &report.id == id).expect("an acknowledged case is stored");
+        assert_eq!(report.status, "acknowledged", "the officer's acknowledged change of {id} is kept");
+        assert!(entries.iter().any(|entry| entry.subject == *id), "the change of {id} is in the audit log");
+    }
     if url.starts_with("sqlite:") {
         let check: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(database.pool()).await.unwrap();
         assert_eq!(check, "ok");
     }
     let backend = if url.starts_with("sqlite:") { "SQLite" } else { "PostgreSQL" };
     println!(
-        "crash test on {backend}: {kills} SIGKILLs, {} submissions tried, {} acknowledged, {} stored ({attachments} attachments), lost {}, orphan files {orphans}, incoming left {incoming}",
+        "crash test on {backend}: {kills} SIGKILLs, {} submissions tried, {} acknowledged, {} stored ({attachments} attachments), lost {}, orphan files {orphans}, incoming left {incoming}; {} officer changes acknowledged, all kept, audit chain of {} entries intact",
         attempts.load(Ordering::SeqCst),
         acknowledged.len(),
         stored.len(),
-        lost.len()
+        lost.len(),
+        acknowledged_cases.len(),
+        entries.len()
     );
     assert!(lost.is_empty(), "acknowledged but lost: {lost:?}");
     assert_eq!((orphans, incoming), (0, 0), "files left without a report");
