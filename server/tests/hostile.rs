@@ -285,13 +285,8 @@ async fn generated_hostile_requests_get_a_clear_refusal_and_store_nothing() {
     println!("{sent} hostile requests: every one refused or answered, no 5xx, no panic, nothing stored");
 }
 
-/// The portal on a real loopback socket; its address.
 async fn serve(portal: &Portal) -> std::net::SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let app = portal.app.clone();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    address
+    common::serve(portal.app.clone()).await
 }
 
 /// Sends `request` raw on a new connection and reads the answer until the server closes it (or 10 s

@@ -367,13 +367,8 @@ async fn an_interrupted_slice_resumes_from_what_the_server_holds() {
     assert_eq!(envelope::decrypt(std::slice::from_ref(&portal.office), &object).unwrap(), plaintext);
 }
 
-/// The portal on a real loopback socket (WebSockets need one); its address.
 async fn serve(portal: &Portal) -> std::net::SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let app = portal.app.clone();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    address
+    common::serve(portal.app.clone()).await
 }
 
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;

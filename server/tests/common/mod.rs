@@ -81,3 +81,11 @@ pub async fn get(portal: &Portal, uri: &str) -> (http::StatusCode, http::HeaderM
     // Leptos marks text boundaries with empty comments (`<!>`) for hydration; the tests read past them.
     (status, headers, String::from_utf8_lossy(&body).replace("<!>", ""))
 }
+
+/// `app` on a real loopback socket (WebSockets, raw HTTP and slow senders need one); its address.
+pub async fn serve(app: axum::Router) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    address
+}
