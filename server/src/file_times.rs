@@ -4,16 +4,16 @@
 //! an attachment's ctime was the second it was stored. So every few seconds (a random 2 to 10) the
 //! files of today's and yesterday's reports and messages and the object directories are stamped with
 //! 1970 again, and the SQLite files with the time of the pass: their times then tell when the last pass
-//! ran. Once a day is over its files keep
-//! the time of the pass that last saw them, the same for all of them, which tells the day only.
+//! ran. Once a day is over its files keep the time of the pass that last saw them, the same for all of
+//! them, which tells the day only.
 //!
 //! What remains, stated in the README: a file stored in the seconds between the last pass and the moment
 //! the server stopped keeps its own second; and a PostgreSQL server's write-ahead log records commit
 //! times (its data directory is the deployer's, and full-disk encryption covers it).
 
 use app::storage::Database;
-use app::storage::objects::ObjectStore;
-use app::storage::reports::objects_of_day;
+use app::storage::objects::{ObjectStore, set_modified};
+use app::storage::reports::objects_of_days;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -29,8 +29,7 @@ pub struct Restamper {
 impl Restamper {
     /// One pass; returns how many files were stamped.
     pub async fn pass(&self, today: &str, yesterday: &str) -> Result<usize, String> {
-        let mut names = objects_of_day(&self.database, today).await.map_err(|e| e.to_string())?;
-        names.extend(objects_of_day(&self.database, yesterday).await.map_err(|e| e.to_string())?);
+        let names = objects_of_days(&self.database, [today, yesterday]).await.map_err(|e| e.to_string())?;
         let mut stamped = self.store.restamp(names).await.map_err(|e| e.to_string())?;
         if let Some(file) = &self.sqlite_file {
             let mut paths = vec![file.clone()];
@@ -42,16 +41,9 @@ impl Restamper {
             if let Some(dir) = file.parent().filter(|dir| !dir.as_os_str().is_empty()) {
                 paths.push(dir.to_path_buf());
             }
-            stamped += tokio::task::spawn_blocking(move || {
-                paths.iter().filter_map(|path| std::fs::File::open(path).ok()).try_fold(0, |count, file| {
-                    // Now rather than 1970: backup tools that compare modification times must still
-                    // see that the database changed.
-                    file.set_modified(std::time::SystemTime::now()).map(|()| count + 1)
-                })
-            })
-            .await
-            .map_err(|e| e.to_string())?
-            .map_err(|e| e.to_string())?;
+            // Now rather than 1970: backup tools that compare modification times must still see that
+            // the database changed.
+            stamped += set_modified(paths, std::time::SystemTime::now()).await.map_err(|e| e.to_string())?;
         }
         Ok(stamped)
     }

@@ -231,16 +231,15 @@ async fn api_routing_problems(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let api = request.uri().path().starts_with("/api/");
+    if !request.uri().path().starts_with("/api/") {
+        return next.run(request).await;
+    }
     let response = next.run(request).await;
     let code = match response.status() {
         StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
         StatusCode::NOT_FOUND if !response.headers().contains_key(http::header::CONTENT_TYPE) => "not_found",
         _ => return response,
     };
-    if !api {
-        return response;
-    }
     let (mut parts, _) = response.into_parts();
     parts.headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
     parts.headers.remove(http::header::CONTENT_LENGTH);

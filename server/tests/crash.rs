@@ -30,9 +30,23 @@ async fn exchange(
     content_type: &str,
     body: &[u8],
 ) -> Option<(u16, Vec<u8>)> {
+    exchange_as(None, address, method, path, content_type, body).await
+}
+
+/// [`exchange`], signed in with an officer's bearer `token` if there is one.
+async fn exchange_as(
+    token: Option<&str>,
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: &[u8],
+) -> Option<(u16, Vec<u8>)> {
     let mut stream = tokio::net::TcpStream::connect(address).await.ok()?;
+    let authorization = token.map(|token| format!("Authorization: Bearer {token}\r\n")).unwrap_or_default();
     let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: portal\r\nConnection: close\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        "{method} {path} HTTP/1.1\r\nHost: portal\r\nConnection: close\r\n{authorization}\
+         Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
         body.len()
     );
     stream.write_all(head.as_bytes()).await.ok()?;
@@ -146,37 +160,16 @@ async fn plain_form_report(address: SocketAddr, description: &str) -> Option<()>
 
 const PASSWORD: &str = "una clave bastante larga";
 
-/// An officer's request with a bearer token: status and body, or `None` if the server was killed.
-async fn officer_request(
-    address: SocketAddr,
-    method: &str,
-    path: &str,
-    token: &str,
-    body: &str,
-) -> Option<(u16, Vec<u8>)> {
-    let mut stream = tokio::net::TcpStream::connect(address).await.ok()?;
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: portal\r\nConnection: close\r\nAuthorization: Bearer {token}\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).await.ok()?;
-    let mut answer = Vec::new();
-    tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut answer)).await.ok()?.ok()?;
-    let split = answer.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let status = String::from_utf8_lossy(&answer[..split]).split(' ').nth(1)?.parse().ok()?;
-    Some((status, answer[split + 4..].to_vec()))
-}
-
 /// The officer acknowledges received cases one at a time; returns after one acknowledgement (its
 /// case id) or when the server is unreachable.
 async fn acknowledge_one(address: SocketAddr, token: &str) -> Option<String> {
-    let (status, body) = officer_request(address, "GET", "/api/officer/cases", token, "").await?;
+    let json = "application/json";
+    let (status, body) = exchange_as(Some(token), address, "GET", "/api/officer/cases", json, b"").await?;
     (status == 200).then_some(())?;
     let cases: serde_json::Value = serde_json::from_slice(&body).ok()?;
     let id = cases.as_array()?.iter().find(|case| case["status"] == "received")?["id"].as_str()?.to_string();
     let path = format!("/api/officer/cases/{id}");
-    let (status, _) = officer_request(address, "PATCH", &path, token, r#"{"status":"acknowledged"}"#).await?;
+    let (status, _) = exchange_as(Some(token), address, "PATCH", &path, json, br#"{"status":"acknowledged"}"#).await?;
     (status == 200).then_some(id)
 }
 

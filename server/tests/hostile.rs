@@ -289,15 +289,9 @@ async fn serve(portal: &Portal) -> std::net::SocketAddr {
     common::serve(portal.app.clone()).await
 }
 
-/// Sends `request` raw on a new connection and reads the answer until the server closes it (or 10 s
-/// pass); the status line, empty if none came.
+/// The status line of the answer to `request` sent raw, empty if none came.
 async fn raw(address: std::net::SocketAddr, request: &[u8]) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
-    let _ = stream.write_all(request).await;
-    let mut answer = Vec::new();
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read_to_end(&mut answer)).await;
-    String::from_utf8_lossy(&answer).lines().next().unwrap_or_default().to_string()
+    common::raw_http(address, request).await.lines().next().unwrap_or_default().to_string()
 }
 
 /// A plain-form report (the path without JavaScript), whole, as raw HTTP.

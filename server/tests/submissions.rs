@@ -717,17 +717,6 @@ async fn a_no_script_upload_cut_inside_an_attachment_leaves_no_file() {
     assert_nothing_stored(&portal).await;
 }
 
-/// One HTTP/1.1 exchange on a new connection, as a browser would make it; the raw answer (empty when
-/// the server closed the connection without answering).
-async fn http_exchange(address: std::net::SocketAddr, request: Vec<u8>) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
-    stream.write_all(&request).await.unwrap();
-    let mut answer = Vec::new();
-    let _ = stream.read_to_end(&mut answer).await;
-    String::from_utf8_lossy(&answer).into_owned()
-}
-
 /// Pages rendered many at a time through a real socket on a multi-threaded runtime, as under load:
 /// refused plain forms of two kinds mixed with other pages. Leptos polled a render after a yield
 /// without its reactive owner, on whatever thread the task resumed: 198 of 2,000 such requests got no
@@ -767,7 +756,7 @@ async fn pages_rendered_concurrently_are_answered_whole_and_alone() {
                     (format!("GET {path} HTTP/1.1\r\nHost: portal\r\nConnection: close\r\n\r\n").into_bytes(), None)
                 }
             };
-            (http_exchange(address, request).await, expected)
+            (common::raw_http(address, &request).await, expected)
         }));
     }
     let mut unanswered = 0;

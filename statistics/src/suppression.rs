@@ -396,6 +396,16 @@ mod tests {
         seen
     }
 
+    /// One line of `parts` and their total, protected; the system, the parts' handles and the total's.
+    fn protected_line(parts: &[u64]) -> (Protection, Vec<usize>, usize) {
+        let mut system = Protection::new();
+        let handles: Vec<usize> = parts.iter().map(|n| system.entry(*n)).collect();
+        let total = system.entry(parts.iter().sum());
+        system.line(handles.clone(), total);
+        system.protect();
+        (system, handles, total)
+    }
+
     #[test]
     fn a_lone_small_cell_gets_a_partner_in_its_row_and_column() {
         let (mut system, cells) = crosstab(&[&[3, 40, 12], &[25, 30, 18]]);
@@ -415,11 +425,7 @@ mod tests {
     fn one_mark_for_every_hidden_count_publishes_no_bounds_of_its_own() {
         // Row: 0 + 10 + 50 = 60. Were the 10 known to be "10 or more", the 0 would be pinned; with one
         // mark for both, each of the two is anywhere in 0..=10.
-        let mut system = Protection::new();
-        let parts = vec![system.entry(0), system.entry(10), system.entry(50)];
-        let total = system.entry(60);
-        system.line(parts.clone(), total);
-        system.protect();
+        let (system, parts, _) = protected_line(&[0, 10, 50]);
         assert_eq!(system.visibility(parts[1]), Visibility::Complementary);
         assert_eq!(system.visibility(parts[2]), Visibility::Shown);
         assert_eq!(system.feasible_range(parts[0]), Some((0, Some(10))));
@@ -457,11 +463,7 @@ mod tests {
     fn a_total_beside_a_shown_count_cannot_narrow_the_small_ones() {
         // «Recibida» 41 and a total of 42 tell that the two hidden counts sum to 1: neither is pinned,
         // but each is known to be 0 or 1. The 41 must go too.
-        let mut system = Protection::new();
-        let parts = vec![system.entry(41), system.entry(1), system.entry(0)];
-        let total = system.entry(42);
-        system.line(parts.clone(), total);
-        system.protect();
+        let (system, parts, total) = protected_line(&[41, 1, 0]);
         assert_eq!(system.visibility(parts[0]), Visibility::Complementary);
         assert_eq!(system.visibility(total), Visibility::Shown);
         for part in &parts {

@@ -137,24 +137,26 @@ impl Database {
     }
 }
 
-/// Makes sure the SQLite file's directory exists and that the file is created on first use.
+/// An SQLite URL's path and query string (`None` if it is not an SQLite URL).
+fn sqlite_path_and_query(url: &str) -> Option<(&str, &str)> {
+    let rest = url.strip_prefix("sqlite:")?.trim_start_matches("//");
+    Some(rest.split_once('?').unwrap_or((rest, "")))
+}
+
 /// The file of an SQLite database URL (`None` for PostgreSQL or an in-memory database).
 pub fn sqlite_file(url: &str) -> Option<PathBuf> {
-    let rest = url.strip_prefix("sqlite:")?.trim_start_matches("//");
-    let path = rest.split_once('?').map_or(rest, |(path, _)| path);
+    let (path, _) = sqlite_path_and_query(url)?;
     (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
 
+/// Makes sure the SQLite file's directory exists and that the file is created on first use.
 fn prepare_sqlite_url(url: &str) -> Result<String, StorageError> {
-    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
-    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    if path != ":memory:"
-        && !path.is_empty()
-        && let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty())
-    {
+    let file = sqlite_file(url);
+    if let Some(parent) = file.as_deref().and_then(Path::parent).filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .map_err(|source| StorageError::CreateDirectory { path: parent.display().to_string(), source })?;
     }
+    let query = sqlite_path_and_query(url).map_or("", |(_, query)| query);
     let mode = if query.contains("mode=") {
         ""
     } else if query.is_empty() {

@@ -105,24 +105,9 @@ impl ObjectStore {
     /// every few seconds over the recent objects, their ctimes tell when the last pass ran, not when each
     /// arrived. Objects that are gone are skipped. Returns how many files were stamped.
     pub async fn restamp(&self, names: Vec<String>) -> std::io::Result<usize> {
-        let dir = self.dir.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut stamped = 0;
-            let paths = names.iter().map(|name| dir.join(name)).chain([dir.join("incoming"), dir.clone()]);
-            for path in paths {
-                match std::fs::File::open(&path) {
-                    Ok(file) => {
-                        file.set_modified(std::time::UNIX_EPOCH)?;
-                        stamped += 1;
-                    }
-                    Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(error) => return Err(error),
-                }
-            }
-            Ok(stamped)
-        })
-        .await
-        .map_err(std::io::Error::other)?
+        let mut paths: Vec<PathBuf> = names.iter().map(|name| self.dir.join(name)).collect();
+        paths.extend([self.dir.join("incoming"), self.dir.clone()]);
+        set_modified(paths, std::time::UNIX_EPOCH).await
     }
 
     /// Removes stored objects no report refers to (left by a crash between rename and commit).
@@ -138,4 +123,25 @@ impl ObjectStore {
         }
         Ok(removed)
     }
+}
+
+/// Sets the modification time of each file or directory in `paths` to `time` (which also sets its
+/// change time to now), skipping those that do not exist; how many were set.
+pub async fn set_modified(paths: Vec<PathBuf>, time: std::time::SystemTime) -> std::io::Result<usize> {
+    tokio::task::spawn_blocking(move || {
+        let mut stamped = 0;
+        for path in paths {
+            match std::fs::File::open(&path) {
+                Ok(file) => {
+                    file.set_modified(time)?;
+                    stamped += 1;
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(stamped)
+    })
+    .await
+    .map_err(std::io::Error::other)?
 }

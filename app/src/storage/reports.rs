@@ -128,15 +128,18 @@ pub async fn count_reports(db: &Database) -> Result<i64, StorageError> {
     Ok(sqlx::query("SELECT COUNT(*) FROM reports").fetch_one(db.pool()).await?.try_get(0)?)
 }
 
-/// The attachment files of reports received, and messages sent, on `day` (YYYY-MM-DD).
-pub async fn objects_of_day(db: &Database, day: &str) -> Result<Vec<String>, StorageError> {
+/// The attachment files of reports received, and messages sent, on either of `days` (YYYY-MM-DD).
+pub async fn objects_of_days(db: &Database, days: [&str; 2]) -> Result<Vec<String>, StorageError> {
     sqlx::query(
-        "SELECT a.object_name FROM report_attachments a JOIN reports r ON r.id = a.report_id WHERE r.received_on = $1 \
+        "SELECT a.object_name FROM report_attachments a JOIN reports r ON r.id = a.report_id \
+         WHERE r.received_on IN ($1, $2) \
          UNION ALL SELECT a.object_name FROM message_attachments a JOIN case_messages m ON m.id = a.message_id \
-         WHERE m.sent_on = $2",
+         WHERE m.sent_on IN ($3, $4)",
     )
-    .bind(day)
-    .bind(day)
+    .bind(days[0])
+    .bind(days[1])
+    .bind(days[0])
+    .bind(days[1])
     .fetch_all(db.pool())
     .await?
     .iter()

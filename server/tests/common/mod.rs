@@ -89,3 +89,15 @@ pub async fn serve(app: axum::Router) -> std::net::SocketAddr {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     address
 }
+
+/// Sends `request` raw on a new connection and reads the answer until the server closes it (or a
+/// minute passes): the answer as text, empty if none came (a write refused part-way is not an error:
+/// the server may answer and close before reading all of an oversized request).
+pub async fn raw_http(address: std::net::SocketAddr, request: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let _ = stream.write_all(request).await;
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(60), stream.read_to_end(&mut answer)).await;
+    String::from_utf8_lossy(&answer).into_owned()
+}
