@@ -2,8 +2,9 @@
 # Sourced by scripts/run, scripts/test and the other scripts: makes sure every command and build tool
 # they use is installed at the version this repository pins, installing only what is missing, and
 # exports the environment the build needs. Safe to run again and again. What it installs goes to the
-# system's Debian packages, $CARGO_HOME/bin (cargo-leptos, wasm-bindgen), tools/node_modules (wasm-opt)
-# and, where the system's Node.js is too old for Playwright, tools/node-v* (Node.js and npm).
+# system's Debian packages, $CARGO_HOME/bin (wasm-bindgen), tools/node_modules (wasm-opt, terser) and,
+# where the system's Node.js is too old for Playwright, tools/node-v* (Node.js and npm). The build
+# itself is in build.sh.
 #
 # Works from a bare Debian 12 (no Rust, Node.js, Python or curl) as root or as a user with sudo.
 #
@@ -14,8 +15,8 @@
 # - the build tools are compiled by the first Rust at least TOOLS_MIN_RUST: the active one if it is new
 #   enough, else Debian's rustc-web/cargo-web.
 
-CARGO_LEPTOS_VERSION="0.3.11"
-# cargo-leptos 0.3.11's lock file (cargo-util-schemas 0.14.2) needs Rust 1.96.
+# wasm-bindgen-cli cannot be installed --locked (see ensure_cargo_tools), so its dependencies resolve
+# to their newest releases, which may need the newest Rust: tools are compiled with 1.96 at least.
 TOOLS_MIN_RUST="1.96"
 # Playwright 1.65 needs Node.js 20. Debian 12's nodejs is 18: then a pinned Node.js and npm come from
 # the npm registry (the packages node-linux-<arch> and npm), checked against these SHA-512 digests.
@@ -77,6 +78,8 @@ ensure_script_commands() {
   ensure_command python3 python3-minimal
   ensure_command cc build-essential
   ensure_command git git
+  # Precompresses the site's files (gzip is in every Debian).
+  ensure_command brotli brotli
 }
 
 # A TCP port on 127.0.0.1 that nothing listens on right now.
@@ -116,10 +119,11 @@ wasm_std_in_active_toolchain() {
 }
 
 # Chooses how the WebAssembly standard library is obtained and exports the build environment:
-# WASM_ROUTE (rustup|debian) and LEPTOS_BUILD_ARGS (extra cargo-leptos flags).
+# WASM_ROUTE (rustup|debian) and WASM_CARGO_ARGS (extra flags of the wasm32 cargo build).
 # PORTAL_WASM_ROUTE=debian forces the Debian route (to test it where rustup has the target).
 select_wasm_route() {
-  LEPTOS_BUILD_ARGS=()
+  # shellcheck disable=SC2034 # used by build.sh
+  WASM_CARGO_ARGS=()
   if [ "${PORTAL_WASM_ROUTE:-}" = debian ]; then
     use_debian_wasm_route
     return
@@ -161,8 +165,8 @@ use_debian_wasm_route() {
   export PATH="/usr/bin:$PATH"
   export RUSTC_BOOTSTRAP=1
   export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=/usr/bin/wasm-ld-22
-  # shellcheck disable=SC2054 # one argument: the commas belong to -Zbuild-std
-  LEPTOS_BUILD_ARGS=(--lib-cargo-args=-Zbuild-std=std,panic_abort)
+  # shellcheck disable=SC2034,SC2054 # used by build.sh; one argument: the commas belong to -Zbuild-std
+  WASM_CARGO_ARGS=(-Zbuild-std=std,panic_abort)
   log "WebAssembly standard library: Debian route, built from source ($(rustc --version))"
 }
 
@@ -189,7 +193,7 @@ cargo_install_tool() {
   [ -n "${TOOL_PATH:-}" ] || select_tool_rust
   # Build tools are compiled once on a fresh machine and then mostly wait on cargo: optimisation level 1
   # without LTO compiles them in a fraction of the time of their own release profile (fat LTO in one
-  # codegen unit, whose last step runs on one core: cargo-leptos took 42 minutes on 2 cores with it).
+  # codegen unit, whose last step runs on one core).
   PATH="$TOOL_PATH" CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=false \
     CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_DEBUG=false \
     cargo install --root "$(dirname "$CARGO_BIN")" "$name" "$@"
@@ -201,17 +205,15 @@ locked_wasm_bindgen_version() {
   awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$REPO_ROOT/Cargo.lock"
 }
 
-ensure_cargo_tools() {
-  export PATH="$CARGO_BIN:$PATH"
-  if [ "$WASM_ROUTE" = debian ]; then export PATH="/usr/bin:$PATH"; fi
-  if ! cargo leptos --version 2>/dev/null | grep -qx "cargo-leptos $CARGO_LEPTOS_VERSION"; then
-    log "installing cargo-leptos $CARGO_LEPTOS_VERSION (731 crates; about 20 minutes on 2 cores, once)"
-    # no_downloads: use wasm-bindgen and wasm-opt from PATH instead of fetching binaries from GitHub.
-    cargo_install_tool cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
-  fi
+wasm_bindgen_installed() {
+  wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $(locked_wasm_bindgen_version)"
+}
+
+# wasm-bindgen, which only the site's assembly needs (scripts/test compiles it in the background).
+ensure_wasm_bindgen() {
   local wasm_bindgen_version
   wasm_bindgen_version="$(locked_wasm_bindgen_version)"
-  if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $wasm_bindgen_version"; then
+  if ! wasm_bindgen_installed; then
     log "installing wasm-bindgen-cli $wasm_bindgen_version (equal to Cargo.lock; about 4 minutes, once)"
     # Not --locked: its lock file names a dependency version that is no longer on crates.io.
     cargo_install_tool wasm-bindgen-cli --version "=$wasm_bindgen_version" --force
@@ -262,28 +264,26 @@ ensure_node() {
   log "Node.js $(node --version) and npm $(npm --version) from $dir"
 }
 
-# wasm-opt from npm's binaryen (pinned in tools/package.json): Debian's binaryen is too old and its
-# output fails at hydration.
-ensure_wasm_opt() {
-  if ! "$REPO_ROOT/tools/node_modules/.bin/wasm-opt" --version >/dev/null 2>&1; then
-    log "installing wasm-opt (npm binaryen)"
+# wasm-opt from npm's binaryen and terser (pinned in tools/package.json): Debian's binaryen is too old
+# and its output fails at hydration.
+ensure_npm_build_tools() {
+  if ! "$REPO_ROOT/tools/node_modules/.bin/wasm-opt" --version >/dev/null 2>&1 ||
+    ! "$REPO_ROOT/tools/node_modules/.bin/terser" --version >/dev/null 2>&1; then
+    log "installing wasm-opt (npm binaryen) and terser"
     (cd "$REPO_ROOT/tools" && npm ci --no-audit --no-fund --loglevel=error)
   fi
   export PATH="$REPO_ROOT/tools/node_modules/.bin:$PATH"
 }
 
-# Everything needed to build the portal. Node.js comes after the Rust route, which may put /usr/bin
-# (and an old Debian node there) first on PATH.
+# Everything needed to build the portal but wasm-bindgen (ensure_wasm_bindgen). Node.js comes after
+# the Rust route, which may put /usr/bin (and an old Debian node there) first on PATH.
 ensure_build_toolchain() {
   ensure_script_commands
   select_wasm_route
-  ensure_cargo_tools
+  export PATH="$CARGO_BIN:$PATH"
+  if [ "$WASM_ROUTE" = debian ]; then export PATH="/usr/bin:$PATH"; fi
+  # Chosen here, where installing Debian's Rust for the tools cannot meet another apt-get.
+  wasm_bindgen_installed || select_tool_rust
   ensure_node
-  ensure_wasm_opt
-}
-
-# Builds the portal in release mode: server binary, WASM, CSS, hashed and precompressed assets.
-build_release() {
-  log "building the portal (release)"
-  (cd "$REPO_ROOT" && cargo leptos build --release --precompress "${LEPTOS_BUILD_ARGS[@]}")
+  ensure_npm_build_tools
 }

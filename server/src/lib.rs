@@ -140,20 +140,27 @@ impl PageContext {
     }
 }
 
-/// Where the built site is: the configured directory, or the one cargo-leptos wrote when it built
-/// this binary (it passes LEPTOS_* variables to the build).
+/// The name `scripts/lib/site.sh` gives the browser files (`pkg/portal.js`, `portal_bg.wasm`, `portal.css`).
+const SITE_OUTPUT_NAME: &str = "portal";
+/// The file in the site directory naming the content hashes of the browser files.
+const SITE_HASH_FILE: &str = "hash.txt";
+
+/// Where the built site is (the configured directory, else `target/site`, where the build writes it)
+/// and whether its browser files carry content hashes: they do when the site's `hash.txt` is there,
+/// as in every release build. Decided at start rather than at compile time, so one binary serves any
+/// site the build script wrote.
 pub fn leptos_options(config: &PortalConfig) -> LeptosOptions {
-    let site_root = config
-        .site
-        .assets_dir
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(option_env!("LEPTOS_SITE_ROOT").unwrap_or("target/site")));
+    let site_root = config.site.assets_dir.clone().unwrap_or_else(|| PathBuf::from("target/site"));
+    // Leptos joins this to the executable's directory; an absolute path replaces it.
+    let hash_file =
+        std::path::absolute(site_root.join(SITE_HASH_FILE)).unwrap_or_else(|_| site_root.join(SITE_HASH_FILE));
     LeptosOptions::builder()
-        .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("portal"))
+        .output_name(SITE_OUTPUT_NAME)
         .site_root(site_root.to_string_lossy().to_string())
-        .site_pkg_dir(option_env!("LEPTOS_SITE_PKG_DIR").unwrap_or("pkg"))
+        .site_pkg_dir("pkg")
         .site_addr(config.site.address)
-        .hash_files(option_env!("LEPTOS_HASH_FILES") == Some("true"))
+        .hash_files(hash_file.is_file())
+        .hash_file(hash_file.to_string_lossy().to_string().into())
         .build()
 }
 

@@ -1,0 +1,123 @@
+# shellcheck shell=bash
+# Sourced after toolchain.sh (and its ensure_build_toolchain): builds the portal. Two parts:
+# - the native release build: the server, the officer tool and the libraries, with exactly the package
+#   selection and features the Rust tests use, so `cargo test --release` afterwards reuses every
+#   artifact and the end-to-end tests drive the very binaries the tests were built with;
+# - the site in target/site: the browser code (the `frontend` crate for wasm32, then wasm-bindgen,
+#   wasm-opt and terser), the stylesheet and the public files, each browser file named by its content
+#   hash (so it can be cached for a year), listed in target/site/hash.txt, and stored gzip and brotli
+#   compressed beside it.
+# This is what cargo-leptos did for this project, in a page of shell: compiling cargo-leptos took 30 of
+# the 98 minutes of a first test run on 2 cores.
+
+# The packages and features of the native build and of the Rust tests: the same on purpose (above).
+# shellcheck disable=SC2054 # one argument: the comma belongs to --features
+NATIVE_SELECTION=(-p envelope -p case-api -p app -p server -p officer -p statistics --features app/ssr,statistics/generate)
+SITE_DIR="$REPO_ROOT/target/site"
+SITE_NAME="portal"
+
+build_native_release() {
+  log "building the server and the officer tool (release)"
+  (cd "$REPO_ROOT" && cargo build --locked --release "${NATIVE_SELECTION[@]}")
+}
+
+# The wasm32 build has a target directory of its own so that it can run beside a native build (cargo
+# locks a target directory for the whole of a build). Host-side crates (proc macros, build scripts)
+# are built per profile anyway, so nothing is compiled twice for it.
+FRONT_TARGET_DIR="$REPO_ROOT/target/front"
+frontend_wasm() { echo "$FRONT_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm"; }
+
+build_frontend_wasm() {
+  log "building the browser code (frontend crate, wasm32, profile wasm-release)"
+  (cd "$REPO_ROOT" && cargo build --locked -p frontend --lib --target wasm32-unknown-unknown \
+    --profile wasm-release --target-dir "$FRONT_TARGET_DIR" "${WASM_CARGO_ARGS[@]}")
+}
+
+# On 2 cores one cargo build leaves a core idle for minutes at a time (a big crate's codegen, a link,
+# LTO); scripts/test fills those gaps by compiling wasm-bindgen and the browser code in the background
+# while the Rust tests build. Its output goes to a log, shown if it fails.
+FRONT_LOG="$REPO_ROOT/target/front-build.log"
+FRONT_PID=""
+start_frontend_in_background() {
+  mkdir -p "$REPO_ROOT/target"
+  log "compiling wasm-bindgen (if missing) and the browser code in the background (log: target/front-build.log)"
+  ( ensure_wasm_bindgen && build_frontend_wasm ) >"$FRONT_LOG" 2>&1 &
+  FRONT_PID=$!
+}
+
+# Stops the background build and the cargo and rustc processes under it (on an early exit).
+stop_frontend_in_background() {
+  [ -n "$FRONT_PID" ] || return 0
+  kill_tree "$FRONT_PID"
+  wait "$FRONT_PID" 2>/dev/null || true
+  FRONT_PID=""
+}
+
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1" || true); do kill_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
+
+finish_frontend_in_background() {
+  local started=$SECONDS status=0
+  wait "$FRONT_PID" || status=$?
+  FRONT_PID=""
+  if [ "$status" -ne 0 ]; then
+    tail -n 60 "$FRONT_LOG" >&2
+    die "the background build of the browser code failed (above; whole log: target/front-build.log)"
+  fi
+  grep -a "==>" "$FRONT_LOG" >&2 || true
+  log "the background build had $((SECONDS - started)) s left when the foreground finished"
+}
+
+# content_hash FILE: the first 20 hex digits of its SHA-256, which names it.
+content_hash() { sha256sum "$1" | cut -c1-20; }
+
+# Writes the site into a new directory and swaps it in, so a running server never sees half a site.
+assemble_site() {
+  local started=$SECONDS staging pkg js_hash wasm_hash css_hash file
+  log "assembling the site in target/site"
+  staging="$(mktemp -d "$REPO_ROOT/target/site.new.XXXXXX")"
+  pkg="$staging/pkg"
+  # --target web: an ES module the hydration script imports; TypeScript declarations are not served.
+  wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name "$SITE_NAME" "$(frontend_wasm)"
+  # The same passes cargo-leptos ran: smallest code; the two features every browser we support has.
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    "$pkg/${SITE_NAME}_bg.wasm" -o "$pkg/${SITE_NAME}_bg.wasm"
+  wasm_hash="$(content_hash "$pkg/${SITE_NAME}_bg.wasm")"
+  mv "$pkg/${SITE_NAME}_bg.wasm" "$pkg/$SITE_NAME.$wasm_hash.wasm"
+  # The glue's default URL of the module names it, so it follows the rename (the hydration script
+  # passes the URL explicitly too).
+  sed -i "s/${SITE_NAME}_bg\.wasm/$SITE_NAME.$wasm_hash.wasm/g" "$pkg/$SITE_NAME.js"
+  terser "$pkg/$SITE_NAME.js" --module --compress --mangle --output "$pkg/$SITE_NAME.min.js"
+  mv "$pkg/$SITE_NAME.min.js" "$pkg/$SITE_NAME.js"
+  js_hash="$(content_hash "$pkg/$SITE_NAME.js")"
+  mv "$pkg/$SITE_NAME.js" "$pkg/$SITE_NAME.$js_hash.js"
+  css_hash="$(content_hash "$REPO_ROOT/style/main.css")"
+  cp "$REPO_ROOT/style/main.css" "$pkg/$SITE_NAME.$css_hash.css"
+  cp -R "$REPO_ROOT/public/." "$staging/"
+  # Leptos's format: what the server reads to name the files in every page.
+  printf 'js: %s\nwasm: %s\ncss: %s\n' "$js_hash" "$wasm_hash" "$css_hash" >"$staging/hash.txt"
+  # Precompressed copies, which the server sends to browsers that accept them.
+  find "$staging" -type f ! -name hash.txt -print0 | while IFS= read -r -d '' file; do
+    gzip -9 -n -k "$file"
+    brotli -q 11 -k "$file"
+  done
+  chmod -R a+rX "$staging"
+  rm -rf "$SITE_DIR.old"
+  [ -e "$SITE_DIR" ] && mv "$SITE_DIR" "$SITE_DIR.old"
+  mv "$staging" "$SITE_DIR"
+  rm -rf "$SITE_DIR.old"
+  log "site assembled in $((SECONDS - started)) s"
+}
+
+# The release build of everything scripts/run serves and scripts/test drives.
+build_release() {
+  local started=$SECONDS
+  ensure_wasm_bindgen
+  build_frontend_wasm
+  assemble_site
+  build_native_release
+  log "release build finished in $((SECONDS - started)) s"
+}
