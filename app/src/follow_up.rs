@@ -95,7 +95,13 @@ pub async fn download(keys: CaseKeys, attachment: ShownAttachment) -> Result<(),
         .map_err(|_| general(Problem::Network))?;
     let identity: Identity = keys.reply_secret.parse().map_err(|_| general(Problem::ServerError))?;
     let plain = envelope::decrypt(&[identity], &bytes).map_err(|_| general(Problem::NotEncrypted))?;
-    crate::report_upload::save_as(&plain, &attachment.name, &attachment.media_type);
+    // The file, without the padding the office added (older replies have none).
+    let mut unpadder = envelope::attachment::Unpadder::new(attachment.size);
+    let file = unpadder.take(&plain);
+    if unpadder.finish() == envelope::attachment::PaddingCheck::Mismatch {
+        return Err(general(Problem::NotEncrypted));
+    }
+    crate::report_upload::save_as(file, &attachment.name, &attachment.media_type);
     Ok(())
 }
 

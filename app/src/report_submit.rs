@@ -5,12 +5,14 @@
 //! (which lists each attachment's ciphertext SHA-256) and send it naming the upload. No plaintext byte
 //! and no attachment name ever leaves this module: requests carry age files and generic names only.
 
+use crate::cases::{FollowUpCase, FollowUpRequest};
 use crate::report_form::{
     Challenge, Field, FieldProblem, Problem, ReportFields, ReportSettings, SubmissionOutcome, UploadOpened,
     UploadRequest,
 };
 use crate::report_upload::{Body, Progress, Uploader, general, refused_problems, request, sleep};
-use envelope::age::{Encryptor, encrypted_len};
+use envelope::age::Encryptor;
+use envelope::attachment;
 use envelope::hex_lower;
 use envelope::receipt::Receipt;
 use envelope::report::{AttachmentEntry, EncryptedIn};
@@ -75,7 +77,10 @@ pub fn check(fields: &ReportFields, files: &[File], settings: &ReportSettings) -
         problems.push(FieldProblem::at(Field::Attachments, Problem::TooManyAttachments));
     }
     let recipients = settings.office_keys.len();
-    if files.iter().any(|file| encrypted_len(file.size() as u64, recipients) > settings.max_attachment_bytes) {
+    if files
+        .iter()
+        .any(|file| attachment::ciphertext_len(file.size() as u64, recipients) > settings.max_attachment_bytes)
+    {
         problems.push(FieldProblem::at(Field::Attachments, Problem::AttachmentTooLarge));
     }
     problems
@@ -87,7 +92,9 @@ fn unreadable() -> Vec<FieldProblem> {
 }
 
 /// Encrypts a file slice by slice and sends each encrypted slice as it is made, so the page holds one
-/// slice at a time whatever the file's size. Returns the SHA-256 of the ciphertext, for the report.
+/// slice at a time whatever the file's size; then its padding (zero bytes up to its Padmé length, so
+/// the ciphertext's length tells only a size class), a slice at a time too. Returns the SHA-256 of the
+/// ciphertext, for the report.
 async fn encrypt_and_send(
     file: &File,
     recipients: &[envelope::Recipient],
@@ -100,11 +107,24 @@ async fn encrypt_and_send(
     let mut sent = 0u64;
     let mut reader = SliceReader::new(file);
     let mut plaintext = Vec::with_capacity(READ_SLICE);
+    let mut read = 0u64;
     while reader.next(&mut plaintext).await.map_err(|_| unreadable())? {
+        read += plaintext.len() as u64;
         encryptor.update(&plaintext, &mut out);
         // Best effort: do not leave the plaintext slice lying in WASM memory.
         plaintext.iter_mut().for_each(|b| *b = 0);
         plaintext.clear();
+        sent += send_encrypted(&mut out, &mut digest, uploader, index, sent).await?;
+    }
+    if read != file.size() as u64 {
+        // The file changed while it was read: the padding would hide it, so stop here.
+        return Err(unreadable());
+    }
+    let mut padding = attachment::padding_len(read);
+    while padding > 0 {
+        let step = padding.min(READ_SLICE as u64);
+        encryptor.update_zeros(step, &mut out);
+        padding -= step;
         sent += send_encrypted(&mut out, &mut digest, uploader, index, sent).await?;
     }
     encryptor.finish(&mut out);
@@ -224,16 +244,62 @@ pub async fn submit(
     let report_ciphertext = envelope::encrypt(&recipients, &padded).map_err(|_| general(Problem::WrongRecipients))?;
     drop(padded);
 
-    let submission = FormData::new().expect("FormData");
-    let text = |name: &str, value: &str| submission.append_with_str(name, value).expect("append");
-    text("upload", &upload);
-    text("lookup_hash", &keys.lookup_hash());
-    text("reply_recipient", &keys.reply_identity.to_public().to_string());
-    for key in &settings.office_keys {
-        text("key_id", &key.key_id);
-    }
-    let received_on = post_document(submission, "report", &report_ciphertext, "/api/reports", on_stage).await?;
+    let lookup_hash = keys.lookup_hash();
+    let reply_recipient = keys.reply_identity.to_public().to_string();
+    let submission = || {
+        let submission = FormData::new().expect("FormData");
+        let text = |name: &str, value: &str| submission.append_with_str(name, value).expect("append");
+        text("upload", &upload);
+        text("lookup_hash", &lookup_hash);
+        text("reply_recipient", &reply_recipient);
+        for key in &settings.office_keys {
+            text("key_id", &key.key_id);
+        }
+        submission
+    };
+    let lookup_token = hex_lower(keys.lookup_token.as_ref());
+    let received_on = send_report(submission, &report_ciphertext, &lookup_token, on_stage).await?;
     Ok(Accepted { receipt: receipt.grouped().to_string(), received_on })
+}
+
+/// Resends of the report after a dropped connection.
+const REPORT_RETRIES: u32 = 3;
+
+/// Sends the report, resending it after a dropped connection: the server keeps an upload whose report
+/// part did not arrive whole, so a resend needs neither a new proof of work nor the files again. If a
+/// resend finds the upload used up, the report may have been stored with only its answer lost: the case
+/// is looked up with the receipt's token before the reporter is told that anything failed.
+async fn send_report(
+    submission: impl Fn() -> FormData,
+    ciphertext: &[u8],
+    lookup_token: &str,
+    on_stage: impl Fn(Stage) + Clone + 'static,
+) -> Result<String, Vec<FieldProblem>> {
+    let mut failures = 0;
+    loop {
+        let answer = post_document(submission(), "report", ciphertext, "/api/reports", on_stage.clone()).await;
+        let problem = answer.as_ref().err().and_then(|problems| problems.first()).map(|p| p.problem);
+        match problem {
+            Some(Problem::Network) if failures < REPORT_RETRIES => {
+                failures += 1;
+                sleep(2000 << failures).await;
+            }
+            Some(Problem::UploadExpired) if failures > 0 => {
+                return arrived_on(lookup_token).await.ok_or_else(|| answer.unwrap_err());
+            }
+            _ => return answer,
+        }
+    }
+}
+
+/// The day a report arrived, if the case with this lookup token exists.
+async fn arrived_on(lookup_token: &str) -> Option<String> {
+    let (challenge, nonce) = prove_work().await.ok()?;
+    let lookup = FollowUpRequest { lookup_token: lookup_token.to_string(), challenge, nonce };
+    let (status, body) =
+        request("POST", "/api/follow-up", Body::Json(&serde_json::to_string(&lookup).ok()?), |_| {}).await.ok()?;
+    let case: FollowUpCase = serde_json::from_str(&body).ok().filter(|_| status == 200)?;
+    Some(case.received_on)
 }
 
 /// Fetches a challenge and solves it in slices, yielding to the page between them.
@@ -264,9 +330,10 @@ pub async fn send_attachments(
     nonce: u64,
     on_stage: impl Fn(Stage) + Clone + 'static,
 ) -> Result<(String, Vec<AttachmentEntry>), Vec<FieldProblem>> {
-    // The exact ciphertext lengths, declared up front: the server reserves room and can tell a
-    // complete attachment from a cut one.
-    let lengths: Vec<u64> = files.iter().map(|file| encrypted_len(file.size() as u64, recipients.len())).collect();
+    // The exact ciphertext lengths (padded), declared up front: the server reserves room and can tell
+    // a complete attachment from a cut one.
+    let lengths: Vec<u64> =
+        files.iter().map(|file| attachment::ciphertext_len(file.size() as u64, recipients.len())).collect();
     let opening =
         serde_json::to_string(&UploadRequest { challenge: token, nonce, lengths: lengths.clone() }).expect("JSON");
     let (status, body) =

@@ -268,6 +268,18 @@ export function findStoredReport(marker: string, scratch: string): StoredReport 
   return undefined;
 }
 
+/**
+ * The length an attachment of `size` bytes is padded to before encryption: Padmé (PURBs, PETS 2019)
+ * of at least 4 KiB, written here from the paper's definition rather than taken from the portal.
+ */
+export function paddedLength(size: number): number {
+  const length = Math.max(size, 4096);
+  const e = Math.floor(Math.log2(length));
+  const s = Math.floor(Math.log2(e)) + 1;
+  const step = 2 ** (e - s);
+  return Math.ceil(length / step) * step;
+}
+
 export const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 export const serverLog = () => (existsSync(SERVER_LOG) ? readFileSync(SERVER_LOG) : Buffer.alloc(0));
 /** A sparse file of `mebibytes` (fast to create, as large as it says to the browser). */

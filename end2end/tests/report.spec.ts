@@ -9,6 +9,7 @@ import {
   findStoredReport,
   fragments,
   leaks,
+  paddedLength,
   recordingProxy,
   secrets,
   type Recorded,
@@ -58,7 +59,11 @@ function checkOpenedReport(stored: NonNullable<ReturnType<typeof findStoredRepor
   expect(stored.attachments.length).toBe(files.length);
   files.forEach((file, i) => {
     const original = readFileSync(file);
-    expect(stored.attachments[i].bytes.equals(original), `attachment ${i} decrypts to the original bytes`).toBe(true);
+    // age -d gives the file, then its padding: zero bytes up to a Padmé length.
+    const opened = stored.attachments[i].bytes;
+    expect(opened.length, `attachment ${i} is padded to its size class`).toBe(paddedLength(original.length));
+    expect(opened.subarray(0, original.length).equals(original), `attachment ${i} decrypts to the original bytes`).toBe(true);
+    expect(opened.subarray(original.length).every((b) => b === 0), `attachment ${i}'s padding is zero bytes`).toBe(true);
     expect(report.attachments[i].size).toBe(original.length);
     expect(report.attachments[i].ciphertext_sha256).toBe(sha256(readFileSync(stored.attachments[i].path)));
   });
@@ -183,6 +188,37 @@ test.describe('with JavaScript: encrypted in the browser', () => {
       }
     });
   }
+});
+
+test.describe('with JavaScript: a report whose connection drops', () => {
+  test.skip(({ javaScriptEnabled }) => javaScriptEnabled === false, 'the browser path needs JavaScript');
+
+  test('is sent again on the same upload: no new proof of work, no file sent twice, stored once', async ({ page, baseURL }, testInfo) => {
+    test.setTimeout(120_000);
+    const scratch = scratchDir(testInfo);
+    // The report's request is cut half-way: the server keeps the upload for a resend.
+    const proxy = await recordingProxy(baseURL!, { cut: (r) => r.method === 'POST' && r.url === '/api/reports' });
+    const s = secrets(`resend${testInfo.project.name}`);
+    const files = attachments(scratch, `resend${testInfo.project.name}`, 1);
+    const watcher = watch(page, proxy.url, { allowedErrorsAt: /\/api\/reports$/ });
+    try {
+      await page.goto(`${proxy.url}/denuncia/formulario`);
+      await waitForHydration(page);
+      await fillReport(page, s, files);
+      await page.getByRole('button', { name: 'Enviar denuncia' }).click();
+      await expect(page.getByRole('heading', { name: 'Denuncia recibida', level: 1 })).toBeVisible({ timeout: 90_000 });
+      const posts = (path: string) => proxy.recorded.filter((r) => r.method === 'POST' && r.url === path);
+      expect(posts('/api/reports').map((r) => [r.cut === true, r.status])).toEqual([[true, undefined], [false, 201]]);
+      expect(posts('/api/uploads').length, 'one upload, its files sent once').toBe(1);
+      expect(posts('/api/reports/challenge').length, 'one proof of work').toBe(1);
+      const stored = findStoredReport(s.description, scratch);
+      expect(stored, 'the report was stored').toBeDefined();
+      expect(stored!.attachments.length).toBe(files.length);
+      watcher.verify();
+    } finally {
+      await proxy.close();
+    }
+  });
 });
 
 test.describe('without JavaScript: the plain form, encrypted on the server', () => {

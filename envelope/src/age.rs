@@ -217,6 +217,16 @@ impl Encryptor {
         self.pending.clear();
     }
 
+    /// Encrypts `count` zero bytes (an attachment's padding) without a buffer of that size.
+    pub fn update_zeros(&mut self, mut count: u64, out: &mut Vec<u8>) {
+        const ZEROS: [u8; 4096] = [0; 4096];
+        while count > 0 {
+            let step = count.min(ZEROS.len() as u64) as usize;
+            self.update(&ZEROS[..step], out);
+            count -= step as u64;
+        }
+    }
+
     /// Seals the last chunk (empty only if the whole plaintext was empty) and appends it to `out`.
     pub fn finish(mut self, out: &mut Vec<u8>) {
         self.take_header(out);

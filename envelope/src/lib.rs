@@ -7,12 +7,14 @@
 //! - [`inspect`]: checks that bytes are a well-formed age v1 file for a given set of recipients without
 //!   any key, which is all the server can and may do.
 //! - [`report`]: the versioned report document and its padding to size classes.
+//! - [`attachment`]: attachments' Padmé padding, and the ciphertext lengths it allows.
 //! - [`receipt`]: the reporter's receipt and the keys derived from it with Argon2id.
 //! - [`message`]: replies and further messages on a case after the report.
 //! - [`audit`]: the hash chain of the integrity office's audit log.
 //! - [`pow`]: the proof of work that rate-limits submissions without knowing who sends them.
 
 pub mod age;
+pub mod attachment;
 pub mod audit;
 pub mod inspect;
 pub mod keys;

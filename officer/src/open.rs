@@ -5,6 +5,7 @@
 
 use crate::client::bar;
 use crate::folder::{CaseDetail, Folder, FolderError, io, write_atomic};
+use envelope::attachment::{PaddingCheck, Unpadder};
 use envelope::message::Message;
 use envelope::report::{AttachmentEntry, Report};
 use envelope::{Decryptor, Identity};
@@ -69,14 +70,14 @@ fn decrypt_document(path: &Path, identities: &[Identity]) -> Result<Vec<u8>, Ope
     Ok(plain)
 }
 
-/// Streams an attachment: checks its ciphertext digest, then decrypts it to `target`. Returns the size
-/// decrypted.
+/// Streams an attachment: checks its ciphertext digest, then decrypts it to `target`, cutting off its
+/// padding at the size the document declares. Returns the size decrypted and what its padding showed.
 fn open_attachment(
     source: &Path,
     entry: &AttachmentEntry,
     identities: &[Identity],
     target: &Path,
-) -> Result<u64, OpenError> {
+) -> Result<(u64, PaddingCheck), OpenError> {
     let what = format!("attachment {:?}", entry.name);
     let mut file = std::fs::File::open(source).map_err(io(source))?;
     let mut digest = Sha256::new();
@@ -106,10 +107,11 @@ fn open_attachment(
     let mut out = Vec::with_capacity(buffer.len() + 64 * 1024);
     decryptor.update(&head[header_len..], &mut out).map_err(decrypt_error)?;
     progress.inc(head.len() as u64);
-    let mut written = 0u64;
+    let mut decrypted = 0u64;
+    let mut unpadder = Unpadder::new(entry.size);
     loop {
-        out_file.write_all(&out).map_err(io(&partial))?;
-        written += out.len() as u64;
+        out_file.write_all(unpadder.take(&out)).map_err(io(&partial))?;
+        decrypted += out.len() as u64;
         out.clear();
         let read = file.read(&mut buffer).map_err(io(source))?;
         if read == 0 {
@@ -119,11 +121,11 @@ fn open_attachment(
         progress.inc(read as u64);
     }
     decryptor.finish(&mut out).map_err(decrypt_error)?;
-    out_file.write_all(&out).and_then(|()| out_file.sync_all()).map_err(io(&partial))?;
-    written += out.len() as u64;
+    out_file.write_all(unpadder.take(&out)).and_then(|()| out_file.sync_all()).map_err(io(&partial))?;
+    decrypted += out.len() as u64;
     progress.finish_and_clear();
     std::fs::rename(&partial, target).map_err(io(target))?;
-    Ok(written)
+    Ok((decrypted, unpadder.finish()))
 }
 
 /// Characters that must never reach a terminal or an editor as they are: control characters (ESC
@@ -208,7 +210,8 @@ pub fn report_text(case: &CaseDetail, report: &Report, warnings: &[String]) -> S
 }
 
 /// Opens the attachments a document lists into `target_dir`. Returns a warning for each whose decrypted
-/// size differs from the size the document declares (the file is written, and flagged).
+/// size is neither the size the document declares nor that size with its padding, or whose padding is
+/// not all zero bytes (the file is written up to the declared size, and flagged).
 fn open_attachments(
     what: &str,
     listed: &[AttachmentEntry],
@@ -225,13 +228,15 @@ fn open_attachments(
     for (i, (entry, object)) in listed.iter().zip(held).enumerate() {
         let source = case_dir.join("objects").join(crate::folder::check_name(&object.object)?);
         let target = unique_path(target_dir, &sanitise_name(&entry.name));
-        let size = open_attachment(&source, entry, identities, &target)?;
-        if size != entry.size {
+        let (decrypted, padding) = open_attachment(&source, entry, identities, &target)?;
+        if padding == PaddingCheck::Mismatch {
             let warning = format!(
-                "{what}, adjunto {} ({}): mide {size} bytes y el documento declara {}; no coincide",
+                "{what}, adjunto {} ({}): descifrado mide {decrypted} bytes y el documento declara {} \
+                 (con relleno, {}); no coincide",
                 i + 1,
                 target.display(),
-                entry.size
+                entry.size,
+                envelope::attachment::padded_len(entry.size)
             );
             eprintln!("warning: {warning}");
             warnings.push(warning);

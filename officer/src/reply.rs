@@ -47,9 +47,11 @@ fn recipients(folder: &Folder, case: &str) -> Result<Vec<Recipient>, ReplyError>
     texts.iter().map(|t| t.parse().map_err(|_| ReplyError::BadRecipient(t.clone()))).collect()
 }
 
+/// Encrypts a file and its padding (as the reporter's attachments are: the portal sees only a size
+/// class); returns the ciphertext's digest and the file's size.
 fn encrypt_file(source: &Path, recipients: &[Recipient], target: &Path) -> Result<(String, u64), ReplyError> {
     let mut input = std::fs::File::open(source).map_err(io(source))?;
-    let size = input.metadata().map_err(io(source))?.len();
+    let mut size = 0u64;
     let mut encryptor = Encryptor::new(recipients).map_err(|_| ReplyError::NoKeys)?;
     let mut out = Vec::new();
     let mut buffer = vec![0u8; 1024 * 1024];
@@ -58,8 +60,10 @@ fn encrypt_file(source: &Path, recipients: &[Recipient], target: &Path) -> Resul
         if read == 0 {
             break;
         }
+        size += read as u64;
         encryptor.update(&buffer[..read], &mut out);
     }
+    encryptor.update_zeros(envelope::attachment::padding_len(size), &mut out);
     encryptor.finish(&mut out);
     write_atomic(target, &out)?;
     Ok((envelope::hex_lower(&Sha256::digest(&out)), size))

@@ -1,8 +1,6 @@
 # shellcheck shell=bash
 # Sourced after toolchain.sh (and its ensure_build_toolchain): builds the portal. Two parts:
-# - the native release build: the server, the officer tool and the libraries, with exactly the package
-#   selection and features the Rust tests use, so `cargo test --release` afterwards reuses every
-#   artifact and the end-to-end tests drive the very binaries the tests were built with;
+# - the native release build of the server (scripts/run);
 # - the site in target/site: the browser code (the `frontend` crate for wasm32, then wasm-bindgen,
 #   wasm-opt and terser), the stylesheet and the public files, each browser file named by its content
 #   hash (so it can be cached for a year), listed in target/site/hash.txt, and stored gzip and brotli
@@ -10,15 +8,12 @@
 # This is what cargo-leptos did for this project, in a page of shell: compiling cargo-leptos took 30 of
 # the 98 minutes of a first test run on 2 cores.
 
-# The packages and features of the native build and of the Rust tests: the same on purpose (above).
-# shellcheck disable=SC2054 # one argument: the comma belongs to --features
-NATIVE_SELECTION=(-p envelope -p case-api -p app -p server -p officer -p statistics --features app/ssr,statistics/generate)
 SITE_DIR="$REPO_ROOT/target/site"
 SITE_NAME="portal"
 
 build_native_release() {
-  log "building the server and the officer tool (release)"
-  (cd "$REPO_ROOT" && cargo build --locked --release "${NATIVE_SELECTION[@]}")
+  log "building the server (release)"
+  (cd "$REPO_ROOT" && cargo build --locked --release -p server)
 }
 
 # The wasm32 build has a target directory of its own so that it can run beside a native build (cargo

@@ -108,7 +108,8 @@ async fn browser_report(address: SocketAddr, office: &Identity, description: &st
     let token = challenge["token"].as_str()?;
     let nonce = envelope::pow::search(token.as_bytes(), challenge["bits"].as_u64()? as u32, 0, u64::MAX)?;
     let recipients = [office.to_public()];
-    let attachment = envelope::encrypt(&recipients, format!("acta de {description}").repeat(2_000).as_bytes()).ok()?;
+    let attachment =
+        envelope::attachment::encrypt(&recipients, format!("acta de {description}").repeat(2_000).as_bytes()).ok()?;
     let opening = serde_json::json!({"challenge": token, "nonce": nonce, "lengths": [attachment.len()]}).to_string();
     let (status, opened) = exchange(address, "POST", "/api/uploads", json, opening.as_bytes()).await?;
     (status == 201).then_some(())?;

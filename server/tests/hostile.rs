@@ -254,7 +254,8 @@ async fn generated_hostile_requests_get_a_clear_refusal_and_store_nothing() {
     let (token_text, bits) = (challenge["token"].as_str().unwrap(), challenge["bits"].as_u64().unwrap() as u32);
     let nonce = envelope::pow::search(token_text.as_bytes(), bits, 0, u64::MAX).unwrap();
     let open = |challenge: &str, nonce: u64| {
-        let body = serde_json::json!({"challenge": challenge, "nonce": nonce, "lengths": [1000]}).to_string();
+        let lengths = [envelope::attachment::ciphertext_len(1000, 1)];
+        let body = serde_json::json!({"challenge": challenge, "nonce": nonce, "lengths": lengths}).to_string();
         Request::post("/api/uploads").header("content-type", "application/json").body(Body::from(body)).unwrap()
     };
     let mut tampered = token_text.to_string();

@@ -107,6 +107,15 @@ async fn open_upload_with(portal: &Portal, request: Value) -> (StatusCode, Strin
     send(portal, request).await
 }
 
+/// An attachment object decrypted with the office key, its padding checked and cut off.
+fn open_attachment(portal: &Portal, object: &[u8], size: usize) -> Vec<u8> {
+    let plain = envelope::decrypt(std::slice::from_ref(&portal.office), object).unwrap();
+    let mut unpadder = envelope::attachment::Unpadder::new(size as u64);
+    let file = unpadder.take(&plain).to_vec();
+    assert_eq!(unpadder.finish(), envelope::attachment::PaddingCheck::Padded, "zero bytes up to the Padmé length");
+    file
+}
+
 /// Solves a challenge and opens an upload for attachments of these ciphertext lengths.
 async fn open_upload(portal: &Portal, lengths: &[usize]) -> String {
     let (challenge, nonce) = challenge(portal).await;
@@ -163,7 +172,7 @@ fn report_parts(portal: &Portal, upload: &str) -> Vec<Part<'static>> {
 /// A complete browser submission of one 200 kB attachment (with `edit` applied to the report's parts);
 /// the answer to `POST /api/reports`.
 async fn submit(portal: &Portal, edit: impl FnOnce(&mut Vec<Part<'static>>)) -> (StatusCode, String) {
-    let attachment = envelope::encrypt(&[portal.office.to_public()], &vec![7u8; 200_000]).unwrap();
+    let attachment = envelope::attachment::encrypt(&[portal.office.to_public()], &vec![7u8; 200_000]).unwrap();
     let upload = open_upload(portal, &[attachment.len()]).await;
     upload_whole(portal, &upload, &[attachment]).await;
     let mut parts = report_parts(portal, &upload);
@@ -206,7 +215,8 @@ async fn a_browser_submission_is_stored_whole_and_opens_with_the_office_key() {
     let portal = portal().await;
     let office = [portal.office.to_public()];
     let plaintexts = [vec![7u8; 200_000], b"acta".to_vec()];
-    let attachments: Vec<Vec<u8>> = plaintexts.iter().map(|p| envelope::encrypt(&office, p).unwrap()).collect();
+    let attachments: Vec<Vec<u8>> =
+        plaintexts.iter().map(|p| envelope::attachment::encrypt(&office, p).unwrap()).collect();
     let upload = open_upload(&portal, &attachments.iter().map(Vec::len).collect::<Vec<_>>()).await;
     upload_whole(&portal, &upload, &attachments).await;
     let (status, answer) = post(&portal, "/api/reports", multipart(&report_parts(&portal, &upload))).await;
@@ -227,11 +237,7 @@ async fn a_browser_submission_is_stored_whole_and_opens_with_the_office_key() {
     assert_eq!(report.attachments.len(), 2);
     for (stored, plaintext) in report.attachments.iter().zip(&plaintexts) {
         let object = std::fs::read(portal.dir.path().join("data/objects").join(&stored.name)).unwrap();
-        assert_eq!(
-            &envelope::decrypt(std::slice::from_ref(&portal.office), &object).unwrap(),
-            plaintext,
-            "in order, byte for byte"
-        );
+        assert_eq!(&open_attachment(&portal, &object, plaintext.len()), plaintext, "in order, byte for byte");
     }
     assert!(portal.state.submissions.uploads.is_empty(), "the upload was used up");
     assert_no_files_but_stored(&portal).await;
@@ -284,7 +290,7 @@ async fn plaintext_is_refused_whether_report_or_attachment() {
     let answer =
         submit(&portal, |parts| parts[4] = Part::File("report", br#"{"description":"texto plano"}"#.to_vec())).await;
     assert_eq!(refused(&answer), code(StatusCode::BAD_REQUEST, "not_encrypted"));
-    let upload = open_upload(&portal, &[1000]).await;
+    let upload = open_upload(&portal, &[envelope::attachment::ciphertext_len(1000, 1) as usize]).await;
     let answer = put_slice(&portal, &upload, 0, 0, Body::from(b"%PDF-1.7 plain document".to_vec())).await;
     assert_eq!(refused(&answer), code(StatusCode::BAD_REQUEST, "not_encrypted"));
     let answer = put_slice(&portal, &upload, 0, 0, Body::from(b"age-encryption.org/v1\n".to_vec())).await;
@@ -301,9 +307,15 @@ async fn the_wrong_recipients_are_refused() {
     assert_eq!(refused(&answer), code(StatusCode::CONFLICT, "wrong_recipients"));
     let answer = submit(&portal, |parts| parts[3] = Part::Text("key_id", "retired-key".into())).await;
     assert_eq!(refused(&answer), code(StatusCode::CONFLICT, "wrong_recipients"));
-    let attachment = envelope::encrypt(&two, b"acta").unwrap();
-    let upload = open_upload(&portal, &[attachment.len()]).await;
-    let answer = put_slice(&portal, &upload, 0, 0, Body::from(attachment)).await;
+    // Attachments padded and encrypted for two keys are refused when the upload opens, by their lengths.
+    let attachment = envelope::attachment::encrypt(&two, b"acta").unwrap();
+    let (token, nonce) = challenge(&portal).await;
+    let answer =
+        open_upload_with(&portal, json!({ "challenge": token, "nonce": nonce, "lengths": [attachment.len()] })).await;
+    assert_eq!(refused(&answer), code(StatusCode::CONFLICT, "wrong_recipients"));
+    // Bytes for two keys sent into an upload opened for one are refused as they arrive.
+    let upload = open_upload(&portal, &[envelope::attachment::ciphertext_len(4, 1) as usize]).await;
+    let answer = put_slice(&portal, &upload, 0, 0, Body::from(attachment[..1000].to_vec())).await;
     assert_eq!(refused(&answer), code(StatusCode::CONFLICT, "wrong_recipients"));
     assert_eq!(expire_put_back_uploads(&portal).await, 2, "the refused reports' uploads wait for a retry");
     assert_nothing_stored(&portal).await;
@@ -315,13 +327,20 @@ async fn incomplete_and_malformed_uploads_are_refused() {
     let office = [portal.office.to_public()];
     // An attachment short of its declared length cannot become a report, even if what arrived looks
     // like a whole age file.
-    let whole = envelope::encrypt(&office, &vec![1u8; 150_000]).unwrap();
+    let whole = envelope::attachment::encrypt(&office, &vec![1u8; 150_000]).unwrap();
     let upload = open_upload(&portal, &[whole.len()]).await;
     upload_whole(&portal, &upload, &[whole[..whole.len() - 20_000].to_vec()]).await;
     let answer = post(&portal, "/api/reports", multipart(&report_parts(&portal, &upload))).await;
     assert_eq!(refused(&answer), code(StatusCode::BAD_REQUEST, "upload_truncated"));
+    // A length no padded attachment can have is refused before anything is reserved.
+    let (token, nonce) = challenge(&portal).await;
+    let answer =
+        open_upload_with(&portal, json!({ "challenge": token, "nonce": nonce, "lengths": [whole.len() - 1] })).await;
+    assert_eq!(refused(&answer), code(StatusCode::BAD_REQUEST, "upload_malformed"));
     // Bytes past the declared length end the upload.
-    let upload = open_upload(&portal, &[whole.len() - 1]).await;
+    let shorter = envelope::attachment::ciphertext_len(100_000, 1) as usize;
+    assert!(shorter < whole.len());
+    let upload = open_upload(&portal, &[shorter]).await;
     let answer = put_slice(&portal, &upload, 0, 0, Body::from(whole.clone())).await;
     assert_eq!(refused(&answer), code(StatusCode::BAD_REQUEST, "upload_malformed"));
     // The report's request is cut: no closing boundary.
@@ -348,7 +367,7 @@ async fn an_interrupted_slice_resumes_from_what_the_server_holds() {
     let portal = portal().await;
     let office = [portal.office.to_public()];
     let plaintext: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
-    let attachment = envelope::encrypt(&office, &plaintext).unwrap();
+    let attachment = envelope::attachment::encrypt(&office, &plaintext).unwrap();
     let upload = open_upload(&portal, &[attachment.len()]).await;
     // The connection drops 100 000 bytes into a 250 000-byte slice.
     let cut: Vec<Result<Vec<u8>, std::io::Error>> =
@@ -364,7 +383,7 @@ async fn an_interrupted_slice_resumes_from_what_the_server_holds() {
     assert_eq!(status, StatusCode::CREATED, "{answer}");
     let stored = &list_reports(&portal.state.database).await.unwrap()[0];
     let object = std::fs::read(portal.dir.path().join("data/objects").join(&stored.attachments[0].name)).unwrap();
-    assert_eq!(envelope::decrypt(std::slice::from_ref(&portal.office), &object).unwrap(), plaintext);
+    assert_eq!(open_attachment(&portal, &object, plaintext.len()), plaintext);
 }
 
 async fn serve(portal: &Portal) -> std::net::SocketAddr {
@@ -399,7 +418,7 @@ async fn the_upload_socket_takes_slices_and_resumes_after_a_dropped_connection()
     let address = serve(&portal).await;
     let office = [portal.office.to_public()];
     let plaintext: Vec<u8> = (0..400_000u32).map(|i| (i % 253) as u8).collect();
-    let attachment = envelope::encrypt(&office, &plaintext).unwrap();
+    let attachment = envelope::attachment::encrypt(&office, &plaintext).unwrap();
     let upload = open_upload(&portal, &[attachment.len()]).await;
     let mut socket = connect(address, &upload).await;
     assert_eq!(received(&exchange(&mut socket, select(0)).await), 0);
@@ -418,7 +437,7 @@ async fn the_upload_socket_takes_slices_and_resumes_after_a_dropped_connection()
     assert_eq!(status, StatusCode::CREATED, "{answer}");
     let stored = &list_reports(&portal.state.database).await.unwrap()[0];
     let object = std::fs::read(portal.dir.path().join("data/objects").join(&stored.attachments[0].name)).unwrap();
-    assert_eq!(envelope::decrypt(std::slice::from_ref(&portal.office), &object).unwrap(), plaintext);
+    assert_eq!(open_attachment(&portal, &object, plaintext.len()), plaintext);
 }
 
 /// A report the office could not open is not acknowledged: every document has one of a few exact
@@ -446,11 +465,11 @@ async fn the_upload_socket_refuses_bad_messages_and_ends_the_upload() {
     let portal = portal().await;
     let address = serve(&portal).await;
     // Bytes before any attachment is selected.
-    let upload = open_upload(&portal, &[1000]).await;
+    let upload = open_upload(&portal, &[envelope::attachment::ciphertext_len(1000, 1) as usize]).await;
     let mut socket = connect(address, &upload).await;
     assert_eq!(problem_code(&exchange(&mut socket, WsMessage::binary(vec![1u8; 10])).await), "upload_malformed");
     // Plaintext: refused, and the upload is gone for every way in.
-    let upload = open_upload(&portal, &[1000]).await;
+    let upload = open_upload(&portal, &[envelope::attachment::ciphertext_len(1000, 1) as usize]).await;
     let mut socket = connect(address, &upload).await;
     exchange(&mut socket, select(0)).await;
     let answer = exchange(&mut socket, WsMessage::binary(b"%PDF-1.7 plain document".to_vec())).await;
@@ -465,7 +484,7 @@ async fn the_upload_socket_refuses_bad_messages_and_ends_the_upload() {
         other => panic!("expected 410, got {other:?}"),
     }
     // An attachment index that does not exist.
-    let upload = open_upload(&portal, &[1000]).await;
+    let upload = open_upload(&portal, &[envelope::attachment::ciphertext_len(1000, 1) as usize]).await;
     let mut socket = connect(address, &upload).await;
     assert_eq!(problem_code(&exchange(&mut socket, select(1)).await), "upload_malformed");
     assert_nothing_stored(&portal).await;
@@ -520,7 +539,7 @@ async fn expire_put_back_uploads(portal: &Portal) -> usize {
 async fn a_refused_report_part_leaves_its_upload_for_a_retry() {
     let portal = portal().await;
     let plaintext = vec![7u8; 200_000];
-    let attachment = envelope::encrypt(&[portal.office.to_public()], &plaintext).unwrap();
+    let attachment = envelope::attachment::encrypt(&[portal.office.to_public()], &plaintext).unwrap();
     let upload = open_upload(&portal, &[attachment.len()]).await;
     upload_whole(&portal, &upload, &[attachment]).await;
     let whole = report_ciphertext(&[portal.office.to_public()]);
@@ -535,7 +554,7 @@ async fn a_refused_report_part_leaves_its_upload_for_a_retry() {
     let stored = list_reports(&portal.state.database).await.unwrap();
     assert_eq!((stored.len(), stored[0].attachments.len()), (1, 1));
     let object = std::fs::read(portal.dir.path().join("data/objects").join(&stored[0].attachments[0].name)).unwrap();
-    assert_eq!(envelope::decrypt(std::slice::from_ref(&portal.office), &object).unwrap(), plaintext);
+    assert_eq!(open_attachment(&portal, &object, plaintext.len()), plaintext);
     assert!(portal.state.submissions.uploads.is_empty(), "the upload was used up by the report");
     assert_no_files_but_stored(&portal).await;
 }
@@ -543,7 +562,7 @@ async fn a_refused_report_part_leaves_its_upload_for_a_retry() {
 #[tokio::test]
 async fn an_idle_upload_expires_with_its_files() {
     let portal = portal().await;
-    let attachment = envelope::encrypt(&[portal.office.to_public()], &vec![3u8; 100_000]).unwrap();
+    let attachment = envelope::attachment::encrypt(&[portal.office.to_public()], &vec![3u8; 100_000]).unwrap();
     let upload = open_upload(&portal, &[attachment.len()]).await;
     let answer = put_slice(&portal, &upload, 0, 0, Body::from(attachment[..50_000].to_vec())).await;
     assert_eq!(answer.0, StatusCode::OK);
@@ -576,13 +595,16 @@ async fn uploads_over_the_limits_are_refused() {
         open_upload_with(&portal, json!({ "challenge": token, "nonce": nonce, "lengths": [10, 10, 10] })).await;
     assert_eq!(refused(&answer), code(StatusCode::PAYLOAD_TOO_LARGE, "too_many_attachments"));
     // The declared sizes of open uploads share the disk budget: a second one waits for room.
-    let first = open_upload(&portal, &[100_000]).await;
+    let (large, small) =
+        (envelope::attachment::ciphertext_len(90_000, 1), envelope::attachment::ciphertext_len(60_000, 1));
+    assert!(large <= 100_000 && large + small > 150_000, "{large} + {small}");
+    let first = open_upload(&portal, &[large as usize]).await;
     let (token, nonce) = challenge(&portal).await;
-    let answer = open_upload_with(&portal, json!({ "challenge": token, "nonce": nonce, "lengths": [60_000] })).await;
+    let answer = open_upload_with(&portal, json!({ "challenge": token, "nonce": nonce, "lengths": [small] })).await;
     assert_eq!(refused(&answer), code(StatusCode::TOO_MANY_REQUESTS, "rate_limited"));
     let submissions = &portal.state.submissions;
     submissions.uploads.expire(&submissions.store, std::time::Duration::ZERO).await;
-    open_upload(&portal, &[60_000]).await;
+    open_upload(&portal, &[small as usize]).await;
     let answer = put_slice(&portal, &first, 0, 0, Body::empty()).await;
     assert_eq!(refused(&answer), code(StatusCode::GONE, "upload_expired"));
 }
@@ -698,7 +720,7 @@ async fn the_no_script_form_encrypts_on_the_server_and_shows_the_receipt() {
     assert_eq!((identity.names.as_str(), identity.lives_in_district), ("Rosa", Some(false)));
     assert_eq!(report.attachments[0].name, "attachments.age");
     let object = std::fs::read(portal.dir.path().join("data/objects").join(&stored.attachments[0].name)).unwrap();
-    assert_eq!(envelope::decrypt(std::slice::from_ref(&portal.office), &object).unwrap(), b"contenido del acta");
+    assert_eq!(open_attachment(&portal, &object, 18), b"contenido del acta");
     assert_eq!(
         report.attachments[0].ciphertext_sha256,
         envelope::hex_lower(&<sha2::Sha256 as sha2::Digest>::digest(&object))

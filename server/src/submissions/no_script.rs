@@ -21,7 +21,8 @@ use axum::Extension;
 use axum::extract::State;
 use axum::extract::multipart::{Field as MultipartField, Multipart, MultipartRejection};
 use axum::response::Response;
-use envelope::age::{Encryptor, encrypted_len};
+use envelope::age::Encryptor;
+use envelope::attachment;
 use envelope::hex_lower;
 use envelope::receipt::Receipt;
 use envelope::report::AttachmentEntry;
@@ -92,7 +93,7 @@ async fn encrypt_attachment(submissions: &Submissions, field: &mut MultipartFiel
         let mut fits = true;
         while let Some(chunk) = field.chunk().await.map_err(|_| Problem::UploadTruncated)? {
             size += chunk.len() as u64;
-            fits = fits && encrypted_len(size, submissions.recipients.len()) <= limit;
+            fits = fits && attachment::ciphertext_len(size, submissions.recipients.len()) <= limit;
             if fits {
                 encryptor.update(&chunk, &mut ciphertext);
                 digest.update(&ciphertext);
@@ -102,6 +103,16 @@ async fn encrypt_attachment(submissions: &Submissions, field: &mut MultipartFiel
         }
         if !fits {
             return Ok(None);
+        }
+        // The padding (zero bytes up to the file's Padmé length), a slice at a time.
+        let mut padding = attachment::padding_len(size);
+        while padding > 0 {
+            let step = padding.min(64 * 1024);
+            encryptor.update_zeros(step, &mut ciphertext);
+            padding -= step;
+            digest.update(&ciphertext);
+            object.write(&ciphertext).await.map_err(io_failure("cannot write an object file"))?;
+            ciphertext.clear();
         }
         encryptor.finish(&mut ciphertext);
         digest.update(&ciphertext);

@@ -221,8 +221,14 @@ pub async fn open(
         if request.lengths.iter().any(|&length| length > settings.max_attachment_bytes) {
             return Err(Problem::AttachmentTooLarge);
         }
-        if request.lengths.contains(&0) {
-            return Err(Problem::UploadMalformed);
+        // Every attachment is padded to a Padmé length before encryption, so its ciphertext has one of
+        // a few exact lengths: any other was cut, or never padded, and is refused before any work.
+        let padded_for = |recipients| {
+            request.lengths.iter().all(|&length| envelope::attachment::is_ciphertext_len(length, recipients))
+        };
+        if !padded_for(submissions.recipients.len()) {
+            // Padded attachments for another number of office keys: the page predates a key change.
+            return Err(if (1..=16).any(padded_for) { Problem::WrongRecipients } else { Problem::UploadMalformed });
         }
         // Proof of work first: a request that has not paid for it must not use up the global rate.
         submissions.proof_of_work.redeem(&request.challenge, request.nonce)?;
