@@ -76,11 +76,7 @@ pub fn check(fields: &ReportFields, files: &[File], settings: &ReportSettings) -
     if files.len() > settings.max_attachments as usize {
         problems.push(FieldProblem::at(Field::Attachments, Problem::TooManyAttachments));
     }
-    let recipients = settings.office_keys.len();
-    if files
-        .iter()
-        .any(|file| attachment::ciphertext_len(file.size() as u64, recipients) > settings.max_attachment_bytes)
-    {
+    if files.iter().any(|file| file.size() as u64 > settings.max_attachment_bytes) {
         problems.push(FieldProblem::at(Field::Attachments, Problem::AttachmentTooLarge));
     }
     problems

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA_DIR, E2E_DIR, IDENTITY_FILE, leaks, recordingProxy } from './report-support';
+import { DATA_DIR, E2E_DIR, IDENTITY_FILE, leaks, recordingProxy, sql } from './report-support';
 import { jsEnabled, waitForHydration, watch } from './pages';
 
 test.skip(!E2E_DIR, 'needs PORTAL_E2E_DIR: run through scripts/test, which owns the server and its data');
@@ -94,7 +94,7 @@ test('report, offline opening, acknowledgement and reply, the reporter reads and
   expect(officer(online, ['pull'])).toMatch(/Pulled \d+ new file/);
   expect(readFileSync(object).equals(whole)).toBe(true);
   // The server's audit log shows the second pull asked only for the missing bytes.
-  const ranged = execFileSync('sqlite3', ['-readonly', join(DATA_DIR, 'portal.db'), "SELECT detail FROM audit_log WHERE action = 'case.pull_object'"], { encoding: 'utf8' });
+  const ranged = sql("SELECT detail FROM audit_log WHERE action = 'case.pull_object'");
   expect(ranged).toContain(`object=${objectName} bytes=${half}-`);
   officer(airgap, ['import', casesBundle]);
   expect(readdirSync(airgap).sort()).toEqual(['cases', 'keys.json']);

@@ -231,8 +231,10 @@ export type StoredReport = {
   attachments: { path: string; bytes: Buffer }[];
 };
 
-function sql(query: string): string {
-  return execFileSync('sqlite3', ['-readonly', join(DATA_DIR, 'portal.db'), query], { encoding: 'utf8' }).trim();
+/** Reads the portal's database beside the running server: waits, as any second reader must, while a
+ * write holds the lock (a bare read failed once with "database is locked" while other tests wrote). */
+export function sql(query: string): string {
+  return execFileSync('sqlite3', ['-readonly', '-cmd', '.timeout 10000', join(DATA_DIR, 'portal.db'), query], { encoding: 'utf8' }).trim();
 }
 
 function ageDecrypt(path: string, scratch: string): Buffer {

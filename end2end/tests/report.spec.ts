@@ -282,7 +282,7 @@ test.describe('with JavaScript: problems are caught before anything is sent', ()
       await waitForHydration(page);
       await page.getByLabel('Lugar (opcional)').fill(place);
       await page.getByLabel('Tipo de hecho').selectOption('nepotismo');
-      // 101 MiB: over the 100 MB limit once encrypted. A sparse file keeps the test fast.
+      // 101 MiB: over the 100 MB limit on files. A sparse file keeps the test fast.
       await page.getByLabel('Archivos (opcional)').setInputFiles(sparseFile(scratch, 'grande.mp4', 101));
       await page.getByRole('button', { name: 'Enviar denuncia' }).click();
       const summary = page.getByRole('alert');

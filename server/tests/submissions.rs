@@ -589,7 +589,9 @@ async fn uploads_over_the_limits_are_refused() {
     })
     .await;
     let (token, nonce) = challenge(&portal).await;
-    let answer = open_upload_with(&portal, json!({ "challenge": token, "nonce": nonce, "lengths": [100_001] })).await;
+    // The limit is on files: their padded ciphertext may be longer, but no longer than that.
+    let over = envelope::attachment::ciphertext_len(100_000, 1) + 1;
+    let answer = open_upload_with(&portal, json!({ "challenge": token, "nonce": nonce, "lengths": [over] })).await;
     assert_eq!(refused(&answer), code(StatusCode::PAYLOAD_TOO_LARGE, "attachment_too_large"));
     let answer =
         open_upload_with(&portal, json!({ "challenge": token, "nonce": nonce, "lengths": [10, 10, 10] })).await;

@@ -285,7 +285,8 @@ pub async fn reply(
                         while let Some(chunk) =
                             field.chunk().await.map_err(|_| (StatusCode::BAD_REQUEST, "truncated"))?
                         {
-                            if object.len() + chunk.len() as u64 > settings.max_attachment_bytes {
+                            let limit = envelope::attachment::ciphertext_len(settings.max_attachment_bytes, recipients);
+                            if object.len() + chunk.len() as u64 > limit {
                                 return Err((StatusCode::PAYLOAD_TOO_LARGE, "too_large"));
                             }
                             check

@@ -93,7 +93,7 @@ async fn encrypt_attachment(submissions: &Submissions, field: &mut MultipartFiel
         let mut fits = true;
         while let Some(chunk) = field.chunk().await.map_err(|_| Problem::UploadTruncated)? {
             size += chunk.len() as u64;
-            fits = fits && attachment::ciphertext_len(size, submissions.recipients.len()) <= limit;
+            fits = fits && size <= limit;
             if fits {
                 encryptor.update(&chunk, &mut ciphertext);
                 digest.update(&ciphertext);

@@ -218,7 +218,9 @@ pub async fn open(
         if request.lengths.len() > settings.max_attachments as usize {
             return Err(Problem::TooManyAttachments);
         }
-        if request.lengths.iter().any(|&length| length > settings.max_attachment_bytes) {
+        // The limit is on files; a padded, encrypted file may be up to 12% longer.
+        let limit = envelope::attachment::ciphertext_len(settings.max_attachment_bytes, submissions.recipients.len());
+        if request.lengths.iter().any(|&length| length > limit) {
             return Err(Problem::AttachmentTooLarge);
         }
         // Every attachment is padded to a Padmé length before encryption, so its ciphertext has one of
