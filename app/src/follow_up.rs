@@ -35,20 +35,25 @@ fn decrypt_message(identity: &Identity, ciphertext_base64: &str, expected: Autho
     Message::from_json(&plain).ok().filter(|message| message.author == expected)
 }
 
-/// Looks the case up and decrypts its messages.
-pub async fn look_up(keys: CaseKeys) -> Result<OpenCase, Vec<FieldProblem>> {
+/// Fetches the case a lookup token opens, paying a proof of work; `CaseNotFound` if there is none.
+pub async fn fetch_case(lookup_token: &str) -> Result<FollowUpCase, Vec<FieldProblem>> {
     let (challenge, nonce) = prove_work().await?;
-    let lookup = serde_json::to_string(&FollowUpRequest { lookup_token: keys.lookup_token.clone(), challenge, nonce })
+    let lookup = serde_json::to_string(&FollowUpRequest { lookup_token: lookup_token.to_string(), challenge, nonce })
         .expect("JSON");
     let (status, body) =
         request("POST", "/api/follow-up", Body::Json(&lookup), |_| {}).await.map_err(|_| general(Problem::Network))?;
     if status == 404 {
         return Err(general(Problem::CaseNotFound));
     }
-    let case: FollowUpCase = match serde_json::from_str(&body) {
-        Ok(case) if status == 200 => case,
-        _ => return Err(refused_problems(status, &body)),
-    };
+    match serde_json::from_str(&body) {
+        Ok(case) if status == 200 => Ok(case),
+        _ => Err(refused_problems(status, &body)),
+    }
+}
+
+/// Looks the case up and decrypts its messages.
+pub async fn look_up(keys: CaseKeys) -> Result<OpenCase, Vec<FieldProblem>> {
+    let case = fetch_case(&keys.lookup_token).await?;
     let identity: Identity = keys.reply_secret.parse().map_err(|_| general(Problem::ServerError))?;
     let messages = case
         .messages

@@ -27,7 +27,20 @@ pub struct ReportSettings {
     pub max_report_bytes: u64,
     pub max_attachment_bytes: u64,
     pub max_attachments: u32,
+    /// How long the plain form must have been open before it can be sent (its form ticket's minimum
+    /// age), for the message that asks to wait.
+    #[serde(default)]
+    pub form_wait_seconds: u64,
 }
+
+/// Issues the plain form's ticket (the server's `submissions::form_ticket`) when the form renders on
+/// the server. The browser path never sends it, so the browser's render leaves the field empty.
+#[derive(Clone)]
+pub struct FormTicketSource(pub std::sync::Arc<dyn Fn() -> String + Send + Sync>);
+
+/// The name of the plain form's ticket field: the form's first, so that the server knows before any
+/// file arrives whether to read the files.
+pub const FORM_TICKET_FIELD: &str = "form_ticket";
 
 /// The server-side state a page needs in the browser too, so hydration renders exactly what the
 /// server rendered: written by the shell into a `<meta>` and read back before hydrating.
@@ -125,6 +138,10 @@ pub enum Problem {
     AttachmentUnreadable,
     /// A follow-up message names a case no receipt of ours opens (a wrong or unknown receipt).
     CaseNotFound,
+    /// The plain form was sent sooner after it was opened than a person could write a report.
+    FormTooSoon,
+    /// The plain form's ticket is missing, forged, a day old, already used, or from before a restart.
+    FormExpired,
 }
 
 /// One problem, tied to a field when it concerns one.

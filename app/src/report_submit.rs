@@ -5,7 +5,6 @@
 //! (which lists each attachment's ciphertext SHA-256) and send it naming the upload. No plaintext byte
 //! and no attachment name ever leaves this module: requests carry age files and generic names only.
 
-use crate::cases::{FollowUpCase, FollowUpRequest};
 use crate::report_form::{
     Challenge, Field, FieldProblem, Problem, ReportFields, ReportSettings, SubmissionOutcome, UploadOpened,
     UploadRequest,
@@ -116,11 +115,8 @@ async fn encrypt_and_send(
         // The file changed while it was read: the padding would hide it, so stop here.
         return Err(unreadable());
     }
-    let mut padding = attachment::padding_len(read);
-    while padding > 0 {
-        let step = padding.min(READ_SLICE as u64);
+    for step in attachment::padding_steps(read, READ_SLICE as u64) {
         encryptor.update_zeros(step, &mut out);
-        padding -= step;
         sent += send_encrypted(&mut out, &mut digest, uploader, index, sent).await?;
     }
     encryptor.finish(&mut out);
@@ -290,12 +286,7 @@ async fn send_report(
 
 /// The day a report arrived, if the case with this lookup token exists.
 async fn arrived_on(lookup_token: &str) -> Option<String> {
-    let (challenge, nonce) = prove_work().await.ok()?;
-    let lookup = FollowUpRequest { lookup_token: lookup_token.to_string(), challenge, nonce };
-    let (status, body) =
-        request("POST", "/api/follow-up", Body::Json(&serde_json::to_string(&lookup).ok()?), |_| {}).await.ok()?;
-    let case: FollowUpCase = serde_json::from_str(&body).ok().filter(|_| status == 200)?;
-    Some(case.received_on)
+    crate::follow_up::fetch_case(lookup_token).await.ok().map(|case| case.received_on)
 }
 
 /// Fetches a challenge and solves it in slices, yielding to the page between them.

@@ -5,7 +5,9 @@
 
 use app::storage::objects::{ObjectStore, StoredObject};
 use app::storage::office_keys::{ConfiguredKey, list_office_keys, sync_configured_keys};
-use app::storage::reports::{EncryptedIn, NewReport, count_reports, insert_report, list_reports, referenced_objects};
+use app::storage::reports::{
+    EncryptedIn, NewReport, ReportWriter, count_reports, insert_group, insert_report, list_reports, referenced_objects,
+};
 use app::storage::{Backend, Database, StorageError};
 use sqlx::Row;
 
@@ -146,6 +148,66 @@ async fn migrations_are_recorded_and_idempotent(db: &Database, url_for_reopen: O
             .unwrap();
         assert_eq!(reapplied, applied);
     }
+}
+
+/// A group commits once; a report that fails in it (stale keys, a taken object name) is rolled back
+/// alone, and the others are stored.
+async fn a_group_stores_its_good_reports_and_refuses_its_bad_ones(db: &Database) {
+    sync_configured_keys(db, &[key("a", KEY_A)], "2026-11-01").await.unwrap();
+    let taken = || vec![StoredObject { name: "taken.age".into(), len: 1 }];
+    let group = [
+        new_report(&["a"], taken()),
+        new_report(&["b"], vec![]),
+        new_report(&["a"], vec![StoredObject { name: "fresh.age".into(), len: 1 }, taken()[0].clone()]),
+        new_report(&["a"], vec![]),
+    ];
+    let outcomes = insert_group(db, &group).await;
+    assert!(outcomes[0].is_ok() && outcomes[3].is_ok(), "{outcomes:?}");
+    assert!(matches!(outcomes[1], Err(StorageError::RecipientsChanged)), "{outcomes:?}");
+    assert!(outcomes[2].is_err(), "the second use of an object name fails alone");
+    assert_eq!(count_reports(db).await.unwrap(), 2);
+    assert!(!referenced_objects(db).await.unwrap().contains("fresh.age"), "the failed report left no row");
+}
+
+/// Reports handed to the writer at once are all stored, and each answer names its stored report.
+async fn the_writer_commits_concurrent_reports_in_groups(db: &Database) {
+    sync_configured_keys(db, &[key("a", KEY_A)], "2026-11-01").await.unwrap();
+    let writer = ReportWriter::start(db.clone());
+    let senders: Vec<_> = (0..300)
+        .map(|_| {
+            let writer = writer.clone();
+            tokio::spawn(async move { writer.insert(new_report(&["a"], vec![])).await })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for sender in senders {
+        ids.push(sender.await.unwrap().expect("every report is stored"));
+    }
+    assert_eq!(count_reports(db).await.unwrap(), 300);
+    let stored: std::collections::HashSet<String> = list_reports(db).await.unwrap().into_iter().map(|r| r.id).collect();
+    assert!(ids.iter().all(|id| stored.contains(id)), "each answer names a stored report");
+}
+
+#[tokio::test]
+async fn sqlite_a_group_stores_its_good_reports_and_refuses_its_bad_ones() {
+    a_group_stores_its_good_reports_and_refuses_its_bad_ones(&sqlite().await.database).await;
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: run scripts/test, which starts one"]
+async fn postgres_a_group_stores_its_good_reports_and_refuses_its_bad_ones() {
+    a_group_stores_its_good_reports_and_refuses_its_bad_ones(&postgres().await.database).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_the_writer_commits_concurrent_reports_in_groups() {
+    the_writer_commits_concurrent_reports_in_groups(&sqlite().await.database).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: run scripts/test, which starts one"]
+async fn postgres_the_writer_commits_concurrent_reports_in_groups() {
+    the_writer_commits_concurrent_reports_in_groups(&postgres().await.database).await;
 }
 
 #[tokio::test]

@@ -268,6 +268,38 @@ test.describe('without JavaScript: the plain form, encrypted on the server', () 
     expect(findStoredReport(place, scratchDir(testInfo)), 'nothing was stored').toBeUndefined();
     expect(leaks(storedBytes(), [Buffer.from(place)])).toEqual([]);
   });
+
+  test('a flood of plain forms stores nothing, a replayed ticket stores once, and a reporter still gets through', async ({ page, request }, testInfo) => {
+    const scratch = scratchDir(testInfo);
+    const flood = secrets('flood').description;
+    // The outside test's flood: `curl -F description=… -F category=soborno`, 40 at once, no ticket.
+    const bare = await Promise.all(
+      Array.from({ length: 40 }, () => request.post('/denuncia/enviar', { multipart: { description: flood, category: 'soborno' } })),
+    );
+    expect(bare.map((answer) => answer.status())).toEqual(Array(40).fill(403));
+    expect(await bare[0].text()).toContain('Este formulario ya no es válido');
+    // One genuine ticket, taken from the form as a script would, sent 10 times at once.
+    await page.goto('/denuncia/formulario');
+    const ticket = (await page.locator('input[name="form_ticket"]').getAttribute('value')) ?? '';
+    expect(ticket).toMatch(/^[0-9a-f]{48}\.[0-9a-f]{64}$/);
+    const replayed = secrets('replayed').description;
+    const replays = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        request.post('/denuncia/enviar', { multipart: { form_ticket: ticket, description: replayed, category: 'soborno' } }),
+      ),
+    );
+    const statuses = replays.map((answer) => answer.status()).sort();
+    expect(statuses).toEqual([200, ...Array(9).fill(403)]);
+    expect(findStoredReport(flood, scratch), 'no ticketless form was stored').toBeUndefined();
+    // A reporter in the browser, right after: the form is accepted.
+    const s = secrets('after-flood');
+    await page.goto('/denuncia/formulario');
+    await page.getByLabel('¿Qué pasó?').fill(s.description);
+    await page.getByLabel('Tipo de hecho').selectOption('soborno');
+    await page.getByRole('button', { name: 'Enviar denuncia' }).click();
+    await expect(page.getByRole('heading', { name: 'Denuncia recibida', level: 1 })).toBeVisible();
+    expect(findStoredReport(s.description, scratch)?.encryptedIn).toBe('server');
+  });
 });
 
 test.describe('with JavaScript: problems are caught before anything is sent', () => {

@@ -37,6 +37,14 @@ pub fn padding_len(size: u64) -> u64 {
     padded_len(size) - size
 }
 
+/// The padding of an attachment of `size` bytes cut into steps of at most `step` bytes, for encrypting
+/// it a slice at a time with [`crate::age::Encryptor::update_zeros`].
+pub fn padding_steps(size: u64, step: u64) -> impl Iterator<Item = u64> {
+    let total = padding_len(size);
+    let step = step.max(1);
+    (0..total.div_ceil(step)).map(move |i| step.min(total - i * step))
+}
+
 /// Whether `len` is a length [`padded_len`] produces.
 pub fn is_padded_len(len: u64) -> bool {
     len >= MIN_PADDED_LEN && padme(len) == len
@@ -124,6 +132,15 @@ impl Unpadder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn padding_steps_add_up_to_the_padding() {
+        for (size, step) in [(0, 1000), (1, 4096), (5000, 64), (10_000_000, 65_536), (4096, 10)] {
+            let steps: Vec<u64> = padding_steps(size, step).collect();
+            assert_eq!(steps.iter().sum::<u64>(), padding_len(size), "{size}/{step}");
+            assert!(steps.iter().all(|&s| s > 0 && s <= step), "{size}/{step}: {steps:?}");
+        }
+    }
 
     #[test]
     fn padme_matches_the_papers_examples_and_bounds() {

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Sourced by scripts/test: a throwaway PostgreSQL server on loopback for the storage tests, in a
-# temporary directory, stopped and removed when the test run ends.
+# temporary directory, stopped and removed when the test run ends. Without fsync (tests need no
+# durability), unless PG_FSYNC=on (benchmarks of durable writes).
 
 start_test_postgres() {
   ensure_debian_packages postgresql
@@ -21,7 +22,7 @@ start_test_postgres() {
   log "starting PostgreSQL ($("$bindir/postgres" --version)) on 127.0.0.1:$PG_PORT"
   "${PG_AS[@]}" "$bindir/initdb" -D "$PG_DIR/data" -A trust -U portal -E UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log"
   "${PG_AS[@]}" "$bindir/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=${PG_FSYNC:-off}" start >/dev/null
   export TEST_POSTGRES_URL="postgres://portal@127.0.0.1:$PG_PORT/postgres"
 }
 

@@ -191,10 +191,11 @@ cargo_install_tool() {
   local name="$1" started=$SECONDS
   shift
   [ -n "${TOOL_PATH:-}" ] || select_tool_rust
-  # Build tools are compiled once on a fresh machine and then mostly wait on cargo: optimisation level 1
-  # without LTO compiles them in a fraction of the time of their own release profile (fat LTO in one
-  # codegen unit, whose last step runs on one core).
-  PATH="$TOOL_PATH" CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=false \
+  # Build tools are compiled once on a fresh machine and then run for seconds: without optimisation or
+  # LTO they compile in a fraction of the time of their own release profile (fat LTO in one codegen
+  # unit, whose last step runs on one core). wasm-bindgen-cli took 15.6 minutes at level 1 on 2 cores
+  # beside the test build, the longest part of a first run.
+  PATH="$TOOL_PATH" CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_LTO=false \
     CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_DEBUG=false \
     cargo install --root "$(dirname "$CARGO_BIN")" "$name" "$@"
   log "installed $name in $((SECONDS - started)) s"
@@ -214,7 +215,7 @@ ensure_wasm_bindgen() {
   local wasm_bindgen_version
   wasm_bindgen_version="$(locked_wasm_bindgen_version)"
   if ! wasm_bindgen_installed; then
-    log "installing wasm-bindgen-cli $wasm_bindgen_version (equal to Cargo.lock; about 4 minutes, once)"
+    log "installing wasm-bindgen-cli $wasm_bindgen_version (equal to Cargo.lock; several minutes, once)"
     # Not --locked: its lock file names a dependency version that is no longer on crates.io.
     cargo_install_tool wasm-bindgen-cli --version "=$wasm_bindgen_version" --force
   fi

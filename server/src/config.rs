@@ -84,6 +84,11 @@ pub struct LimitsConfig {
     /// work: a budget of its own, so a flood of plain forms cannot take the browser path's.
     #[serde(default = "default_plain_form_reports_per_minute")]
     pub plain_form_reports_per_minute: u32,
+    /// Seconds a plain form must have been open before it is accepted (its ticket's minimum age): the
+    /// cost a browser without JavaScript pays in place of a proof of work. A person takes longer than
+    /// this to write a report; a script must fetch a form and wait before every submission.
+    #[serde(default = "default_plain_form_wait_seconds")]
+    pub plain_form_wait_seconds: u64,
     /// Proof-of-work difficulty in bits: a browser computes about 2^bits SHA-256 hashes per report.
     pub proof_of_work_bits: u32,
     /// Disk room for attachments still being uploaded, in bytes: the declared ciphertext lengths of all
@@ -101,6 +106,45 @@ fn default_lookups_per_minute() -> u32 {
 
 fn default_plain_form_reports_per_minute() -> u32 {
     10
+}
+
+fn default_plain_form_wait_seconds() -> u64 {
+    10
+}
+
+/// A complete, valid configuration listening on `address`, keeping its data (an SQLite file and the
+/// attachments) under `data_dir`, with `recipient` as the one office key and small limits for machines
+/// rather than people (a 12-bit proof of work, no wait on the plain form): what the tests, the fuzz
+/// targets and the benchmarks start from, each replacing what it needs.
+pub fn sample(data_dir: &Path, address: &str, recipient: &str) -> String {
+    format!(
+        r#"
+[site]
+address = "{address}"
+public_url = "http://{address}"
+default_language = "es-PE"
+data_dir = "{data}"
+
+[database]
+url = "sqlite://{data}/portal.db"
+max_connections = 4
+
+[integrity_office]
+recipients = [
+  {{ name = "Oficina de Integridad", key_id = "integridad-1", recipient = "{recipient}" }},
+]
+
+[limits]
+max_report_bytes = 1048576
+max_attachment_bytes = 104857600
+max_attachments = 10
+reports_per_minute = 30
+proof_of_work_bits = 12
+plain_form_wait_seconds = 0
+max_pending_upload_bytes = 4294967296
+"#,
+        data = data_dir.display()
+    )
 }
 
 /// One thing wrong with the configuration, tied to the key that has it.
@@ -192,6 +236,13 @@ impl PortalConfig {
                     &key("recipient"),
                     format!("{:?} is not a valid age X25519 recipient (age1...): {reason}", recipient.recipient),
                 );
+            } else if recipient.recipient.trim().parse::<envelope::Recipient>().is_err() {
+                // Bech32 allows all capitals, which age accepts and the portal's envelope (as the age
+                // spec's lower-case form) does not: caught here instead of failing at start.
+                problem(
+                    &key("recipient"),
+                    format!("{:?} must be in lower case, as age-keygen prints it", recipient.recipient),
+                );
             }
             let earlier = &self.integrity_office.recipients[..index];
             if earlier.iter().any(|other| other.key_id == recipient.key_id) {
@@ -217,6 +268,13 @@ impl PortalConfig {
         }
         if limits.plain_form_reports_per_minute == 0 {
             problem("limits.plain_form_reports_per_minute", "must be greater than 0".into());
+        }
+        if limits.plain_form_wait_seconds > 3600 {
+            // A ticket lives a day; an hour's wait would already turn reporters away.
+            problem(
+                "limits.plain_form_wait_seconds",
+                format!("{} is more than 3600 (an hour)", limits.plain_form_wait_seconds),
+            );
         }
         if !(8..=32).contains(&limits.proof_of_work_bits) {
             problem("limits.proof_of_work_bits", format!("{} is outside 8..=32", limits.proof_of_work_bits));
@@ -316,6 +374,25 @@ max_pending_upload_bytes = 4294967296
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].key, "integrity_office.recipients[0].recipient");
         assert!(problems[0].reason.contains("age1notakey"), "{}", problems[0].reason);
+    }
+
+    /// Found by fuzzing: age accepts a key in capitals, the server's envelope does not, and the server
+    /// panicked at start on a configuration it had validated.
+    #[test]
+    fn a_recipient_in_capitals_is_refused_with_its_reason() {
+        let key = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+        let problems = problems(&parse(&VALID.replace(key, &key.to_uppercase())));
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].key, "integrity_office.recipients[0].recipient");
+        assert!(problems[0].reason.contains("lower case"), "{}", problems[0].reason);
+    }
+
+    #[test]
+    fn a_wait_longer_than_an_hour_is_refused() {
+        let config =
+            parse(&VALID.replace("proof_of_work_bits = 20", "proof_of_work_bits = 20\nplain_form_wait_seconds = 3601"));
+        let keys: Vec<_> = problems(&config).into_iter().map(|p| p.key).collect();
+        assert_eq!(keys, ["limits.plain_form_wait_seconds"]);
     }
 
     #[test]

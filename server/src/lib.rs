@@ -12,7 +12,7 @@ pub mod submissions;
 pub mod transparency;
 
 use app::locale::DefaultLocale;
-use app::report_form::{ReportSettings, SubmissionOutcome};
+use app::report_form::{FormTicketSource, ReportSettings, SubmissionOutcome};
 use app::storage::{Database, StorageError, office_keys};
 use axum::Router;
 use axum::extract::State;
@@ -46,7 +46,7 @@ impl AppState {
     /// Opens the database (migrations, office keys) and the object store for `config`.
     pub async fn open(config: &PortalConfig) -> Result<Self, String> {
         let database = open_database(config).await.map_err(|e| e.to_string())?;
-        let submissions = Submissions::open(config)
+        let submissions = Submissions::open(config, &database)
             .await
             .map_err(|e| format!("cannot open the object store under {}: {e}", config.site.data_dir.display()))?;
         let referenced = app::storage::reports::referenced_objects(&database).await.map_err(|e| e.to_string())?;
@@ -59,6 +59,7 @@ impl AppState {
             default_locale: DefaultLocale(config.default_locale()),
             database: database.clone(),
             settings: submissions.settings.clone(),
+            form_tickets: submissions.form_tickets.clone(),
             leptos_options: leptos_options.clone(),
             secure_cookies: config.site.public_url.starts_with("https://"),
         };
@@ -80,6 +81,8 @@ pub struct PageContext {
     pub default_locale: DefaultLocale,
     pub database: Database,
     pub settings: ReportSettings,
+    /// Issues the plain report form's ticket on each render of the form.
+    pub form_tickets: Arc<submissions::form_ticket::FormTickets>,
     pub leptos_options: LeptosOptions,
     /// Whether cookies get `Secure` (the portal is reached over HTTPS).
     pub secure_cookies: bool,
@@ -92,6 +95,8 @@ impl PageContext {
         provide_context(self.default_locale);
         provide_context(self.database.clone());
         provide_context(self.settings.clone());
+        let tickets = self.form_tickets.clone();
+        provide_context(FormTicketSource(Arc::new(move || tickets.issue())));
         // Use the nonce the security middleware put in the CSP header, so the scripts match it.
         let parts = use_context::<http::request::Parts>();
         if let Some(nonce) = parts.as_ref().and_then(|parts| parts.extensions.get::<Nonce>().cloned()) {
@@ -109,12 +114,14 @@ impl PageContext {
         }
     }
 
-    /// Renders the page at `path` with a submission's outcome (the no-JavaScript form path).
+    /// Renders the page at `path` with a submission's outcome (the no-JavaScript form path). A form
+    /// shown again keeps `ticket`, its form ticket, when that is still good (it keeps its age).
     pub async fn render(
         &self,
         path: &str,
         nonce: Option<Nonce>,
         outcome: Option<SubmissionOutcome>,
+        ticket: Option<String>,
         status: StatusCode,
     ) -> axum::response::Response {
         let context = self.clone();
@@ -124,6 +131,9 @@ impl PageContext {
                 context.provide();
                 if let Some(outcome) = outcome.clone() {
                     provide_context(outcome);
+                }
+                if let Some(ticket) = ticket.clone() {
+                    provide_context(FormTicketSource(Arc::new(move || ticket.clone())));
                 }
             },
             move || app::shell(options.clone()),

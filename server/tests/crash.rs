@@ -98,30 +98,82 @@ fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
     body
 }
 
-/// A report through the browser protocol with one attachment sent in slices; `Some(())` once it is
-/// acknowledged with 201.
-async fn browser_report(address: SocketAddr, office: &Identity, description: &str) -> Option<()> {
+/// How a browser sends an attachment's slices.
+#[derive(Clone, Copy)]
+enum Transport {
+    Socket,
+    Put,
+}
+
+/// Opens an upload for attachments of these lengths, paying its proof of work; the upload's id.
+async fn open_upload(address: SocketAddr, lengths: &[usize]) -> Option<String> {
     let json = "application/json";
     let (status, challenge) = exchange(address, "POST", "/api/reports/challenge", json, b"").await?;
     (status == 200).then_some(())?;
     let challenge: serde_json::Value = serde_json::from_slice(&challenge).ok()?;
     let token = challenge["token"].as_str()?;
     let nonce = envelope::pow::search(token.as_bytes(), challenge["bits"].as_u64()? as u32, 0, u64::MAX)?;
-    let recipients = [office.to_public()];
-    let attachment =
-        envelope::attachment::encrypt(&recipients, format!("acta de {description}").repeat(2_000).as_bytes()).ok()?;
-    let opening = serde_json::json!({"challenge": token, "nonce": nonce, "lengths": [attachment.len()]}).to_string();
+    let opening = serde_json::json!({"challenge": token, "nonce": nonce, "lengths": lengths}).to_string();
     let (status, opened) = exchange(address, "POST", "/api/uploads", json, opening.as_bytes()).await?;
     (status == 201).then_some(())?;
     let upload: serde_json::Value = serde_json::from_slice(&opened).ok()?;
-    let upload = upload["upload"].as_str()?.to_string();
-    let mut offset = 0;
-    for slice in attachment.chunks(20_000) {
-        let path = format!("/api/uploads/{upload}/0?offset={offset}");
-        let (status, _) = exchange(address, "PUT", &path, "application/octet-stream", slice).await?;
-        (status == 200).then_some(())?;
-        offset += slice.len();
+    Some(upload["upload"].as_str()?.to_string())
+}
+
+/// Sends attachment 0 of `upload` in 20 kB slices; `Some(())` once the server holds all of it.
+async fn send_slices(address: SocketAddr, upload: &str, attachment: &[u8], transport: Transport) -> Option<()> {
+    match transport {
+        Transport::Put => {
+            let mut offset = 0;
+            for slice in attachment.chunks(20_000) {
+                let path = format!("/api/uploads/{upload}/0?offset={offset}");
+                let (status, _) = exchange(address, "PUT", &path, "application/octet-stream", slice).await?;
+                (status == 200).then_some(())?;
+                offset += slice.len();
+            }
+            Some(())
+        }
+        Transport::Socket => {
+            use futures_util::{SinkExt, StreamExt};
+            use tokio_tungstenite::tungstenite::Message;
+            let url = format!("ws://{address}/api/uploads/{upload}/socket");
+            let (mut socket, _) = tokio_tungstenite::connect_async(url).await.ok()?;
+            let mut held = 0;
+            for message in std::iter::once(Message::text(r#"{"index":0}"#))
+                .chain(attachment.chunks(20_000).map(|slice| Message::binary(slice.to_vec())))
+            {
+                socket.send(message).await.ok()?;
+                // Each message is answered with what the server holds of the attachment.
+                let answer = loop {
+                    match socket.next().await?.ok()? {
+                        Message::Text(text) => break text,
+                        Message::Ping(_) | Message::Pong(_) => continue,
+                        _ => return None,
+                    }
+                };
+                let answer: serde_json::Value = serde_json::from_str(&answer).ok()?;
+                held = answer["received"].as_u64()?;
+            }
+            let _ = socket.close(None).await;
+            (held == attachment.len() as u64).then_some(())
+        }
     }
+}
+
+/// A report through the browser protocol with one attachment sent in slices, under the receipt whose
+/// keys are given; `Some(())` once it is acknowledged with 201.
+async fn browser_report(
+    address: SocketAddr,
+    office: &Identity,
+    description: &str,
+    keys: &envelope::receipt::ReceiptKeys,
+    transport: Transport,
+) -> Option<()> {
+    let recipients = [office.to_public()];
+    let attachment =
+        envelope::attachment::encrypt(&recipients, format!("acta de {description}").repeat(2_000).as_bytes()).ok()?;
+    let upload = open_upload(address, &[attachment.len()]).await?;
+    send_slices(address, &upload, &attachment, transport).await?;
     let mut report = Report::new(
         "es-PE",
         envelope::report::Category::Soborno,
@@ -135,8 +187,6 @@ async fn browser_report(address: SocketAddr, office: &Identity, description: &st
         ciphertext_sha256: envelope::hex_lower(&<sha2::Sha256 as sha2::Digest>::digest(&attachment)),
     }];
     let document = envelope::encrypt(&recipients, &report.to_padded_json(1 << 20).ok()?).ok()?;
-    let receipt = envelope::receipt::Receipt::generate();
-    let keys = receipt.derive_keys();
     let reply = keys.reply_identity.to_public().to_string();
     let lookup = keys.lookup_hash();
     let body = multipart(&[
@@ -151,9 +201,41 @@ async fn browser_report(address: SocketAddr, office: &Identity, description: &st
     (status == 201).then_some(())
 }
 
+/// A follow-up message on the case the receipt `keys` open, with no attachment, encrypted to the office
+/// and the reporter's reply key as the follow-up page does; `Some(())` once acknowledged with 201.
+async fn follow_up_message(
+    address: SocketAddr,
+    office: &Identity,
+    keys: &envelope::receipt::ReceiptKeys,
+    text: &str,
+) -> Option<()> {
+    use envelope::message::{Author, Message};
+    let upload = open_upload(address, &[]).await?;
+    let document = Message::new(Author::Reporter, "es-PE", text.into()).to_padded_json(1 << 20).ok()?;
+    let ciphertext = envelope::encrypt(&[office.to_public(), keys.reply_identity.to_public()], &document).ok()?;
+    let token = envelope::hex_lower(keys.lookup_token.as_ref());
+    let body = multipart(&[
+        ("upload", None, upload.as_bytes()),
+        ("lookup_token", None, token.as_bytes()),
+        ("key_id", None, b"integridad-1"),
+        ("message", Some("message.age"), &ciphertext),
+    ]);
+    let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    let (status, _) = exchange(address, "POST", "/api/follow-up/messages", &content_type, &body).await?;
+    (status == 201).then_some(())
+}
+
 /// A report through the plain form (the server encrypts); `Some(())` once the receipt page came.
 async fn plain_form_report(address: SocketAddr, description: &str) -> Option<()> {
-    let body = multipart(&[("description", None, description.as_bytes()), ("category", None, b"soborno")]);
+    // As a browser does: the form page first, for its ticket.
+    let (status, page) = exchange(address, "GET", "/denuncia/formulario", "text/plain", b"").await?;
+    (status == 200).then_some(())?;
+    let ticket = common::form_ticket_in(&String::from_utf8_lossy(&page))?;
+    let body = multipart(&[
+        ("form_ticket", None, ticket.as_bytes()),
+        ("description", None, description.as_bytes()),
+        ("category", None, b"soborno"),
+    ]);
     let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
     let (status, page) = exchange(address, "POST", "/denuncia/enviar", &content_type, &body).await?;
     (status == 200 && String::from_utf8_lossy(&page).contains("</html>")).then_some(())
@@ -233,7 +315,8 @@ async fn crash_campaign(database_url: Option<String>) {
     let mut server = start(&config, address, &log);
     wait_healthy(&mut server).await;
 
-    // Four clients: two on the browser protocol, two on the plain form, each report unique.
+    // Four reporters, each report unique: attachments over the upload socket, by PUT, and two on the
+    // plain form; and a fifth who follows a case up with messages.
     let acknowledged = Arc::new(Mutex::new(HashSet::new()));
     let attempts = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
@@ -247,15 +330,41 @@ async fn crash_campaign(database_url: Option<String>) {
                 n += 1;
                 attempts.fetch_add(1, Ordering::SeqCst);
                 let description = format!("Denuncia de prueba {client}-{n}");
-                let done = if client % 2 == 0 {
-                    browser_report(address, &office, &description).await
-                } else {
-                    plain_form_report(address, &description).await
+                let keys = envelope::receipt::Receipt::generate().derive_keys();
+                let done = match client {
+                    0 => browser_report(address, &office, &description, &keys, Transport::Socket).await,
+                    2 => browser_report(address, &office, &description, &keys, Transport::Put).await,
+                    _ => plain_form_report(address, &description).await,
                 };
                 match done {
                     Some(()) => {
                         acknowledged.lock().unwrap().insert(description);
                     }
+                    None => tokio::time::sleep(Duration::from_millis(20)).await,
+                }
+            }
+        }));
+    }
+    let follow_up_keys = Arc::new(envelope::receipt::Receipt::generate().derive_keys());
+    let messages_acknowledged = Arc::new(Mutex::new(Vec::new()));
+    {
+        let (messages_acknowledged, attempts, stop, office) =
+            (messages_acknowledged.clone(), attempts.clone(), stop.clone(), office.clone());
+        let keys = follow_up_keys.clone();
+        clients.push(tokio::spawn(async move {
+            // The case first (until acknowledged), then one message after another.
+            while !stop.load(Ordering::SeqCst)
+                && browser_report(address, &office, "Caso con seguimiento", &keys, Transport::Put).await.is_none()
+            {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            let mut n = 0;
+            while !stop.load(Ordering::SeqCst) {
+                n += 1;
+                attempts.fetch_add(1, Ordering::SeqCst);
+                let text = format!("Mensaje de seguimiento {n}");
+                match follow_up_message(address, &office, &keys, &text).await {
+                    Some(()) => messages_acknowledged.lock().unwrap().push(text),
                     None => tokio::time::sleep(Duration::from_millis(20)).await,
                 }
             }
@@ -319,6 +428,20 @@ async fn crash_campaign(database_url: Option<String>) {
     }
     let acknowledged = acknowledged.lock().unwrap().clone();
     let lost: Vec<&String> = acknowledged.iter().filter(|d| !descriptions.contains(*d)).collect();
+    // Every acknowledged follow-up message is on its case and opens with the office key.
+    let case = app::storage::cases::case_id_by_lookup_hash(&database, &follow_up_keys.lookup_hash()).await.unwrap();
+    let messages = match &case {
+        Some(case) => app::storage::cases::messages_of(&database, case).await.unwrap(),
+        None => Vec::new(),
+    };
+    let mut texts = HashSet::new();
+    for message in &messages {
+        let plaintext =
+            envelope::decrypt(std::slice::from_ref(&office), &message.ciphertext).expect("every message opens");
+        texts.insert(envelope::message::Message::from_json(&plaintext).expect("every message is whole").text);
+    }
+    let messages_acknowledged = messages_acknowledged.lock().unwrap().clone();
+    let lost_messages: Vec<&String> = messages_acknowledged.iter().filter(|t| !texts.contains(*t)).collect();
     let referenced = app::storage::reports::referenced_objects(&database).await.unwrap();
     let files: HashSet<String> = std::fs::read_dir(&objects)
         .unwrap()
@@ -342,15 +465,20 @@ async fn crash_campaign(database_url: Option<String>) {
     }
     let backend = if url.starts_with("sqlite:") { "SQLite" } else { "PostgreSQL" };
     println!(
-        "crash test on {backend}: {kills} SIGKILLs, {} submissions tried, {} acknowledged, {} stored ({attachments} attachments), lost {}, orphan files {orphans}, incoming left {incoming}; {} officer changes acknowledged, all kept, audit chain of {} entries intact",
+        "crash test on {backend}: {kills} SIGKILLs, {} submissions tried; reports: {} acknowledged, {} stored ({attachments} attachments), lost {}; follow-up messages: {} acknowledged, {} stored, lost {}; orphan files {orphans}, incoming left {incoming}; {} officer changes acknowledged, all kept, audit chain of {} entries intact",
         attempts.load(Ordering::SeqCst),
         acknowledged.len(),
         stored.len(),
         lost.len(),
+        messages_acknowledged.len(),
+        messages.len(),
+        lost_messages.len(),
         acknowledged_cases.len(),
         entries.len()
     );
     assert!(lost.is_empty(), "acknowledged but lost: {lost:?}");
+    assert!(lost_messages.is_empty(), "messages acknowledged but lost: {lost_messages:?}");
+    assert!(!messages_acknowledged.is_empty(), "no follow-up message was acknowledged: the test proved nothing");
     assert_eq!((orphans, incoming), (0, 0), "files left without a report");
     assert!(acknowledged.len() >= kills, "too few acknowledged submissions ({}) to mean anything", acknowledged.len());
     let log = std::fs::read_to_string(&log).unwrap();

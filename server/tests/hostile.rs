@@ -296,9 +296,11 @@ async fn raw(address: std::net::SocketAddr, request: &[u8]) -> String {
 }
 
 /// A plain-form report (the path without JavaScript), whole, as raw HTTP.
-fn plain_form_report() -> Vec<u8> {
+fn plain_form_report(ticket: &str) -> Vec<u8> {
     let mut body = String::new();
-    for (name, value) in [("description", "Me pidieron dinero por una licencia"), ("category", "soborno")] {
+    let fields =
+        [("form_ticket", ticket), ("description", "Me pidieron dinero por una licencia"), ("category", "soborno")];
+    for (name, value) in fields {
         body.push_str(&format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
     }
     body.push_str(&format!("--{BOUNDARY}--\r\n"));
@@ -370,7 +372,7 @@ async fn broken_http_gets_a_4xx_and_slow_senders_cannot_stop_a_report() {
         idle.push(stream);
     }
     let started = std::time::Instant::now();
-    let status = raw(address, &plain_form_report()).await;
+    let status = raw(address, &plain_form_report(&portal.state.submissions.form_tickets.issue())).await;
     let took = started.elapsed();
     assert!(status.contains(" 200 "), "the report beside 300 stalled connections: {status:?}");
     assert_eq!(app::storage::reports::count_reports(&portal.state.database).await.unwrap(), 1);

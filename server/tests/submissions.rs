@@ -626,53 +626,109 @@ async fn the_global_rate_limit_answers_429() {
     assert_eq!(refused(&answer), code(StatusCode::TOO_MANY_REQUESTS, "rate_limited"));
 }
 
-/// The plain form cannot pay a proof of work, so it has a budget of its own: flooding it, with valid
-/// or malformed forms, leaves the browser path's budget whole. Only a form that would be stored counts.
+/// The plain form cannot pay a proof of work: it pays with its ticket, and has a budget of its own. The
+/// flood of the outside test (forms with no ticket, as `curl -F` sends them), forged tickets, malformed
+/// and invalid forms, and one good ticket replayed: only that one report is stored, none of the rest
+/// uses the budget, and the browser path's budget stays whole.
 #[tokio::test]
 async fn a_flood_of_plain_forms_cannot_stop_the_browser_path() {
     let portal = portal_with(|text| {
         text.replace("reports_per_minute = 30", "reports_per_minute = 1\nplain_form_reports_per_minute = 2")
     })
     .await;
+    let fields = [("description", "Cobro indebido en ventanilla"), ("category", "otro")];
     for _ in 0..30 {
         let request = Request::post("/denuncia/enviar")
             .header("content-type", "multipart/form-data")
             .body(Body::from("no boundary"))
             .unwrap();
         assert_eq!(send(&portal, request).await.0, StatusCode::BAD_REQUEST);
-        let (status, _) =
-            post(&portal, "/denuncia/enviar", multipart(&form(&[("description", " "), ("category", "otro")]))).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let mut without_ticket: Vec<Part> = fields.map(|(name, value)| Part::Text(name, value.to_string())).into();
+        without_ticket.push(Part::File("attachments", vec![1u8; 100_000]));
+        let (status, page) = post(&portal, "/denuncia/enviar", multipart(&without_ticket)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(page.contains("ya no es válido") && page.contains("Cobro indebido en ventanilla"), "{page}");
+        assert!(common::form_ticket_in(&page).is_some_and(|new| !new.is_empty()), "the form comes back with a ticket");
+        let (status, _) = post(&portal, "/denuncia/enviar", multipart(&form("00.00", &fields))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "a forged ticket");
+        let empty = form(&ticket(&portal), &[("description", " "), ("category", "otro")]);
+        assert_eq!(post(&portal, "/denuncia/enviar", multipart(&empty)).await.0, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let valid = || multipart(&form(&[("description", "Cobro indebido en ventanilla"), ("category", "otro")]));
-    for _ in 0..2 {
-        assert_eq!(
-            post(&portal, "/denuncia/enviar", valid()).await.0,
-            StatusCode::OK,
-            "malformed forms used none of the budget"
-        );
-    }
+    assert_nothing_stored(&portal).await;
+    let replayed = ticket(&portal);
+    assert_eq!(post(&portal, "/denuncia/enviar", multipart(&form(&replayed, &fields))).await.0, StatusCode::OK);
+    let (status, page) = post(&portal, "/denuncia/enviar", multipart(&form(&replayed, &fields))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a spent ticket: {page}");
+    let valid = || multipart(&form(&ticket(&portal), &fields));
+    assert_eq!(post(&portal, "/denuncia/enviar", valid()).await.0, StatusCode::OK, "refused forms used no budget");
     let (status, page) = post(&portal, "/denuncia/enviar", valid()).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert!(page.contains("demasiados envíos"), "{page}");
     assert!(page.contains("Cobro indebido en ventanilla"), "the refused form keeps what was typed");
     let (status, answer) = submit(&portal, |_| {}).await;
     assert_eq!(status, StatusCode::CREATED, "the browser path still gets through: {answer}");
+    assert_eq!(count_reports(&portal.state.database).await.unwrap(), 3);
 }
 
-fn form(fields: &[(&'static str, &str)]) -> Vec<Part<'static>> {
-    fields.iter().map(|(name, value)| Part::Text(name, value.to_string())).collect()
+/// One ticket sent many times at once is held by one submission: a single report is stored.
+#[tokio::test]
+async fn a_ticket_replayed_in_parallel_stores_one_report() {
+    let portal = portal().await;
+    let body = multipart(&form(&ticket(&portal), &[("description", "Cobro indebido"), ("category", "otro")]));
+    let answers =
+        futures_util::future::join_all((0..12).map(|_| post(&portal, "/denuncia/enviar", body.clone()))).await;
+    let accepted = answers.iter().filter(|(status, _)| *status == StatusCode::OK).count();
+    let refused = answers.iter().filter(|(status, _)| *status == StatusCode::FORBIDDEN).count();
+    assert_eq!((accepted, refused), (1, 11));
+    assert_eq!(count_reports(&portal.state.database).await.unwrap(), 1);
+}
+
+/// A form sent sooner than a person could write one is refused without reading its files, shown again
+/// with what was typed and the same ticket (which keeps ageing); sent again after the wait, it is stored.
+#[tokio::test]
+async fn a_plain_form_sent_too_soon_is_kept_until_its_wait_is_over() {
+    let portal = portal_with(|text| text.replace("plain_form_wait_seconds = 0", "plain_form_wait_seconds = 2")).await;
+    let (status, page) = send(&portal, Request::get("/denuncia/formulario").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    let first = common::form_ticket_in(&page).expect("the form carries a ticket");
+    let mut parts = form(&first, &[("description", "El inspector pidió dinero"), ("category", "soborno")]);
+    parts.push(Part::File("attachments", b"contenido del acta".to_vec()));
+    let (status, page) = post(&portal, "/denuncia/enviar", multipart(&parts)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.contains("espere 2 segundos") && page.contains("El inspector pidió dinero"), "{page}");
+    assert_eq!(common::form_ticket_in(&page), Some(first), "the page shown again keeps the ticket");
+    assert_nothing_stored(&portal).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let (status, page) = post(&portal, "/denuncia/enviar", multipart(&parts)).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Denuncia recibida"));
+    assert_eq!(app::storage::reports::referenced_objects(&portal.state.database).await.unwrap().len(), 1);
+}
+
+/// A plain form as a browser sends it: its ticket first, then `fields`.
+fn form(ticket: &str, fields: &[(&'static str, &str)]) -> Vec<Part<'static>> {
+    std::iter::once(Part::Text("form_ticket", ticket.to_string()))
+        .chain(fields.iter().map(|(name, value)| Part::Text(name, value.to_string())))
+        .collect()
+}
+
+/// A new form ticket, as the form page would carry.
+fn ticket(portal: &Portal) -> String {
+    portal.state.submissions.form_tickets.issue()
 }
 
 #[tokio::test]
 async fn the_no_script_form_refuses_with_messages_and_keeps_what_was_typed() {
     let portal = portal().await;
-    let parts = form(&[
-        ("description", "   "),
-        ("category", ""),
-        ("place", "Parque Kennedy, frente a la municipalidad"),
-        ("email", "rosa@ejemplo.pe"),
-    ]);
+    let parts = form(
+        &ticket(&portal),
+        &[
+            ("description", "   "),
+            ("category", ""),
+            ("place", "Parque Kennedy, frente a la municipalidad"),
+            ("email", "rosa@ejemplo.pe"),
+        ],
+    );
     let (status, page) = post(&portal, "/denuncia/enviar", multipart(&parts)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("Hay un problema"), "{page}");
@@ -690,13 +746,16 @@ async fn the_no_script_form_refuses_with_messages_and_keeps_what_was_typed() {
 #[tokio::test]
 async fn the_no_script_form_encrypts_on_the_server_and_shows_the_receipt() {
     let portal = portal().await;
-    let mut parts = form(&[
-        ("description", "El inspector pidió dinero para no multar"),
-        ("category", "soborno"),
-        ("share_identity", "yes"),
-        ("names", "Rosa"),
-        ("lives_in_district", "no"),
-    ]);
+    let mut parts = form(
+        &ticket(&portal),
+        &[
+            ("description", "El inspector pidió dinero para no multar"),
+            ("category", "soborno"),
+            ("share_identity", "yes"),
+            ("names", "Rosa"),
+            ("lives_in_district", "no"),
+        ],
+    );
     parts.push(Part::File("attachments", b"contenido del acta".to_vec()));
     let (status, page) = post(&portal, "/denuncia/enviar", multipart(&parts)).await;
     assert_eq!(status, StatusCode::OK, "{page}");
@@ -732,7 +791,7 @@ async fn the_no_script_form_encrypts_on_the_server_and_shows_the_receipt() {
 #[tokio::test]
 async fn a_no_script_upload_cut_inside_an_attachment_leaves_no_file() {
     let portal = portal().await;
-    let mut parts = form(&[("description", "Cobro indebido"), ("category", "soborno")]);
+    let mut parts = form(&ticket(&portal), &[("description", "Cobro indebido"), ("category", "soborno")]);
     parts.push(Part::File("attachments", vec![9u8; 300_000]));
     let mut body = multipart(&parts);
     body.truncate(body.len() - 100_000);
@@ -753,17 +812,24 @@ async fn pages_rendered_concurrently_are_answered_whole_and_alone() {
     const NO_DESCRIPTION: &str = "Escriba qué pasó";
     const NO_CATEGORY: &str = "Elija el tipo de hecho";
     let semaphore = std::sync::Arc::new(tokio::sync::Semaphore::new(24));
+    // Refused forms give their ticket back, so one serves them all.
+    let ticket = std::sync::Arc::new(ticket(&portal));
     let mut tasks = Vec::new();
     for i in 0..2000 {
         let semaphore = semaphore.clone();
+        let ticket = ticket.clone();
         tasks.push(tokio::spawn(async move {
             let _permit = semaphore.acquire_owned().await.unwrap();
             let (request, expected) = match i % 4 {
                 0 | 1 => {
                     let (fields, own, other) = if i % 4 == 0 {
-                        (form(&[("description", ""), ("category", "soborno")]), NO_DESCRIPTION, NO_CATEGORY)
+                        (form(&ticket, &[("description", ""), ("category", "soborno")]), NO_DESCRIPTION, NO_CATEGORY)
                     } else {
-                        (form(&[("description", "Cobro indebido"), ("category", "bogus")]), NO_CATEGORY, NO_DESCRIPTION)
+                        (
+                            form(&ticket, &[("description", "Cobro indebido"), ("category", "bogus")]),
+                            NO_CATEGORY,
+                            NO_DESCRIPTION,
+                        )
                     };
                     let body = multipart(&fields);
                     let mut request = format!(

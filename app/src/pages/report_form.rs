@@ -9,7 +9,9 @@
 use crate::components::page_link::use_localized_path;
 use crate::components::page_title::PageTitle;
 use crate::i18n::{Locale, t, t_string, use_i18n};
-use crate::report_form::{Field, FieldProblem, Problem, ReportFields, ReportSettings, SubmissionOutcome};
+use crate::report_form::{
+    FORM_TICKET_FIELD, Field, FieldProblem, FormTicketSource, Problem, ReportFields, ReportSettings, SubmissionOutcome,
+};
 use envelope::report::Category;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -84,6 +86,10 @@ pub fn problem_message(i18n: I18nContext<Locale>, problem: Problem, settings: &R
         Problem::Network => t_string!(i18n, problem.network).to_string(),
         Problem::AttachmentUnreadable => t_string!(i18n, problem.attachment_unreadable).to_string(),
         Problem::CaseNotFound => t_string!(i18n, problem.case_not_found).to_string(),
+        Problem::FormTooSoon => {
+            t_string!(i18n, problem.form_too_soon, seconds = settings.form_wait_seconds).to_string()
+        }
+        Problem::FormExpired => t_string!(i18n, problem.form_expired).to_string(),
     }
 }
 
@@ -164,6 +170,8 @@ fn ReportForm(
     )
     .to_string();
     let lives = prefill.lives_in_district.clone();
+    // Only a server render issues one; the browser path does not use it.
+    let form_ticket = use_context::<FormTicketSource>().map(|source| (source.0)()).unwrap_or_default();
 
     view! {
         <h1>{t!(i18n, report_form.heading)}</h1>
@@ -218,6 +226,7 @@ fn ReportForm(
             novalidate
             on:submit=on_submit
         >
+            <input type="hidden" name=FORM_TICKET_FIELD value=form_ticket />
             <div class="form-group" class:form-group--error=move || errors.invalid(Field::Description)>
                 <label for="description">{t!(i18n, report_form.description)}</label>
                 <p class="hint" id="description-hint">{t!(i18n, report_form.description_hint)}</p>

@@ -32,6 +32,10 @@ pub enum StorageError {
     RecipientRenamed { recipient: String, key_id: String, stored_key_id: String },
     #[error("the report was encrypted to a different set of office keys than the active one")]
     RecipientsChanged,
+    #[error("a group of reports could not be committed: {0}")]
+    GroupNotCommitted(String),
+    #[error("the report writer has stopped")]
+    WriterStopped,
 }
 
 /// 128 random bits in hex: ids of reports and names of stored objects, which say nothing about when or

@@ -37,17 +37,52 @@ pub struct StoredReport {
 /// Stores a report with its recipients and attachments in one transaction: all of it or none. The
 /// key ids must be exactly the office keys active now, so no report is encrypted to a stale set.
 pub async fn insert_report(db: &Database, report: &NewReport) -> Result<String, StorageError> {
-    let mut tx = db.begin_write().await?;
-    let active: HashSet<String> = sqlx::query("SELECT key_id FROM office_keys WHERE retired_on IS NULL")
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|row| row.try_get::<String, _>(0))
-        .collect::<Result<_, _>>()?;
-    let declared: HashSet<String> = report.key_ids.iter().cloned().collect();
-    if declared != active || declared.len() != report.key_ids.len() {
-        return Err(StorageError::RecipientsChanged);
+    insert_group(db, std::slice::from_ref(report)).await.pop().expect("one outcome per report")
+}
+
+/// Stores reports in one transaction, each in a savepoint of its own: one commit (one fsync) for the
+/// group, while a report refused or failing on its own is rolled back alone. The outcomes come in the
+/// order of `reports`; if the group cannot commit, every report gets the error and none is stored.
+pub async fn insert_group(db: &Database, reports: &[NewReport]) -> Vec<Result<String, StorageError>> {
+    let group_failed = |error: &dyn std::fmt::Display| {
+        reports.iter().map(|_| Err(StorageError::GroupNotCommitted(error.to_string()))).collect()
+    };
+    let mut tx = match db.begin_write().await {
+        Ok(tx) => tx,
+        Err(error) => return group_failed(&error),
+    };
+    let active = match active_key_ids(&mut tx).await {
+        Ok(active) => active,
+        Err(error) => return group_failed(&error),
+    };
+    let mut outcomes = Vec::with_capacity(reports.len());
+    for report in reports {
+        let declared: HashSet<String> = report.key_ids.iter().cloned().collect();
+        let outcome = if declared != active || declared.len() != report.key_ids.len() {
+            Err(StorageError::RecipientsChanged)
+        } else {
+            insert_in_savepoint(&mut tx, report).await
+        };
+        outcomes.push(outcome);
     }
+    match tx.commit().await {
+        Ok(()) => outcomes,
+        Err(error) => group_failed(&error),
+    }
+}
+
+async fn active_key_ids(tx: &mut sqlx::Transaction<'static, sqlx::Any>) -> Result<HashSet<String>, StorageError> {
+    let rows = sqlx::query("SELECT key_id FROM office_keys WHERE retired_on IS NULL").fetch_all(&mut **tx).await?;
+    Ok(rows.iter().map(|row| row.try_get::<String, _>(0)).collect::<Result<_, _>>()?)
+}
+
+/// One report's rows inside the group's transaction, rolled back alone if any of them fails.
+async fn insert_in_savepoint(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    report: &NewReport,
+) -> Result<String, StorageError> {
+    use sqlx::Acquire;
+    let mut savepoint = tx.begin().await?;
     let id = random_id();
     sqlx::query(
         "INSERT INTO reports (id, received_on, lookup_hash, reply_recipient, encrypted_in, ciphertext) \
@@ -59,13 +94,13 @@ pub async fn insert_report(db: &Database, report: &NewReport) -> Result<String, 
     .bind(&report.reply_recipient)
     .bind(report.encrypted_in.as_str())
     .bind(&report.ciphertext)
-    .execute(&mut *tx)
+    .execute(&mut *savepoint)
     .await?;
     for key_id in &report.key_ids {
         sqlx::query("INSERT INTO report_recipients (report_id, key_id) VALUES ($1, $2)")
             .bind(&id)
             .bind(key_id)
-            .execute(&mut *tx)
+            .execute(&mut *savepoint)
             .await?;
     }
     for (position, object) in report.attachments.iter().enumerate() {
@@ -76,11 +111,54 @@ pub async fn insert_report(db: &Database, report: &NewReport) -> Result<String, 
         .bind(position as i64)
         .bind(&object.name)
         .bind(object.len as i64)
-        .execute(&mut *tx)
+        .execute(&mut *savepoint)
         .await?;
     }
-    tx.commit().await?;
+    savepoint.commit().await?;
     Ok(id)
+}
+
+/// The largest group one commit takes: bounds a transaction's size (about 1 MiB of ciphertext a report
+/// at most) while a flood waits for the next.
+const MAX_GROUP: usize = 256;
+
+/// A report waiting for its group's commit, and where its outcome goes.
+type Queued = (NewReport, tokio::sync::oneshot::Sender<Result<String, StorageError>>);
+
+/// Group commit: submissions hand their reports to one writer task, which stores whatever has arrived
+/// while the previous group was committing in one transaction ([`insert_group`]). A commit on SQLite
+/// with `synchronous = FULL` waits for an fsync; one per group instead of one per report lets many
+/// reporters share it, and the lone writer never waits for the write lock. Each outcome is sent only
+/// once its group is durable, so an acknowledged report is on disk.
+#[derive(Clone, Debug)]
+pub struct ReportWriter {
+    queue: tokio::sync::mpsc::Sender<Queued>,
+}
+
+impl ReportWriter {
+    /// Starts the writer task on the current Tokio runtime; it ends when every handle is dropped.
+    pub fn start(db: Database) -> Self {
+        let (queue, mut arrivals) = tokio::sync::mpsc::channel::<Queued>(4 * MAX_GROUP);
+        tokio::spawn(async move {
+            let mut group = Vec::with_capacity(MAX_GROUP);
+            while arrivals.recv_many(&mut group, MAX_GROUP).await > 0 {
+                let (reports, replies): (Vec<NewReport>, Vec<_>) = group.drain(..).unzip();
+                let outcomes = insert_group(&db, &reports).await;
+                for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                    // The submission may have gone (its client left): the report is stored all the same.
+                    let _ = reply.send(outcome);
+                }
+            }
+        });
+        Self { queue }
+    }
+
+    /// Stores a report with the next group; returns its id once the group is committed.
+    pub async fn insert(&self, report: NewReport) -> Result<String, StorageError> {
+        let (reply, outcome) = tokio::sync::oneshot::channel();
+        self.queue.send((report, reply)).await.map_err(|_| StorageError::WriterStopped)?;
+        outcome.await.map_err(|_| StorageError::WriterStopped)?
+    }
 }
 
 /// Every report, by id (random, so in no meaningful order).

@@ -17,7 +17,7 @@ use super::{PendingObjects, Submissions, inspect_problem, io_failure, refusal, s
 use crate::AppState;
 use app::report_form::{Problem, SubmissionOutcome};
 use app::storage::cases::{CaseError, NewMessage, add_message};
-use app::storage::reports::{EncryptedIn, NewReport, insert_report};
+use app::storage::reports::{EncryptedIn, NewReport};
 use axum::Json;
 use axum::extract::State;
 use axum::extract::multipart::{Field, Multipart, MultipartRejection};
@@ -264,7 +264,7 @@ async fn store(
         key_ids: declared.key_ids.clone(),
         attachments: pending.kept.clone(),
     };
-    match insert_report(&state.database, &new_report).await {
+    match submissions.reports.insert(new_report).await {
         Ok(_) => Ok(received_on),
         Err(error) => {
             pending.discard().await;

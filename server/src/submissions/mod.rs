@@ -10,6 +10,7 @@
 
 mod encrypted;
 pub mod follow_up;
+pub mod form_ticket;
 mod no_script;
 pub mod proof_of_work;
 pub mod rate_limit;
@@ -18,16 +19,20 @@ pub mod uploads;
 use crate::AppState;
 use crate::config::PortalConfig;
 use app::report_form::{FieldProblem, OfficeKeyView, Problem, ReportSettings, SubmissionOutcome};
-use app::storage::StorageError;
 use app::storage::objects::{ObjectStore, StoredObject};
+use app::storage::reports::ReportWriter;
+use app::storage::{Database, StorageError};
 use axum::extract::DefaultBodyLimit;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use envelope::inspect::InspectError;
+use form_ticket::FormTickets;
 use http::StatusCode;
 use proof_of_work::ProofOfWork;
 use rate_limit::GlobalRateLimit;
+use std::sync::Arc;
+use std::time::Duration;
 use uploads::Uploads;
 
 /// Everything the submission handlers share.
@@ -41,13 +46,17 @@ pub struct Submissions {
     /// Plain-form reports per minute: a budget apart, so that the path without a proof of work cannot
     /// use up the browser path's.
     pub plain_form_limit: GlobalRateLimit,
+    /// The plain form's tickets (its cost in place of a proof of work), shared with the page renders.
+    pub form_tickets: Arc<FormTickets>,
     pub uploads: Uploads,
     /// Follow-up lookups per minute across the portal (each also pays a proof of work).
     pub lookups: GlobalRateLimit,
+    /// Stores reports with group commit (one transaction and one fsync for reports arriving together).
+    pub reports: ReportWriter,
 }
 
 impl Submissions {
-    pub async fn open(config: &PortalConfig) -> std::io::Result<Self> {
+    pub async fn open(config: &PortalConfig, database: &Database) -> std::io::Result<Self> {
         let keys = config.configured_keys();
         let recipients: Vec<envelope::Recipient> = keys
             .iter()
@@ -70,14 +79,17 @@ impl Submissions {
                 max_report_bytes: limits.max_report_bytes,
                 max_attachment_bytes: limits.max_attachment_bytes,
                 max_attachments: limits.max_attachments,
+                form_wait_seconds: limits.plain_form_wait_seconds,
             },
             recipients,
             store: ObjectStore::open(config.site.data_dir.join("objects")).await?,
             proof_of_work: ProofOfWork::new(limits.proof_of_work_bits),
             rate_limit: GlobalRateLimit::new(limits.reports_per_minute),
             plain_form_limit: GlobalRateLimit::new(limits.plain_form_reports_per_minute),
+            form_tickets: Arc::new(FormTickets::new(Duration::from_secs(limits.plain_form_wait_seconds))),
             uploads: Uploads::new(limits.max_pending_upload_bytes),
             lookups: GlobalRateLimit::new(limits.follow_up_lookups_per_minute),
+            reports: ReportWriter::start(database.clone()),
         })
     }
 
@@ -116,13 +128,13 @@ pub fn routes(submissions: &Submissions) -> Router<AppState> {
 /// The HTTP status that goes with a problem.
 fn status_of(problem: Problem) -> StatusCode {
     match problem {
-        Problem::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        Problem::RateLimited | Problem::FormTooSoon => StatusCode::TOO_MANY_REQUESTS,
         Problem::ServerError | Problem::Network => StatusCode::INTERNAL_SERVER_ERROR,
         Problem::AttachmentTooLarge | Problem::ReportTooLarge | Problem::TooManyAttachments => {
             StatusCode::PAYLOAD_TOO_LARGE
         }
         Problem::WrongRecipients => StatusCode::CONFLICT,
-        Problem::ProofOfWorkFailed | Problem::ProofOfWorkExpired => StatusCode::FORBIDDEN,
+        Problem::ProofOfWorkFailed | Problem::ProofOfWorkExpired | Problem::FormExpired => StatusCode::FORBIDDEN,
         Problem::UploadExpired => StatusCode::GONE,
         Problem::CaseNotFound => StatusCode::NOT_FOUND,
         Problem::UploadMalformed | Problem::NotEncrypted | Problem::UploadTruncated => StatusCode::BAD_REQUEST,

@@ -10,13 +10,16 @@
 //! files again.
 
 use super::encrypted::drain;
+use super::form_ticket::ValidTicket;
 use super::{PendingObjects, Submissions, io_failure, overall_status, storage_problem};
 use crate::AppState;
 use app::i18n::Locale;
 use app::locale::split_path;
-use app::report_form::{Field, FieldProblem, Problem, ReportFields, SubmissionOutcome, clean_file_name};
+use app::report_form::{
+    FORM_TICKET_FIELD, Field, FieldProblem, Problem, ReportFields, SubmissionOutcome, clean_file_name,
+};
 use app::storage::objects::StoredObject;
-use app::storage::reports::{EncryptedIn, NewReport, insert_report};
+use app::storage::reports::{EncryptedIn, NewReport};
 use axum::Extension;
 use axum::extract::State;
 use axum::extract::multipart::{Field as MultipartField, Multipart, MultipartRejection};
@@ -42,10 +45,11 @@ pub async fn submit(
 ) -> Response {
     let (prefix, _) = split_path(uri.path());
     let locale = prefix.unwrap_or(state.page_context.default_locale.0);
+    let mut ticket = None;
     let (status, outcome) = match multipart {
         Err(_) => refused(vec![FieldProblem::general(Problem::UploadMalformed)], None),
         Ok(mut multipart) => {
-            let result = receive(&state, &mut multipart, locale).await;
+            let result = receive(&state, &mut multipart, locale, &mut ticket).await;
             if result.is_err() {
                 drain(&mut multipart).await;
             }
@@ -60,7 +64,7 @@ pub async fn submit(
         Some(_) if uri.path().starts_with("/es/") => format!("/es/{FORM_PAGE}"),
         _ => format!("/{FORM_PAGE}"),
     };
-    state.page_context.render(&page, nonce.map(|Extension(n)| n), Some(outcome), status).await
+    state.page_context.render(&page, nonce.map(|Extension(n)| n), Some(outcome), ticket, status).await
 }
 
 fn refused(problems: Vec<FieldProblem>, fields: Option<ReportFields>) -> (StatusCode, SubmissionOutcome) {
@@ -105,11 +109,8 @@ async fn encrypt_attachment(submissions: &Submissions, field: &mut MultipartFiel
             return Ok(None);
         }
         // The padding (zero bytes up to the file's Padmé length), a slice at a time.
-        let mut padding = attachment::padding_len(size);
-        while padding > 0 {
-            let step = padding.min(64 * 1024);
+        for step in attachment::padding_steps(size, 64 * 1024) {
             encryptor.update_zeros(step, &mut ciphertext);
-            padding -= step;
             digest.update(&ciphertext);
             object.write(&ciphertext).await.map_err(io_failure("cannot write an object file"))?;
             ciphertext.clear();
@@ -134,7 +135,14 @@ async fn encrypt_attachment(submissions: &Submissions, field: &mut MultipartFiel
     }
 }
 
-async fn receive(state: &AppState, multipart: &mut Multipart, locale: Locale) -> Result<SubmissionOutcome, Refusal> {
+/// Reads a plain form. `keep_ticket` is set to the form ticket the page shown again should carry: the
+/// one sent, while it is still good (so that it keeps its age); left `None`, the page gets a new one.
+async fn receive(
+    state: &AppState,
+    multipart: &mut Multipart,
+    locale: Locale,
+    keep_ticket: &mut Option<String>,
+) -> Result<SubmissionOutcome, Refusal> {
     let submissions: &Submissions = &state.submissions;
     let settings = &submissions.settings;
     fn server_error<E>(_: E) -> Refusal {
@@ -144,11 +152,21 @@ async fn receive(state: &AppState, multipart: &mut Multipart, locale: Locale) ->
     let mut problems = Vec::new();
     let mut entries = Vec::new();
     let mut pending = PendingObjects::new(&submissions.store);
+    // Decided by the first part, which a real form makes the ticket: without a good one no file is
+    // encrypted or stored, only the typed fields are read (to show them again).
+    let mut ticket: Option<Result<ValidTicket, Problem>> = None;
 
     let read: Result<(), Problem> = async {
         while let Some(mut field) = multipart.next_field().await.map_err(|_| Problem::UploadMalformed)? {
             let name = field.name().unwrap_or_default().to_string();
+            if ticket.is_none() && name != FORM_TICKET_FIELD {
+                ticket = Some(Err(Problem::FormExpired));
+            }
             if name == "attachments" {
+                if !matches!(ticket, Some(Ok(_))) {
+                    while field.chunk().await.map_err(|_| Problem::UploadTruncated)?.is_some() {}
+                    continue;
+                }
                 match encrypt_attachment(submissions, &mut field).await? {
                     Attachment::Empty => {}
                     Attachment::TooLarge => {
@@ -167,6 +185,13 @@ async fn receive(state: &AppState, multipart: &mut Multipart, locale: Locale) ->
             }
             let text = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
             match name.as_str() {
+                FORM_TICKET_FIELD if ticket.is_none() => {
+                    let checked = submissions.form_tickets.check(&text);
+                    if checked != Err(Problem::FormExpired) {
+                        *keep_ticket = Some(text.trim().to_string());
+                    }
+                    ticket = Some(checked);
+                }
                 "description" => fields.description = text,
                 "category" => fields.category = text,
                 "involved" => fields.involved = text,
@@ -187,16 +212,33 @@ async fn receive(state: &AppState, multipart: &mut Multipart, locale: Locale) ->
 
     let outcome = async {
         read.map_err(|problem| (vec![FieldProblem::general(problem)], Some(fields.clone())))?;
-        let mut all = fields.validate();
+        let mut all = Vec::new();
+        let ticket = match ticket {
+            Some(Ok(ticket)) => Some(ticket),
+            Some(Err(problem)) => {
+                all.push(FieldProblem::general(problem));
+                None
+            }
+            None => {
+                all.push(FieldProblem::general(Problem::FormExpired));
+                None
+            }
+        };
+        all.extend(fields.validate());
         if pending.kept.len() + problems.iter().filter(|p| p.problem == Problem::AttachmentTooLarge).count()
             > settings.max_attachments as usize
         {
             all.push(FieldProblem::at(Field::Attachments, Problem::TooManyAttachments));
         }
         all.extend(problems.iter().copied());
-        if !all.is_empty() {
+        let Some(ticket) = ticket.filter(|_| all.is_empty()) else {
             return Err((all, Some(fields.clone())));
-        }
+        };
+        // Held before the budget is touched, so that replaying one ticket in parallel cannot use it up.
+        let held = submissions.form_tickets.hold(&ticket).map_err(|problem| {
+            *keep_ticket = None;
+            (vec![FieldProblem::general(problem)], Some(fields.clone()))
+        })?;
         // Only a report that would be stored counts against the limit: malformed and refused forms
         // must not use it up for everyone else.
         if !submissions.plain_form_limit.try_acquire() {
@@ -226,9 +268,13 @@ async fn receive(state: &AppState, multipart: &mut Multipart, locale: Locale) ->
             key_ids: submissions.key_ids(),
             attachments: pending.kept.clone(),
         };
-        insert_report(&state.database, &new_report)
+        submissions
+            .reports
+            .insert(new_report)
             .await
             .map_err(|error| (vec![FieldProblem::general(storage_problem(error))], Some(fields.clone())))?;
+        held.spend();
+        *keep_ticket = None;
         Ok(SubmissionOutcome::Accepted { received_on, receipt: Some(receipt.grouped().to_string()) })
     }
     .await;

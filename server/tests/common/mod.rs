@@ -7,33 +7,7 @@ pub const OFFICE_KEY: &str = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5
 
 /// A complete, valid configuration using `dir` for data, listening on `address`.
 pub fn valid_config(dir: &Path, address: &str) -> String {
-    format!(
-        r#"
-[site]
-address = "{address}"
-public_url = "http://{address}"
-default_language = "es-PE"
-data_dir = "{data}"
-
-[database]
-url = "sqlite://{data}/portal.db"
-max_connections = 4
-
-[integrity_office]
-recipients = [
-  {{ name = "Oficina de Integridad", key_id = "integridad-1", recipient = "{OFFICE_KEY}" }},
-]
-
-[limits]
-max_report_bytes = 1048576
-max_attachment_bytes = 104857600
-max_attachments = 10
-reports_per_minute = 30
-proof_of_work_bits = 12
-max_pending_upload_bytes = 4294967296
-"#,
-        data = dir.join("data").display()
-    )
+    portal_server::config::sample(&dir.join("data"), address, OFFICE_KEY)
 }
 
 pub fn write_config(dir: &Path, text: &str) -> PathBuf {
@@ -100,4 +74,11 @@ pub async fn raw_http(address: std::net::SocketAddr, request: &[u8]) -> String {
     let mut answer = Vec::new();
     let _ = tokio::time::timeout(std::time::Duration::from_secs(60), stream.read_to_end(&mut answer)).await;
     String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// The plain form's ticket in a rendered report form (its hidden `form_ticket` input).
+pub fn form_ticket_in(page: &str) -> Option<String> {
+    let rest = page.split("name=\"form_ticket\"").nth(1)?;
+    let value = rest.split("value=\"").nth(1)?;
+    Some(value.split('"').next()?.to_string())
 }

@@ -1,0 +1,7 @@
+//! libFuzzer target: `portal_fuzz::plain_form_multipart` in fuzz/src/lib.rs, which says what it checks.
+//! The same function runs without libFuzzer in fuzz/tests/regressions.rs.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    portal_fuzz::plain_form_multipart(data);
+});
