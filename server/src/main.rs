@@ -250,6 +250,7 @@ async fn serve(config: PortalConfig, demo_mode: bool) -> Result<(), String> {
     println!("Portal listening on http://{address}");
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| e.to_string())?;
     database.close().await;
+    eprintln!("the portal has stopped");
     Ok(())
 }
 
@@ -257,8 +258,9 @@ async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     let mut terminate =
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+    // Said on stderr: a portal that stops without a word cannot be told from one that crashed.
     tokio::select! {
-        _ = interrupt => {},
-        _ = terminate.recv() => {},
+        _ = interrupt => eprintln!("SIGINT received: stopping after the requests in progress"),
+        _ = terminate.recv() => eprintln!("SIGTERM received: stopping after the requests in progress"),
     }
 }
