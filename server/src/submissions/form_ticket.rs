@@ -15,14 +15,11 @@
 //! again, nothing typed is lost) and its files skipped unread. Only the ticket's id and expiry stay in
 //! memory once spent, until it would have expired anyway; the time it was issued is never stored.
 
-use super::proof_of_work::unhex;
+use super::proof_of_work::{SigningKey, now_secs};
 use app::report_form::Problem;
-use envelope::hex_lower;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// How long a form stays usable after it was opened: a long report may be written over a day.
 pub const MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
@@ -30,7 +27,7 @@ pub const MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
 const PAYLOAD_LEN: usize = 24;
 
 pub struct FormTickets {
-    key: [u8; 32],
+    key: SigningKey,
     min_age: Duration,
     /// Tickets held or spent: id → the second after which they would be refused as too old anyway.
     spent: Mutex<HashMap<[u8; 16], u64>>,
@@ -51,26 +48,14 @@ pub struct HeldTicket<'a> {
     spent: bool,
 }
 
-fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
-}
-
 impl FormTickets {
     pub fn new(min_age: Duration) -> Self {
-        let mut key = [0u8; 32];
-        getrandom::getrandom(&mut key).expect("the operating system's random source works");
-        Self { key, min_age, spent: Mutex::new(HashMap::new()) }
+        Self { key: SigningKey::new(), min_age, spent: Mutex::new(HashMap::new()) }
     }
 
     /// The wait a ticket imposes, for the message that asks to wait.
     pub fn min_age(&self) -> Duration {
         self.min_age
-    }
-
-    fn mac(&self, payload: &[u8]) -> Hmac<Sha256> {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).expect("any key length");
-        mac.update(payload);
-        mac
     }
 
     /// A ticket for a form rendered now.
@@ -82,17 +67,13 @@ impl FormTickets {
         let mut payload = [0u8; PAYLOAD_LEN];
         getrandom::getrandom(&mut payload[..16]).expect("the operating system's random source works");
         payload[16..].copy_from_slice(&issued.to_be_bytes());
-        let tag = self.mac(&payload).finalize().into_bytes();
-        format!("{}.{}", hex_lower(&payload), hex_lower(&tag))
+        self.key.seal(&payload)
     }
 
     /// Checks a ticket without holding it. Missing, forged, foreign (another server, or this one before
     /// a restart), too old or spent: `FormExpired`; genuine but younger than the minimum: `FormTooSoon`.
     pub fn check(&self, token: &str) -> Result<ValidTicket, Problem> {
-        let (payload_hex, tag_hex) = token.trim().split_once('.').ok_or(Problem::FormExpired)?;
-        let payload = unhex(payload_hex).filter(|p| p.len() == PAYLOAD_LEN).ok_or(Problem::FormExpired)?;
-        let tag = unhex(tag_hex).ok_or(Problem::FormExpired)?;
-        self.mac(&payload).verify_slice(&tag).map_err(|_| Problem::FormExpired)?;
+        let payload = self.key.open(token.trim(), PAYLOAD_LEN).ok_or(Problem::FormExpired)?;
         let id: [u8; 16] = payload[..16].try_into().expect("16 bytes");
         let issued = u64::from_be_bytes(payload[16..].try_into().expect("8 bytes"));
         let now = now_secs();

@@ -15,14 +15,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub const CHALLENGE_TTL: Duration = Duration::from_secs(15 * 60);
 
 pub struct ProofOfWork {
-    key: [u8; 32],
+    key: SigningKey,
     bits: u32,
     spent: Mutex<HashMap<[u8; 16], u64>>,
 }
 
 pub use app::report_form::Challenge;
 
-fn now_secs() -> u64 {
+pub(crate) fn now_secs() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
@@ -33,17 +33,39 @@ pub(crate) fn unhex(text: &str) -> Option<Vec<u8>> {
     (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
 }
 
-impl ProofOfWork {
-    pub fn new(bits: u32) -> Self {
+/// The key of the server's self-verifying tokens (proof-of-work challenges, form tickets), made at start:
+/// a token is `hex(payload).hex(HMAC-SHA-256(payload))`, so nothing about it needs storing.
+pub(crate) struct SigningKey([u8; 32]);
+
+impl SigningKey {
+    pub(crate) fn new() -> Self {
         let mut key = [0u8; 32];
         getrandom::getrandom(&mut key).expect("the operating system's random source works");
-        Self { key, bits, spent: Mutex::new(HashMap::new()) }
+        Self(key)
     }
 
     fn mac(&self, payload: &[u8]) -> Hmac<Sha256> {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).expect("any key length");
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("any key length");
         mac.update(payload);
         mac
+    }
+
+    pub(crate) fn seal(&self, payload: &[u8]) -> String {
+        format!("{}.{}", hex_lower(payload), hex_lower(&self.mac(payload).finalize().into_bytes()))
+    }
+
+    /// The payload of a token this key sealed, if it is `len` bytes long; `None` if forged or altered.
+    pub(crate) fn open(&self, token: &str, len: usize) -> Option<Vec<u8>> {
+        let (payload_hex, tag_hex) = token.split_once('.')?;
+        let payload = unhex(payload_hex).filter(|p| p.len() == len)?;
+        self.mac(&payload).verify_slice(&unhex(tag_hex)?).ok()?;
+        Some(payload)
+    }
+}
+
+impl ProofOfWork {
+    pub fn new(bits: u32) -> Self {
+        Self { key: SigningKey::new(), bits, spent: Mutex::new(HashMap::new()) }
     }
 
     /// A fresh challenge: `hex(id ‖ expiry ‖ bits).hex(mac)`.
@@ -52,17 +74,13 @@ impl ProofOfWork {
         getrandom::getrandom(&mut payload[..16]).expect("the operating system's random source works");
         payload[16..24].copy_from_slice(&(now_secs() + CHALLENGE_TTL.as_secs()).to_be_bytes());
         payload[24..].copy_from_slice(&self.bits.to_be_bytes());
-        let tag = self.mac(&payload).finalize().into_bytes();
-        Challenge { token: format!("{}.{}", hex_lower(&payload), hex_lower(&tag)), bits: self.bits }
+        Challenge { token: self.key.seal(&payload), bits: self.bits }
     }
 
     /// Accepts a solved challenge once. A forged, altered or unsolved token is `ProofOfWorkFailed`; a
     /// genuine one that is too old or already used is `ProofOfWorkExpired` (the browser gets a new one).
     pub fn redeem(&self, token: &str, nonce: u64) -> Result<(), Problem> {
-        let (payload_hex, tag_hex) = token.split_once('.').ok_or(Problem::ProofOfWorkFailed)?;
-        let payload = unhex(payload_hex).filter(|p| p.len() == 28).ok_or(Problem::ProofOfWorkFailed)?;
-        let tag = unhex(tag_hex).ok_or(Problem::ProofOfWorkFailed)?;
-        self.mac(&payload).verify_slice(&tag).map_err(|_| Problem::ProofOfWorkFailed)?;
+        let payload = self.key.open(token, 28).ok_or(Problem::ProofOfWorkFailed)?;
         let id: [u8; 16] = payload[..16].try_into().expect("16 bytes");
         let expires = u64::from_be_bytes(payload[16..24].try_into().expect("8 bytes"));
         let bits = u32::from_be_bytes(payload[24..].try_into().expect("4 bytes"));
@@ -121,7 +139,7 @@ mod tests {
         let mut payload = [0u8; 28];
         payload[16..24].copy_from_slice(&(now_secs() - 1).to_be_bytes());
         payload[24..].copy_from_slice(&8u32.to_be_bytes());
-        let token = format!("{}.{}", hex_lower(&payload), hex_lower(&pow.mac(&payload).finalize().into_bytes()));
+        let token = pow.key.seal(&payload);
         let nonce = envelope::pow::solve(token.as_bytes(), 8, |_| {});
         assert_eq!(pow.redeem(&token, nonce), Err(Problem::ProofOfWorkExpired));
     }
