@@ -150,7 +150,7 @@ async fn migrations_are_recorded_and_idempotent(db: &Database, url_for_reopen: O
     }
 }
 
-/// A group commits once; a report that fails in it (stale keys, a taken object name) is rolled back
+/// A group commits once; a report that fails in it (stale keys, a taken object name or lookup hash) is rolled back
 /// alone, and the others are stored.
 async fn a_group_stores_its_good_reports_and_refuses_its_bad_ones(db: &Database) {
     sync_configured_keys(db, &[key("a", KEY_A)], "2026-11-01").await.unwrap();
@@ -160,12 +160,15 @@ async fn a_group_stores_its_good_reports_and_refuses_its_bad_ones(db: &Database)
         new_report(&["b"], vec![]),
         new_report(&["a"], vec![StoredObject { name: "fresh.age".into(), len: 1 }, taken()[0].clone()]),
         new_report(&["a"], vec![]),
+        NewReport { lookup_hash: "ab".repeat(32), ..new_report(&["a"], vec![]) },
+        NewReport { lookup_hash: "ab".repeat(32), ..new_report(&["a"], vec![]) },
     ];
     let outcomes = insert_group(db, &group).await;
-    assert!(outcomes[0].is_ok() && outcomes[3].is_ok(), "{outcomes:?}");
+    assert!(outcomes[0].is_ok() && outcomes[3].is_ok() && outcomes[4].is_ok(), "{outcomes:?}");
     assert!(matches!(outcomes[1], Err(StorageError::RecipientsChanged)), "{outcomes:?}");
     assert!(outcomes[2].is_err(), "the second use of an object name fails alone");
-    assert_eq!(count_reports(db).await.unwrap(), 2);
+    assert!(matches!(outcomes[5], Err(StorageError::LookupHashTaken)), "{outcomes:?}");
+    assert_eq!(count_reports(db).await.unwrap(), 3);
     assert!(!referenced_objects(db).await.unwrap().contains("fresh.age"), "the failed report left no row");
 }
 

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA_DIR, E2E_DIR, IDENTITY_FILE, leaks, recordingProxy, sql } from './report-support';
+import { DATA_DIR, E2E_DIR, IDENTITY_FILE, expectReceipt, leaks, recordingProxy, sql } from './report-support';
 import { jsEnabled, waitForHydration, watch } from './pages';
 
 test.skip(!E2E_DIR, 'needs PORTAL_E2E_DIR: run through scripts/test, which owns the server and its data');
@@ -71,7 +71,7 @@ test('report, offline opening, acknowledgement and reply, the reporter reads and
   await page.getByLabel('Tipo de hecho').selectOption('soborno');
   await page.getByLabel('Archivos (opcional)').setInputFiles([evidence]);
   await page.getByRole('button', { name: 'Enviar denuncia' }).click();
-  await expect(page.getByRole('heading', { name: 'Denuncia recibida', level: 1 })).toBeVisible({ timeout: 90_000 });
+  await expectReceipt(page, 90_000);
   const receipt = ((await page.locator('#receipt-number').textContent()) ?? '').trim();
 
   // 2. Online: sign in and pull into a bundle. Air-gapped: import and open with the identity file.

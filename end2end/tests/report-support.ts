@@ -1,5 +1,6 @@
 // Support for the report tests: a recording proxy that sees every byte the page sends, and access to
 // what the server stored (its data directory, its log), the reference `age` CLI and the sqlite3 CLI.
+import { expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -166,6 +167,22 @@ export async function recordingProxy(target: string, options: ProxyOptions = {})
         for (const socket of sockets) socket.destroy();
       }),
   };
+}
+
+/**
+ * Waits for the receipt page. If it does not come, the failure says what the page showed instead (its
+ * error summary) and what the proxy saw, so a failure in CI can be understood from its log alone.
+ */
+export async function expectReceipt(page: Page, timeout: number, recorded: Recorded[] = []) {
+  try {
+    await expect(page.getByRole('heading', { name: 'Denuncia recibida', level: 1 })).toBeVisible({ timeout });
+  } catch (error) {
+    const shown = await page.getByRole('alert').allInnerTexts().catch(() => ['(page gone)']);
+    const requests = recorded
+      .filter((r) => r.method !== 'WS' && r.method !== 'PUT')
+      .map((r) => `${r.method} ${r.url} → ${r.status ?? 'no answer'}${r.cut ? ' (cut)' : ''}`);
+    throw new Error(`no receipt; alerts: ${JSON.stringify(shown)}; requests: ${requests.join('; ')}\n${error}`);
+  }
 }
 
 /** Unique, searchable plaintext for one test run. */

@@ -872,3 +872,64 @@ async fn pages_rendered_concurrently_are_answered_whole_and_alone() {
     }
     assert_eq!(unanswered, 0, "of 2,000 requests, {unanswered} got no answer (a render panicked)");
 }
+
+/// Writes `head` and `body` on a new connection and returns it, open, without reading an answer.
+async fn start_raw(address: std::net::SocketAddr, head: String, body: &[u8]) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
+    stream
+}
+
+/// The browser may send a report again before the server has noticed that the first request's
+/// connection dropped (Chromium resends a request on a reused connection at once): the resend waits
+/// for the cut request to end and put the upload back, instead of finding it taken.
+#[tokio::test]
+async fn a_resend_that_overtakes_the_cut_request_waits_for_its_upload() {
+    let portal = portal().await;
+    let address = serve(&portal).await;
+    let attachment = envelope::attachment::encrypt(&[portal.office.to_public()], &[5u8; 50_000]).unwrap();
+    let upload = open_upload(&portal, &[attachment.len()]).await;
+    upload_whole(&portal, &upload, &[attachment]).await;
+    let body = multipart(&report_parts(&portal, &upload));
+    let head = format!(
+        "POST /api/reports HTTP/1.1\r\nhost: portal\r\ncontent-type: multipart/form-data; boundary={BOUNDARY}\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    );
+    // The first request has sent half of its body: the server holds the upload for it.
+    let first = start_raw(address, head, &body[..body.len() / 2]).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let resend = tokio::spawn({
+        let (app, body) = (portal.app.clone(), body.clone());
+        async move {
+            let request = Request::post("/api/reports")
+                .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+                .body(Body::from(body))
+                .unwrap();
+            let response = app.oneshot(request).await.unwrap();
+            let status = response.status();
+            (status, String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes()).into_owned())
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!resend.is_finished(), "the resend waits while the first request holds the upload");
+    drop(first);
+    let (status, answer) = resend.await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    assert_eq!(count_reports(&portal.state.database).await.unwrap(), 1);
+    assert!(portal.state.submissions.uploads.is_empty(), "the upload was used up by the report");
+    assert_no_files_but_stored(&portal).await;
+}
+
+/// A lookup hash names one case: a client that sends one already in use (the browser draws a new
+/// token for every report) gets a clear refusal, not a server error.
+#[tokio::test]
+async fn a_lookup_hash_already_in_use_is_refused() {
+    let portal = portal().await;
+    assert_eq!(submit(&portal, |_| {}).await.0, StatusCode::CREATED);
+    let answer = submit(&portal, |_| {}).await;
+    assert_eq!(refused(&answer), code(StatusCode::BAD_REQUEST, "upload_malformed"));
+    assert_eq!(count_reports(&portal.state.database).await.unwrap(), 1);
+    assert_no_files_but_stored(&portal).await;
+}

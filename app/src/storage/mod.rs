@@ -36,6 +36,8 @@ pub enum StorageError {
     GroupNotCommitted(String),
     #[error("the report writer has stopped")]
     WriterStopped,
+    #[error("another report already has this lookup hash")]
+    LookupHashTaken,
 }
 
 /// 128 random bits in hex: ids of reports and names of stored objects, which say nothing about when or

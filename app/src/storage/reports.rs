@@ -95,7 +95,13 @@ async fn insert_in_savepoint(
     .bind(report.encrypted_in.as_str())
     .bind(&report.ciphertext)
     .execute(&mut *savepoint)
-    .await?;
+    .await
+    .map_err(|error| match &error {
+        // The id is 128 random bits, so the unique column that can clash is the lookup hash: a client
+        // that sent the same one twice, which is its fault, not the server's.
+        sqlx::Error::Database(database) if database.is_unique_violation() => StorageError::LookupHashTaken,
+        _ => StorageError::Database(error),
+    })?;
     for key_id in &report.key_ids {
         sqlx::query("INSERT INTO report_recipients (report_id, key_id) VALUES ($1, $2)")
             .bind(&id)

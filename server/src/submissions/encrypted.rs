@@ -12,7 +12,7 @@
 //! are committed in one transaction; only then is `201` sent. A refused attachment discards the
 //! upload's files; a refused report part puts the upload back, so that the same files can be reported.
 
-use super::uploads::{self, Upload};
+use super::uploads::Upload;
 use super::{PendingObjects, Submissions, inspect_problem, io_failure, refusal, storage_problem};
 use crate::AppState;
 use app::report_form::{Problem, SubmissionOutcome};
@@ -189,12 +189,15 @@ async fn receive(state: &AppState, mut multipart: Multipart, kind: Kind) -> Resu
         (Ok(()), _, _) => Err(Problem::UploadMalformed),
         (Err(problem), _, _) => Err(*problem),
     };
-    match (upload, declared.upload) {
-        // Refused before the attachments were touched: the report part was at fault, not the files.
-        (Some(upload), Some(id)) if received.is_err() => submissions.uploads.put_back(id, upload),
-        // Whatever the upload still holds was not stored (all of it, on a refusal).
-        (Some(upload), _) => uploads::discard(&submissions.store, upload).await,
-        (None, _) => {}
+    // An upload is only taken once its id was declared.
+    if let (Some(upload), Some(id)) = (upload, declared.upload.as_deref()) {
+        if received.is_err() {
+            // Refused before the attachments were touched: the report part was at fault, not the files.
+            submissions.uploads.put_back(id, upload);
+        } else {
+            // Whatever the upload still holds was not stored (all of it, on a refusal).
+            submissions.uploads.end(&submissions.store, id, upload).await;
+        }
     }
     if stored.is_err() {
         drain(&mut multipart).await;

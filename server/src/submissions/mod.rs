@@ -195,6 +195,7 @@ fn io_failure(what: &'static str) -> impl Fn(std::io::Error) -> Problem {
 fn storage_problem(error: StorageError) -> Problem {
     match error {
         StorageError::RecipientsChanged => Problem::WrongRecipients,
+        StorageError::LookupHashTaken => Problem::UploadMalformed,
         other => {
             // The error names a table or constraint, never a report's content.
             tracing::error!(error = %other, "storing a report failed");

@@ -49,8 +49,8 @@ pub struct IncomingAttachment {
     pub check: ObjectCheck,
 }
 
-/// An open upload. `closed` is set when a report takes it or it expires, so a slice that was waiting
-/// for the lock finds it gone.
+/// An open upload. `closed` is set while a report has it and when it ends, so a slice that was waiting
+/// for the lock finds it gone, unless the report put it back.
 pub struct Upload {
     pub attachments: Vec<IncomingAttachment>,
     closed: bool,
@@ -136,15 +136,16 @@ impl Uploads {
         self.get(id);
     }
 
-    /// Removes upload `id` from the open ones and hands it over (to a report, or to be discarded).
+    /// Hands upload `id` over to its report. The upload stays listed while the report is received:
+    /// a resend of the report that arrives before the server has noticed that the first request's
+    /// connection dropped (Chromium resends at once on a reused connection) waits here for that
+    /// request to end and put the upload back, instead of finding it gone. `None` if there is no such
+    /// upload, or another report has it.
     pub async fn take(&self, id: &str) -> Option<tokio::sync::OwnedMutexGuard<Upload>> {
-        let entry = {
-            let mut open = self.open();
-            let entry = open.uploads.remove(id)?;
-            open.reserved -= entry.reserved;
-            entry
-        };
-        let mut upload = entry.upload.lock_owned().await;
+        let mut upload = self.get(id)?.lock_owned().await;
+        if upload.closed {
+            return None;
+        }
         upload.closed = true;
         Some(upload)
     }
@@ -152,30 +153,45 @@ impl Uploads {
     /// Reopens upload `id` after its report was refused for the report's own sake (cut in transit,
     /// recipients changed, a case not found): its attachments are intact, so the browser can send the
     /// report again without a new proof of work and without sending every file again.
-    pub fn put_back(&self, id: String, mut upload: tokio::sync::OwnedMutexGuard<Upload>) {
+    pub fn put_back(&self, id: &str, mut upload: tokio::sync::OwnedMutexGuard<Upload>) {
         upload.closed = false;
-        let reserved = upload.attachments.iter().map(|attachment| attachment.declared).sum();
-        let shared = tokio::sync::OwnedMutexGuard::mutex(&upload).clone();
         drop(upload);
-        let mut open = self.open();
-        open.reserved += reserved;
-        open.uploads.insert(id, Entry { upload: shared, reserved, last_active: Instant::now() });
+        self.touch(id);
     }
 
-    /// Drops uploads idle for longer than `idle`, with their files. Returns how many.
+    /// Ends upload `id` for good (its report stored, or its files refused): it is no longer listed,
+    /// its room is freed, and the files it still holds (all of them, unless a report stored them) are
+    /// removed. The lock is held until then, so a request waiting for it finds it closed.
+    pub async fn end(&self, store: &ObjectStore, id: &str, mut upload: tokio::sync::OwnedMutexGuard<Upload>) {
+        upload.closed = true;
+        {
+            let mut open = self.open();
+            if let Some(entry) = open.uploads.remove(id) {
+                open.reserved -= entry.reserved;
+            }
+        }
+        for attachment in upload.attachments.drain(..) {
+            store.discard_incoming(attachment.object).await;
+        }
+    }
+
+    /// Drops uploads idle for longer than `idle`, with their files, whatever state they are in (a
+    /// report request that never ended leaves its upload closed). Returns how many.
     pub async fn expire(&self, store: &ObjectStore, idle: Duration) -> usize {
-        let now = Instant::now();
-        let expired: Vec<String> = self
+        let is_idle = |entry: &Entry| entry.last_active.elapsed() >= idle;
+        let expired: Vec<(String, Arc<tokio::sync::Mutex<Upload>>)> = self
             .open()
             .uploads
             .iter()
-            .filter(|(_, entry)| now.saturating_duration_since(entry.last_active) >= idle)
-            .map(|(id, _)| id.clone())
+            .filter(|(_, entry)| is_idle(entry))
+            .map(|(id, entry)| (id.clone(), entry.upload.clone()))
             .collect();
         let mut dropped = 0;
-        for id in expired {
-            if let Some(upload) = self.take(&id).await {
-                discard(store, upload).await;
+        for (id, shared) in expired {
+            let upload = shared.lock_owned().await;
+            // A request that held it may have ended it, or used it, meanwhile.
+            if self.open().uploads.get(&id).is_some_and(is_idle) {
+                self.end(store, &id, upload).await;
                 dropped += 1;
             }
         }
@@ -185,13 +201,6 @@ impl Uploads {
     /// Whether no upload is open (for tests).
     pub fn is_empty(&self) -> bool {
         self.open().uploads.is_empty()
-    }
-}
-
-/// Removes the files of an upload that will not be stored.
-pub async fn discard(store: &ObjectStore, mut upload: tokio::sync::OwnedMutexGuard<Upload>) {
-    for attachment in upload.attachments.drain(..) {
-        store.discard_incoming(attachment.object).await;
     }
 }
 
@@ -262,7 +271,7 @@ async fn lock_open(submissions: &Submissions, id: &str) -> Result<tokio::sync::O
 /// and its files removed now.
 async fn end_refused(submissions: &Submissions, id: &str) {
     if let Some(upload) = submissions.uploads.take(id).await {
-        discard(&submissions.store, upload).await;
+        submissions.uploads.end(&submissions.store, id, upload).await;
     }
 }
 
