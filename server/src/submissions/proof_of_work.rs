@@ -7,7 +7,8 @@ use app::report_form::Problem;
 use envelope::hex_lower;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -17,7 +18,7 @@ pub const CHALLENGE_TTL: Duration = Duration::from_secs(15 * 60);
 pub struct ProofOfWork {
     key: SigningKey,
     bits: u32,
-    spent: Mutex<HashMap<[u8; 16], u64>>,
+    spent: Mutex<Spent>,
 }
 
 pub use app::report_form::Challenge;
@@ -65,7 +66,7 @@ impl SigningKey {
 
 impl ProofOfWork {
     pub fn new(bits: u32) -> Self {
-        Self { key: SigningKey::new(), bits, spent: Mutex::new(HashMap::new()) }
+        Self { key: SigningKey::new(), bits, spent: Mutex::default() }
     }
 
     /// A fresh challenge: `hex(id ‖ expiry ‖ bits).hex(mac)`.
@@ -92,17 +93,52 @@ impl ProofOfWork {
             return Err(Problem::ProofOfWorkFailed);
         }
         let mut spent = self.spent.lock().expect("not poisoned");
-        spent.retain(|_, expiry| *expiry >= now);
-        if spent.insert(id, expires).is_some() {
+        spent.forget_expired(now);
+        if !spent.ids.insert(id) {
             return Err(Problem::ProofOfWorkExpired);
         }
+        spent.by_expiry.push(Reverse((expires, id)));
         Ok(())
+    }
+}
+
+/// Redeemed challenges that have not expired yet, so each is redeemed once. The expired ones are
+/// forgotten from the soonest, in O(log n) each: a scan of all of them on every redemption made a
+/// flood of submissions quadratic (measured: 2.5% of the server's time after 20 s at 1,000/s).
+#[derive(Default)]
+struct Spent {
+    ids: HashSet<[u8; 16]>,
+    by_expiry: BinaryHeap<Reverse<(u64, [u8; 16])>>,
+}
+
+impl Spent {
+    fn forget_expired(&mut self, now: u64) {
+        while let Some(&Reverse((expiry, id))) = self.by_expiry.peek() {
+            if expiry >= now {
+                break;
+            }
+            self.by_expiry.pop();
+            self.ids.remove(&id);
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spent_challenges_are_forgotten_once_expired_and_not_before() {
+        let mut spent = Spent::default();
+        for (expiry, byte) in [(30, 1u8), (10, 2), (20, 3)] {
+            spent.ids.insert([byte; 16]);
+            spent.by_expiry.push(Reverse((expiry, [byte; 16])));
+        }
+        spent.forget_expired(20);
+        assert_eq!(spent.ids, HashSet::from([[1; 16], [3; 16]]), "expired at 10 only");
+        spent.forget_expired(31);
+        assert!(spent.ids.is_empty() && spent.by_expiry.is_empty());
+    }
 
     fn solve(challenge: &Challenge) -> u64 {
         envelope::pow::solve(challenge.token.as_bytes(), challenge.bits, |_| {})
