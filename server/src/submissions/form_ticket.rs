@@ -15,9 +15,8 @@
 //! again, nothing typed is lost) and its files skipped unread. Only the ticket's id and expiry stay in
 //! memory once spent, until it would have expired anyway; the time it was issued is never stored.
 
-use super::proof_of_work::{SigningKey, now_secs};
+use super::proof_of_work::{SigningKey, Spent, now_secs};
 use app::report_form::Problem;
-use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -30,7 +29,7 @@ pub struct FormTickets {
     key: SigningKey,
     min_age: Duration,
     /// Tickets held or spent: id → the second after which they would be refused as too old anyway.
-    spent: Mutex<HashMap<[u8; 16], u64>>,
+    spent: Mutex<Spent>,
 }
 
 /// A genuine ticket of the right age, not yet held or spent.
@@ -50,7 +49,7 @@ pub struct HeldTicket<'a> {
 
 impl FormTickets {
     pub fn new(min_age: Duration) -> Self {
-        Self { key: SigningKey::new(), min_age, spent: Mutex::new(HashMap::new()) }
+        Self { key: SigningKey::new(), min_age, spent: Mutex::default() }
     }
 
     /// The wait a ticket imposes, for the message that asks to wait.
@@ -84,7 +83,7 @@ impl FormTickets {
         if now < issued.saturating_add(self.min_age.as_secs()) {
             return Err(Problem::FormTooSoon);
         }
-        if self.spent.lock().expect("not poisoned").contains_key(&id) {
+        if self.spent.lock().expect("not poisoned").contains(&id) {
             return Err(Problem::FormExpired);
         }
         Ok(ValidTicket { id, expires })
@@ -93,10 +92,7 @@ impl FormTickets {
     /// Holds a checked ticket for one submission; `FormExpired` if another submission holds or spent it
     /// meanwhile.
     pub fn hold(&self, ticket: &ValidTicket) -> Result<HeldTicket<'_>, Problem> {
-        let mut spent = self.spent.lock().expect("not poisoned");
-        let now = now_secs();
-        spent.retain(|_, expires| *expires >= now);
-        if spent.insert(ticket.id, ticket.expires).is_some() {
+        if !self.spent.lock().expect("not poisoned").insert(ticket.id, ticket.expires, now_secs()) {
             return Err(Problem::FormExpired);
         }
         Ok(HeldTicket { tickets: self, id: ticket.id, spent: false })

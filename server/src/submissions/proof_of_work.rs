@@ -7,8 +7,7 @@ use app::report_form::Problem;
 use envelope::hex_lower;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -92,34 +91,39 @@ impl ProofOfWork {
         if !envelope::pow::is_solution(token.as_bytes(), bits, nonce) {
             return Err(Problem::ProofOfWorkFailed);
         }
-        let mut spent = self.spent.lock().expect("not poisoned");
-        spent.forget_expired(now);
-        if !spent.ids.insert(id) {
+        if !self.spent.lock().expect("not poisoned").insert(id, expires, now) {
             return Err(Problem::ProofOfWorkExpired);
         }
-        spent.by_expiry.push(Reverse((expires, id)));
         Ok(())
     }
 }
 
-/// Redeemed challenges that have not expired yet, so each is redeemed once. The expired ones are
-/// forgotten from the soonest, in O(log n) each: a scan of all of them on every redemption made a
-/// flood of submissions quadratic (measured: 2.5% of the server's time after 20 s at 1,000/s).
+/// Ids of single-use tokens (redeemed challenges, held or spent form tickets) with the second after
+/// which their token is refused as expired anyway, so they are forgotten then. The expired ones are
+/// dropped at most once a second: a scan on every insertion made a flood quadratic (measured: 2.5% of
+/// the server's time after 20 s of the ingest benchmark at 1,000/s).
 #[derive(Default)]
-struct Spent {
-    ids: HashSet<[u8; 16]>,
-    by_expiry: BinaryHeap<Reverse<(u64, [u8; 16])>>,
+pub(crate) struct Spent {
+    ids: HashMap<[u8; 16], u64>,
+    pruned_at: u64,
 }
 
 impl Spent {
-    fn forget_expired(&mut self, now: u64) {
-        while let Some(&Reverse((expiry, id))) = self.by_expiry.peek() {
-            if expiry >= now {
-                break;
-            }
-            self.by_expiry.pop();
-            self.ids.remove(&id);
+    /// Records `id` (valid until `expires`); `false` if it was already there.
+    pub(crate) fn insert(&mut self, id: [u8; 16], expires: u64, now: u64) -> bool {
+        if now > self.pruned_at {
+            self.ids.retain(|_, expiry| *expiry >= now);
+            self.pruned_at = now;
         }
+        self.ids.insert(id, expires).is_none()
+    }
+
+    pub(crate) fn contains(&self, id: &[u8; 16]) -> bool {
+        self.ids.contains_key(id)
+    }
+
+    pub(crate) fn remove(&mut self, id: &[u8; 16]) {
+        self.ids.remove(id);
     }
 }
 
@@ -128,16 +132,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn spent_challenges_are_forgotten_once_expired_and_not_before() {
+    fn spent_ids_are_forgotten_once_expired_and_not_before() {
         let mut spent = Spent::default();
         for (expiry, byte) in [(30, 1u8), (10, 2), (20, 3)] {
-            spent.ids.insert([byte; 16]);
-            spent.by_expiry.push(Reverse((expiry, [byte; 16])));
+            assert!(spent.insert([byte; 16], expiry, 5));
         }
-        spent.forget_expired(20);
-        assert_eq!(spent.ids, HashSet::from([[1; 16], [3; 16]]), "expired at 10 only");
-        spent.forget_expired(31);
-        assert!(spent.ids.is_empty() && spent.by_expiry.is_empty());
+        assert!(!spent.insert([1; 16], 30, 5), "a second insertion is refused");
+        assert!(spent.insert([4; 16], 40, 20));
+        assert!(
+            spent.contains(&[1; 16]) && spent.contains(&[3; 16]) && !spent.contains(&[2; 16]),
+            "expired at 10 only"
+        );
+        assert!(spent.insert([5; 16], 50, 41));
+        assert_eq!(spent.ids.len(), 1, "only the new one is left");
     }
 
     fn solve(challenge: &Challenge) -> u64 {
