@@ -1,10 +1,10 @@
 # shellcheck shell=bash
 # Sourced after toolchain.sh (and its ensure_build_toolchain): builds the portal. Two parts:
 # - the native release build of the server (scripts/run);
-# - the site in target/site: the browser code (the `frontend` crate for wasm32, then wasm-bindgen,
-#   wasm-opt and terser), the stylesheet and the public files, each browser file named by its content
-#   hash (so it can be cached for a year), listed in target/site/hash.txt, and stored gzip and brotli
-#   compressed beside it.
+# - the site in target/site: the browser code (the `frontend` crate for wasm32, then its JavaScript glue
+#   from tools/site-bindgen, wasm-opt and terser), the stylesheet and the public files, each browser
+#   file named by its content hash (so it can be cached for a year), listed in target/site/hash.txt,
+#   and stored gzip and brotli compressed beside it.
 # This is what cargo-leptos did for this project, in a page of shell: compiling cargo-leptos took 30 of
 # the 98 minutes of a first test run on 2 cores.
 
@@ -22,6 +22,14 @@ build_native_release() {
 FRONT_TARGET_DIR="$REPO_ROOT/target/front"
 frontend_wasm() { echo "$FRONT_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm"; }
 
+# The glue generator, built for this machine in the same target directory (dev profile: it runs for
+# seconds, once per build).
+SITE_BINDGEN="$FRONT_TARGET_DIR/debug/site-bindgen"
+build_site_bindgen() {
+  log "building site-bindgen (the wasm-bindgen library at the version in Cargo.lock)"
+  (cd "$REPO_ROOT" && cargo build --locked -p site-bindgen --target-dir "$FRONT_TARGET_DIR")
+}
+
 build_frontend_wasm() {
   log "building the browser code (frontend crate, wasm32, profile wasm-release)"
   (cd "$REPO_ROOT" && cargo build --locked -p frontend --lib --target wasm32-unknown-unknown \
@@ -29,14 +37,14 @@ build_frontend_wasm() {
 }
 
 # On 2 cores one cargo build leaves a core idle for minutes at a time (a big crate's codegen, a link,
-# LTO); scripts/test fills those gaps by compiling wasm-bindgen and the browser code in the background
+# LTO); scripts/test fills those gaps by compiling site-bindgen and the browser code in the background
 # while the Rust tests build. Its output goes to a log, shown if it fails.
 FRONT_LOG="$REPO_ROOT/target/front-build.log"
 FRONT_PID=""
 start_frontend_in_background() {
   mkdir -p "$REPO_ROOT/target"
-  log "compiling wasm-bindgen (if missing) and the browser code in the background (log: target/front-build.log)"
-  ( ensure_wasm_bindgen && build_frontend_wasm ) >"$FRONT_LOG" 2>&1 &
+  log "compiling site-bindgen and the browser code in the background (log: target/front-build.log)"
+  ( build_site_bindgen && build_frontend_wasm ) >"$FRONT_LOG" 2>&1 &
   FRONT_PID=$!
 }
 
@@ -76,7 +84,7 @@ assemble_site() {
   staging="$(mktemp -d "$REPO_ROOT/target/site.new.XXXXXX")"
   pkg="$staging/pkg"
   # --target web: an ES module the hydration script imports; TypeScript declarations are not served.
-  wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name "$SITE_NAME" "$(frontend_wasm)"
+  "$SITE_BINDGEN" "$(frontend_wasm)" "$pkg" "$SITE_NAME"
   # The same passes cargo-leptos ran: smallest code; the two features every browser we support has.
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
     "$pkg/${SITE_NAME}_bg.wasm" -o "$pkg/${SITE_NAME}_bg.wasm"
@@ -110,7 +118,7 @@ assemble_site() {
 # The release build of everything scripts/run serves and scripts/test drives.
 build_release() {
   local started=$SECONDS
-  ensure_wasm_bindgen
+  build_site_bindgen
   build_frontend_wasm
   assemble_site
   build_native_release

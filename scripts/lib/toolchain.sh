@@ -2,22 +2,16 @@
 # Sourced by scripts/run, scripts/test and the other scripts: makes sure every command and build tool
 # they use is installed at the version this repository pins, installing only what is missing, and
 # exports the environment the build needs. Safe to run again and again. What it installs goes to the
-# system's Debian packages, $CARGO_HOME/bin (wasm-bindgen), tools/node_modules (wasm-opt, terser) and,
-# where the system's Node.js is too old for Playwright, tools/node-v* (Node.js and npm). The build
-# itself is in build.sh.
+# system's Debian packages, tools/node_modules (wasm-opt, terser) and, where the system's Node.js is
+# too old for Playwright, tools/node-v* (Node.js and npm). The build itself is in build.sh.
 #
 # Works from a bare Debian 12 (no Rust, Node.js, Python or curl) as root or as a user with sudo.
 #
-# Two Rust toolchains may take part:
-# - the project is built by the active Rust (rustup's, for example) when it has the WebAssembly
-#   standard library (`rustup target add wasm32-unknown-unknown`, which is tried); otherwise by Debian's
-#   rustc-web, which builds that library from source (-Zbuild-std) and links with Debian's wasm-ld;
-# - the build tools are compiled by the first Rust at least TOOLS_MIN_RUST: the active one if it is new
-#   enough, else Debian's rustc-web/cargo-web.
+# The project is built by the active Rust (rustup's, for example) when it has the WebAssembly standard
+# library (`rustup target add wasm32-unknown-unknown`, which is tried); otherwise by Debian's rustc-web,
+# which builds that library from source (-Zbuild-std) and links with Debian's wasm-ld. The Rust build
+# tools (tools/site-bindgen) are workspace members, built under Cargo.lock by the same Rust.
 
-# wasm-bindgen-cli cannot be installed --locked (see ensure_cargo_tools), so its dependencies resolve
-# to their newest releases, which may need the newest Rust: tools are compiled with 1.96 at least.
-TOOLS_MIN_RUST="1.96"
 # Playwright 1.65 needs Node.js 20. Debian 12's nodejs is 18: then a pinned Node.js and npm come from
 # the npm registry (the packages node-linux-<arch> and npm), checked against these SHA-512 digests.
 NODE_MIN_MAJOR=20
@@ -29,7 +23,10 @@ NPM_SHA512="ec73c0a64f807e53146af4ac78bd4f9ba0a762a3081e4e77c7e2a6ba1aa64c3a8f92
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+# The oldest Rust that builds the workspace (its rust-version).
+MIN_RUST="$(sed -n 's/^rust-version = "\(.*\)"$/\1/p' "$REPO_ROOT/Cargo.toml")"
 # Debian's own directories, for the commands that must come from Debian packages (rustc-web, cargo-web).
+# shellcheck disable=SC2034 # used by check-fresh
 DEBIAN_PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # A bare system's PATH may lack the sbin directories (runuser, for example, is in /usr/sbin).
 case ":$PATH:" in *:/usr/sbin:*) ;; *) export PATH="$PATH:/usr/sbin:/sbin" ;; esac
@@ -147,13 +144,13 @@ use_debian_rust() {
   ensure_debian_packages rustc-web cargo-web
   local version
   version="$(rustc_version_of /usr/bin/rustc)"
-  if ! version_at_least "$version" "$TOOLS_MIN_RUST"; then
-    log "Debian's rustc-web is $version; upgrading it to $TOOLS_MIN_RUST"
+  if ! version_at_least "$version" "$MIN_RUST"; then
+    log "Debian's rustc-web is $version and the workspace needs $MIN_RUST: upgrading it"
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rustc-web cargo-web >/dev/null
     version="$(rustc_version_of /usr/bin/rustc)"
-    version_at_least "$version" "$TOOLS_MIN_RUST" ||
-      die "Debian offers rustc-web $version, and $TOOLS_MIN_RUST is needed: it is in the security archive; add bookworm-security to APT's sources and run this again"
+    version_at_least "$version" "$MIN_RUST" ||
+      die "Debian offers rustc-web $version, and $MIN_RUST is needed: it is in the security archive; add bookworm-security to APT's sources and run this again"
   fi
 }
 
@@ -167,58 +164,12 @@ use_debian_wasm_route() {
   export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=/usr/bin/wasm-ld-22
   # shellcheck disable=SC2034,SC2054 # used by build.sh; one argument: the commas belong to -Zbuild-std
   WASM_CARGO_ARGS=(-Zbuild-std=std,panic_abort)
+  # Native programs link with the same LLVM's lld: Debian's Rust links with GNU ld otherwise (rustup's
+  # uses its own lld since 1.90), which is several times slower on the tests' large debug binaries.
+  local host
+  host="$(rustc -vV | sed -n 's/^host: //p' | tr 'a-z-' 'A-Z_')"
+  export "CARGO_TARGET_${host}_RUSTFLAGS=-C link-arg=-fuse-ld=lld -C link-arg=-B/usr/lib/llvm-22/bin"
   log "WebAssembly standard library: Debian route, built from source ($(rustc --version))"
-}
-
-# Sets TOOL_PATH, the PATH under which `cargo install` builds the tools: the active Rust if it is at
-# least TOOLS_MIN_RUST, else Debian's 1.96 with /usr/bin first (Debian's cargo runs the rustc it finds
-# first on PATH, so rustup's proxies must not come before it).
-select_tool_rust() {
-  local active
-  active="$(rustc_version_of rustc)"
-  if [ -n "$active" ] && version_at_least "$active" "$TOOLS_MIN_RUST"; then
-    TOOL_PATH="$PATH"
-    log "build tools are compiled with the active Rust $active"
-    return
-  fi
-  use_debian_rust
-  TOOL_PATH="$DEBIAN_PATH"
-  log "build tools are compiled with Debian's Rust $(rustc_version_of /usr/bin/rustc) (the active Rust is ${active:-absent}; they need $TOOLS_MIN_RUST)"
-}
-
-# cargo_install_tool NAME ARGS...: `cargo install` with the tool Rust, into $CARGO_HOME/bin.
-cargo_install_tool() {
-  local name="$1" started=$SECONDS
-  shift
-  [ -n "${TOOL_PATH:-}" ] || select_tool_rust
-  # Build tools are compiled once on a fresh machine and then run for seconds: without optimisation or
-  # LTO they compile in a fraction of the time of their own release profile (fat LTO in one codegen
-  # unit, whose last step runs on one core). wasm-bindgen-cli took 15.6 minutes at level 1 on 2 cores
-  # beside the test build, the longest part of a first run.
-  PATH="$TOOL_PATH" CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_LTO=false \
-    CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_DEBUG=false \
-    cargo install --root "$(dirname "$CARGO_BIN")" "$name" "$@"
-  log "installed $name in $((SECONDS - started)) s"
-}
-
-# The wasm-bindgen version Cargo.lock resolved; the CLI must be exactly the same.
-locked_wasm_bindgen_version() {
-  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$REPO_ROOT/Cargo.lock"
-}
-
-wasm_bindgen_installed() {
-  wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $(locked_wasm_bindgen_version)"
-}
-
-# wasm-bindgen, which only the site's assembly needs (scripts/test compiles it in the background).
-ensure_wasm_bindgen() {
-  local wasm_bindgen_version
-  wasm_bindgen_version="$(locked_wasm_bindgen_version)"
-  if ! wasm_bindgen_installed; then
-    log "installing wasm-bindgen-cli $wasm_bindgen_version (equal to Cargo.lock; several minutes, once)"
-    # Not --locked: its lock file names a dependency version that is no longer on crates.io.
-    cargo_install_tool wasm-bindgen-cli --version "=$wasm_bindgen_version" --force
-  fi
 }
 
 node_major() { { node --version 2>/dev/null || true; } | sed -n 's/^v\([0-9][0-9]*\)\..*/\1/p'; }
@@ -276,15 +227,13 @@ ensure_npm_build_tools() {
   export PATH="$REPO_ROOT/tools/node_modules/.bin:$PATH"
 }
 
-# Everything needed to build the portal but wasm-bindgen (ensure_wasm_bindgen). Node.js comes after
-# the Rust route, which may put /usr/bin (and an old Debian node there) first on PATH.
+# Everything needed to build the portal. Node.js comes after the Rust route, which may put /usr/bin (and
+# an old Debian node there) first on PATH.
 ensure_build_toolchain() {
   ensure_script_commands
   select_wasm_route
   export PATH="$CARGO_BIN:$PATH"
   if [ "$WASM_ROUTE" = debian ]; then export PATH="/usr/bin:$PATH"; fi
-  # Chosen here, where installing Debian's Rust for the tools cannot meet another apt-get.
-  wasm_bindgen_installed || select_tool_rust
   ensure_node
   ensure_npm_build_tools
 }

@@ -3,7 +3,7 @@
 //! replies, the reporter's follow-up with a receipt, the audit chain catching tampering, and key
 //! rotation losing no report.
 
-mod common;
+use crate::common;
 
 use app::storage::reports::{NewReport, insert_report};
 use axum::body::Body;

@@ -11,7 +11,7 @@ use statistics::format::{change_tenths, share_tenths};
 use statistics::generate::{Plan, generate};
 use statistics::{Channel, Filter, FilterQuery, IncidentType, Module, Month};
 
-mod common;
+use crate::common;
 use common::{postgres, sqlite};
 
 fn month(text: &str) -> Month {

@@ -4,7 +4,7 @@
 //! and, over a real socket, oversized and broken headers and hundreds of slow senders. Each request is
 //! answered with a 4xx (or the page it asked for), never a 5xx, a panic or a closed connection; the
 //! API's refusals carry their problem code; nothing is stored.
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use envelope::Identity;
@@ -20,14 +20,31 @@ use tower::ServiceExt;
 const PASSWORD: &str = "una clave bastante larga";
 static PANICS: AtomicUsize = AtomicUsize::new(0);
 
-/// Counts panics anywhere in the process (a handler's panic is caught by the server and would
-/// otherwise only close its connection).
+/// The name of this file's runtime threads, where the server under test runs.
+const WORKERS: &str = "hostile-worker";
+
+/// Counts the panics of this file's tests (a handler's panic is caught by the server and would
+/// otherwise only close its connection): in their runtimes' threads and their own (the harness names
+/// a test's thread after the test). Other tests of the binary may fail, and panic, meanwhile.
 fn count_panics() {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        PANICS.fetch_add(1, Ordering::SeqCst);
-        previous(info);
-    }));
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let thread = std::thread::current();
+            if thread.name().is_some_and(|name| name == WORKERS || name.starts_with("hostile::")) {
+                PANICS.fetch_add(1, Ordering::SeqCst);
+            }
+            previous(info);
+        }));
+    });
+}
+
+/// Runs a test on a runtime of two named worker threads, its panics counted.
+fn run(test: impl std::future::Future<Output = ()>) {
+    count_panics();
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    runtime.worker_threads(2).thread_name(WORKERS).enable_all().build().unwrap().block_on(test);
 }
 
 struct Portal {
@@ -202,9 +219,12 @@ async fn answer(portal: &Portal, request: Request<Body>) -> (StatusCode, Vec<u8>
     (status, body)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn generated_hostile_requests_get_a_clear_refusal_and_store_nothing() {
-    count_panics();
+#[test]
+fn generated_hostile_requests_get_a_clear_refusal_and_store_nothing() {
+    run(generated_hostile_requests_get_a_clear_refusal_and_store_nothing_on_a_runtime());
+}
+
+async fn generated_hostile_requests_get_a_clear_refusal_and_store_nothing_on_a_runtime() {
     let portal = portal().await;
     let token = sign_in(&portal).await;
     let mut sent = 0;
@@ -314,9 +334,12 @@ fn plain_form_report(ticket: &str) -> Vec<u8> {
     request
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn broken_http_gets_a_4xx_and_slow_senders_cannot_stop_a_report() {
-    count_panics();
+#[test]
+fn broken_http_gets_a_4xx_and_slow_senders_cannot_stop_a_report() {
+    run(broken_http_gets_a_4xx_and_slow_senders_cannot_stop_a_report_on_a_runtime());
+}
+
+async fn broken_http_gets_a_4xx_and_slow_senders_cannot_stop_a_report_on_a_runtime() {
     let portal = portal().await;
     let address = serve(&portal).await;
     let huge_header = format!("GET / HTTP/1.1\r\nHost: portal\r\nCookie: {}\r\n\r\n", "a".repeat(1 << 20));

@@ -1,6 +1,6 @@
 //! The running server's log names requests by method and path, never by who made them.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

@@ -3,7 +3,7 @@
 //! dropped silently), downloads equal to the page's tables, the open-data metadata, and the complaint
 //! statistics never giving away a count under 10.
 
-mod common;
+use crate::common;
 
 use common::{Portal, get, portal};
 use http::StatusCode;

@@ -6,9 +6,9 @@
 //! half-written; SQLite's integrity check is `ok`; the audit chain verifies.
 //! The same on PostgreSQL when `TEST_POSTGRES_URL` is set (the test command sets it).
 //!
-//! Bounded here (`CRASH_KILLS`, default 20 kills); `CRASH_KILLS=200 cargo test … --test crash` runs a
-//! longer campaign. The counts are printed.
-mod common;
+//! Bounded here (`CRASH_KILLS`, default 20 kills); `CRASH_KILLS=200 cargo test … --test integration
+//! crash::` runs a longer campaign. The counts are printed.
+use crate::common;
 
 use envelope::Identity;
 use envelope::report::Report;

@@ -11,7 +11,7 @@ use app::storage::reports::{
 use app::storage::{Backend, Database, StorageError};
 use sqlx::Row;
 
-mod common;
+use crate::common;
 use common::{postgres, rand_suffix, sqlite};
 
 const KEY_A: &str = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
@@ -170,6 +170,26 @@ async fn a_group_stores_its_good_reports_and_refuses_its_bad_ones(db: &Database)
     assert!(matches!(outcomes[5], Err(StorageError::LookupHashTaken)), "{outcomes:?}");
     assert_eq!(count_reports(db).await.unwrap(), 3);
     assert!(!referenced_objects(db).await.unwrap().contains("fresh.age"), "the failed report left no row");
+
+    // Refusals the group's multi-row statements handle themselves: a lookup hash already stored, one
+    // taken earlier in the same group, and stale keys; the rest, attachments included, is stored.
+    let group = [
+        NewReport { lookup_hash: "ab".repeat(32), ..new_report(&["a"], vec![]) },
+        NewReport { lookup_hash: "cd".repeat(32), ..new_report(&["a"], vec![]) },
+        NewReport { lookup_hash: "cd".repeat(32), ..new_report(&["a"], vec![]) },
+        new_report(&["b"], vec![]),
+        new_report(&["a"], vec![StoredObject { name: "second.age".into(), len: 7 }]),
+    ];
+    let outcomes = insert_group(db, &group).await;
+    assert!(matches!(outcomes[0], Err(StorageError::LookupHashTaken)), "{outcomes:?}");
+    assert!(outcomes[1].is_ok() && outcomes[4].is_ok(), "{outcomes:?}");
+    assert!(matches!(outcomes[2], Err(StorageError::LookupHashTaken)), "{outcomes:?}");
+    assert!(matches!(outcomes[3], Err(StorageError::RecipientsChanged)), "{outcomes:?}");
+    assert_eq!(count_reports(db).await.unwrap(), 5);
+    let stored = list_reports(db).await.unwrap();
+    let with_attachment = stored.iter().find(|r| r.id == *outcomes[4].as_ref().unwrap()).unwrap();
+    assert_eq!(with_attachment.attachments, vec![StoredObject { name: "second.age".into(), len: 7 }]);
+    assert_eq!(with_attachment.key_ids, vec!["a".to_string()]);
 }
 
 /// Reports handed to the writer at once are all stored, and each answer names its stored report.

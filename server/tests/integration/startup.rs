@@ -1,6 +1,6 @@
 //! The server refuses a bad configuration with a message naming the key, and a non-zero exit code.
 
-mod common;
+use crate::common;
 
 use common::{OFFICE_KEY, server_command, valid_config, write_config};
 use std::process::Output;

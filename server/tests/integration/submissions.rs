@@ -1,7 +1,7 @@
 //! Submitting reports through the same router the binary serves: the browser's ciphertext path
 //! (attachments uploaded slice by slice, then the report) and the no-JavaScript form path. Every bad input gets its own answer and leaves nothing stored.
 
-mod common;
+use crate::common;
 
 use app::storage::reports::{count_reports, list_reports};
 use axum::body::Body;

@@ -1,6 +1,6 @@
 //! The security baseline and the pages, through the same router the binary serves.
 
-mod common;
+use crate::common;
 
 use common::{get, portal};
 use http::{StatusCode, header};

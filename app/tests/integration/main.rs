@@ -1,0 +1,6 @@
+//! The app crate's integration tests (storage on SQLite and PostgreSQL), one module per subject, in one
+//! test binary: each binary links the whole crate and its dependencies again.
+
+mod common;
+mod incidents;
+mod storage;

@@ -1,0 +1,13 @@
+//! The server's integration tests, one module per subject, in one test binary: as eight binaries each
+//! compiled the dependencies' generic code again and linked the whole server again.
+//! One subject alone: `cargo test -p server --features app/ssr --test integration crash::`.
+
+mod common;
+mod crash;
+mod hostile;
+mod http_baseline;
+mod officers;
+mod request_log;
+mod startup;
+mod submissions;
+mod transparency;
