@@ -267,7 +267,7 @@ function ageDecrypt(path: string, scratch: string): Buffer {
 export function findStoredReport(marker: string, scratch: string): StoredReport | undefined {
   const ids = sql('SELECT id FROM reports').split('\n').filter(Boolean);
   for (const id of ids) {
-    const hex = sql(`SELECT hex(ciphertext) FROM reports WHERE id = '${id}'`);
+    const hex = sql(`SELECT hex(ciphertext) FROM report_ciphertexts WHERE report_id = '${id}'`);
     const file = join(scratch, `${id}.age`);
     writeFileSync(file, Buffer.from(hex, 'hex'));
     const report = JSON.parse(ageDecrypt(file, scratch).toString('utf8'));

@@ -99,11 +99,13 @@ fn refs(objects: Vec<StoredObject>) -> Vec<ObjectRef> {
 }
 
 pub async fn case_files(db: &Database, id: &str) -> Result<Option<CaseFiles>, StorageError> {
-    let Some(row) =
-        sqlx::query("SELECT reply_recipient, CAST(LENGTH(ciphertext) AS BIGINT) FROM reports WHERE id = $1")
-            .bind(id)
-            .fetch_optional(db.pool())
-            .await?
+    let Some(row) = sqlx::query(
+        "SELECT reply_recipient, CAST(LENGTH(ciphertext) AS BIGINT) FROM report_ciphertexts c \
+                     JOIN reports r ON r.id = c.report_id WHERE r.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?
     else {
         return Ok(None);
     };
@@ -134,7 +136,7 @@ pub async fn case_files(db: &Database, id: &str) -> Result<Option<CaseFiles>, St
 
 /// The report's age file.
 pub async fn report_ciphertext(db: &Database, id: &str) -> Result<Option<Vec<u8>>, StorageError> {
-    Ok(sqlx::query("SELECT ciphertext FROM reports WHERE id = $1")
+    Ok(sqlx::query("SELECT ciphertext FROM report_ciphertexts WHERE report_id = $1")
         .bind(id)
         .fetch_optional(db.pool())
         .await?

@@ -43,9 +43,13 @@ pub enum StorageError {
 /// 128 random bits in hex: ids of reports and names of stored objects, which say nothing about when or
 /// in what order anything arrived.
 pub fn random_id() -> String {
-    let mut bytes = [0u8; 16];
+    envelope::hex_lower(&random_bytes::<16>())
+}
+
+pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
     getrandom::getrandom(&mut bytes).expect("the operating system's random source works");
-    envelope::hex_lower(&bytes)
+    bytes
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! of receipt and a status. Nothing else about the reporter exists to be stored.
 
 use super::objects::StoredObject;
-use super::{Database, StorageError, random_id};
+use super::{Database, StorageError, random_bytes, random_id};
 use sqlx::Row;
 use std::collections::HashSet;
 
@@ -131,11 +131,11 @@ async fn insert_all_at_once(
     let ids: Vec<String> = reports.iter().map(|_| random_id()).collect();
     let mut stored = HashSet::with_capacity(ids.len());
     let rows: Vec<(&String, &NewReport)> = ids.iter().zip(reports.iter().map(|(_, report)| *report)).collect();
-    for chunk in rows.chunks(MAX_PARAMETERS / 6) {
+    for chunk in rows.chunks(MAX_PARAMETERS / 5) {
         let sql = format!(
-            "INSERT INTO reports (id, received_on, lookup_hash, reply_recipient, encrypted_in, ciphertext) VALUES {} \
+            "INSERT INTO reports (id, received_on, lookup_hash, reply_recipient, encrypted_in) VALUES {} \
              ON CONFLICT (lookup_hash) DO NOTHING RETURNING id",
-            values(chunk.len(), 6)
+            values(chunk.len(), 5)
         );
         let mut query = sqlx::query(&sql);
         for (id, report) in chunk {
@@ -144,14 +144,22 @@ async fn insert_all_at_once(
                 .bind(&report.received_on)
                 .bind(&report.lookup_hash)
                 .bind(&report.reply_recipient)
-                .bind(report.encrypted_in.as_str())
-                .bind(&report.ciphertext);
+                .bind(report.encrypted_in.as_str());
         }
         for row in query.fetch_all(&mut **tx).await? {
             stored.insert(row.try_get::<String, _>(0)?);
         }
     }
     let rows: Vec<(&String, &NewReport)> = rows.into_iter().filter(|(id, _)| stored.contains(*id)).collect();
+    for chunk in rows.chunks(MAX_PARAMETERS / 3) {
+        let sql =
+            format!("INSERT INTO report_ciphertexts (slot, report_id, ciphertext) VALUES {}", values(chunk.len(), 3));
+        let mut query = sqlx::query(&sql);
+        for (id, report) in chunk {
+            query = query.bind(random_slot()).bind(*id).bind(&report.ciphertext);
+        }
+        query.execute(&mut **tx).await?;
+    }
     let recipients: Vec<(&String, &String)> =
         rows.iter().flat_map(|(id, report)| report.key_ids.iter().map(move |key_id| (*id, key_id))).collect();
     for chunk in recipients.chunks(MAX_PARAMETERS / 2) {
@@ -211,15 +219,13 @@ async fn insert_in_savepoint(
     let mut savepoint = tx.begin().await?;
     let id = random_id();
     sqlx::query(
-        "INSERT INTO reports (id, received_on, lookup_hash, reply_recipient, encrypted_in, ciphertext) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO reports (id, received_on, lookup_hash, reply_recipient, encrypted_in) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(&id)
     .bind(&report.received_on)
     .bind(&report.lookup_hash)
     .bind(&report.reply_recipient)
     .bind(report.encrypted_in.as_str())
-    .bind(&report.ciphertext)
     .execute(&mut *savepoint)
     .await
     .map_err(|error| match &error {
@@ -228,6 +234,12 @@ async fn insert_in_savepoint(
         sqlx::Error::Database(database) if database.is_unique_violation() => StorageError::LookupHashTaken,
         _ => StorageError::Database(error),
     })?;
+    sqlx::query("INSERT INTO report_ciphertexts (slot, report_id, ciphertext) VALUES ($1, $2, $3)")
+        .bind(random_slot())
+        .bind(&id)
+        .bind(&report.ciphertext)
+        .execute(&mut *savepoint)
+        .await?;
     for key_id in &report.key_ids {
         sqlx::query("INSERT INTO report_recipients (report_id, key_id) VALUES ($1, $2)")
             .bind(&id)
@@ -248,6 +260,13 @@ async fn insert_in_savepoint(
     }
     savepoint.commit().await?;
     Ok(id)
+}
+
+/// A random key for a report's ciphertext row (`report_ciphertexts.slot`), so that rows are stored in no
+/// arrival order. Two of them clash with odds of 2^-64 a pair; the clash fails the statement, and the
+/// group is stored again one report at a time.
+fn random_slot() -> i64 {
+    i64::from_le_bytes(random_bytes())
 }
 
 /// The largest group one commit takes: bounds a transaction's size (about 1 MiB of ciphertext a report
@@ -296,7 +315,8 @@ impl ReportWriter {
 /// Every report, by id (random, so in no meaningful order).
 pub async fn list_reports(db: &Database) -> Result<Vec<StoredReport>, StorageError> {
     let rows = sqlx::query(
-        "SELECT id, received_on, status, lookup_hash, reply_recipient, encrypted_in, ciphertext FROM reports ORDER BY id",
+        "SELECT r.id, r.received_on, r.status, r.lookup_hash, r.reply_recipient, r.encrypted_in, c.ciphertext \
+         FROM reports r JOIN report_ciphertexts c ON c.report_id = r.id ORDER BY r.id",
     )
     .fetch_all(db.pool())
     .await?;

@@ -17,6 +17,13 @@ pub async fn sqlite() -> TestDatabase {
 }
 
 pub async fn postgres() -> TestDatabase {
+    let database = Database::open(&empty_postgres_database().await, 4).await.unwrap();
+    assert_eq!(database.backend(), Backend::Postgres);
+    TestDatabase { database, _dir: None }
+}
+
+/// The URL of a new, empty database on the PostgreSQL server named by `TEST_POSTGRES_URL`.
+pub async fn empty_postgres_database() -> String {
     let server = std::env::var("TEST_POSTGRES_URL")
         .expect("TEST_POSTGRES_URL must name a PostgreSQL server (scripts/test starts one)");
     sqlx::any::install_default_drivers();
@@ -26,12 +33,13 @@ pub async fn postgres() -> TestDatabase {
     sqlx::query(&create).execute(&admin).await.unwrap();
     admin.close().await;
     let (base, _) = server.rsplit_once('/').expect("URL with a database path");
-    let database = Database::open(&format!("{base}/{name}"), 4).await.unwrap();
-    assert_eq!(database.backend(), Backend::Postgres);
-    TestDatabase { database, _dir: None }
+    format!("{base}/{name}")
 }
 
+/// A random number, for names and lookup hashes that must not clash (the clock's nanoseconds did, for
+/// reports made at once on two threads).
 pub fn rand_suffix() -> u64 {
-    use std::time::{SystemTime, UNIX_EPOCH};
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos() as u64
+    let mut bytes = [0u8; 8];
+    getrandom::getrandom(&mut bytes).unwrap();
+    u64::from_le_bytes(bytes)
 }

@@ -12,7 +12,7 @@ use app::storage::{Backend, Database, StorageError};
 use sqlx::Row;
 
 use crate::common;
-use common::{postgres, rand_suffix, sqlite};
+use common::{empty_postgres_database, postgres, rand_suffix, sqlite};
 
 const KEY_A: &str = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
 const KEY_B: &str = "age1lggyhqrw2nlhcxprm67z43rta597azn8gknawjehu9d9dl0jq3yqqvfafg";
@@ -442,4 +442,42 @@ async fn sqlite_cases_officers_and_the_audit_chain() {
 #[ignore = "needs PostgreSQL: run scripts/test, which starts one"]
 async fn postgres_cases_officers_and_the_audit_chain() {
     cases_officers_and_the_audit_chain(&postgres().await.database).await;
+}
+
+/// A report stored before migration 0005 keeps its ciphertext, which that migration moves out of
+/// `reports` into `report_ciphertexts`.
+async fn ciphertexts_stored_before_0005_move_to_their_own_table(url: &str, all: sqlx::migrate::Migrator) {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(url).await.unwrap();
+    let before = all.migrations.iter().filter(|migration| migration.version < 5).cloned().collect::<Vec<_>>();
+    sqlx::migrate::Migrator { migrations: before.into(), ..all }.run(&pool).await.unwrap();
+    let ciphertext = b"age-encryption.org/v1\n-> X25519 old\x00\xff".to_vec();
+    sqlx::query(
+        "INSERT INTO reports (id, received_on, lookup_hash, reply_recipient, encrypted_in, ciphertext) \
+         VALUES ('old', '2026-11-01', 'hash-old', 'age1x', 'browser', $1)",
+    )
+    .bind(&ciphertext)
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let db = Database::open(url, 2).await.unwrap();
+    let reports = list_reports(&db).await.unwrap();
+    assert_eq!(reports.len(), 1);
+    assert_eq!((reports[0].id.as_str(), &reports[0].ciphertext), ("old", &ciphertext));
+    assert_eq!(app::storage::cases::report_ciphertext(&db, "old").await.unwrap(), Some(ciphertext));
+}
+
+#[tokio::test]
+async fn sqlite_ciphertexts_stored_before_0005_move_to_their_own_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/portal.db?mode=rwc", dir.path().display());
+    ciphertexts_stored_before_0005_move_to_their_own_table(&url, sqlx::migrate!("./migrations/sqlite")).await;
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: run scripts/test, which starts one"]
+async fn postgres_ciphertexts_stored_before_0005_move_to_their_own_table() {
+    let url = empty_postgres_database().await;
+    ciphertexts_stored_before_0005_move_to_their_own_table(&url, sqlx::migrate!("./migrations/postgres")).await;
 }

@@ -120,14 +120,13 @@ async fn downloads_equal_the_pages_and_describe_themselves() {
 async fn insert_reports(portal: &Portal, reports: &[(&str, &str, Option<&str>, Option<&str>)]) {
     for (index, (received_on, status, category, acknowledged_on)) in reports.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO reports (id, received_on, status, lookup_hash, reply_recipient, encrypted_in, ciphertext, category, acknowledged_on) \
-             VALUES ($1, $2, $3, $4, 'age1x', 'browser', $5, $6, $7)",
+            "INSERT INTO reports (id, received_on, status, lookup_hash, reply_recipient, encrypted_in, category, acknowledged_on) \
+             VALUES ($1, $2, $3, $4, 'age1x', 'browser', $5, $6)",
         )
         .bind(format!("r{index:04}"))
         .bind(*received_on)
         .bind(*status)
         .bind(format!("h{index:04}"))
-        .bind(vec![0u8; 4])
         .bind(*category)
         .bind(*acknowledged_on)
         .execute(portal.state.database.pool())
