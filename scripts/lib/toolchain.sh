@@ -164,8 +164,8 @@ use_debian_wasm_route() {
   export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=/usr/bin/wasm-ld-22
   # shellcheck disable=SC2034,SC2054 # used by build.sh; one argument: the commas belong to -Zbuild-std
   WASM_CARGO_ARGS=(-Zbuild-std=std,panic_abort)
-  # Native programs link with the same LLVM's lld: Debian's Rust links with GNU ld otherwise (rustup's
-  # uses its own lld since 1.90), which is several times slower on the tests' large debug binaries.
+  # Native programs link with the same LLVM's lld, as rustup's Rust does by itself since 1.90: Debian's
+  # links with GNU ld, the slower linker for the tests' large debug binaries.
   local host
   host="$(rustc -vV | sed -n 's/^host: //p' | tr 'a-z-' 'A-Z_')"
   export "CARGO_TARGET_${host}_RUSTFLAGS=-C link-arg=-fuse-ld=lld -C link-arg=-B/usr/lib/llvm-22/bin"
