@@ -126,18 +126,28 @@ impl ObjectStore {
 }
 
 /// Sets the modification time of each file or directory in `paths` to `time` (which also sets its
-/// change time to now), skipping those that do not exist; how many were set.
+/// change time to now), skipping those that do not exist; how many were set. By path (`utimensat`),
+/// never through a descriptor: POSIX locks belong to the process, and closing any descriptor of a file
+/// releases all of them, SQLite's own on its database, WAL and WAL index included. Another program that
+/// opens the database then takes it for unused and resets the WAL index under the server, which dies
+/// of SIGBUS at its next access (an end-to-end run's server did, when this opened and closed the files).
 pub async fn set_modified(paths: Vec<PathBuf>, time: std::time::SystemTime) -> std::io::Result<usize> {
+    use rustix::fs::{AtFlags, CWD, Timespec, Timestamps, UTIME_OMIT, utimensat};
+    let since_epoch = time.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let times = Timestamps {
+        last_access: Timespec { tv_sec: 0, tv_nsec: UTIME_OMIT },
+        last_modification: Timespec {
+            tv_sec: since_epoch.as_secs() as i64,
+            tv_nsec: since_epoch.subsec_nanos().into(),
+        },
+    };
     tokio::task::spawn_blocking(move || {
         let mut stamped = 0;
         for path in paths {
-            match std::fs::File::open(&path) {
-                Ok(file) => {
-                    file.set_modified(time)?;
-                    stamped += 1;
-                }
-                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-                Err(error) => return Err(error),
+            match utimensat(CWD, path.as_path(), &times, AtFlags::empty()) {
+                Ok(()) => stamped += 1,
+                Err(rustix::io::Errno::NOENT) => {}
+                Err(error) => return Err(error.into()),
             }
         }
         Ok(stamped)

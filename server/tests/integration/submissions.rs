@@ -526,6 +526,50 @@ async fn file_times_tell_the_day_of_an_arrival_only() {
     assert_eq!(portal_server::day_before("2027-03-01"), "2027-02-28");
 }
 
+/// A pass of the stamper leaves SQLite's locks alone. POSIX locks belong to the process and closing any
+/// descriptor of a file releases all of them: when the stamper opened and closed the database's files,
+/// the `sqlite3` CLI of the end-to-end tests took the database for unused, reset its WAL index, and the
+/// server died of SIGBUS at its next access.
+#[tokio::test]
+async fn stamping_file_times_keeps_sqlite_s_locks() {
+    let portal = portal().await;
+    let (status, answer) = submit(&portal, |_| {}).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let data = portal.dir.path().join("data");
+    let files = ["portal.db", "portal.db-wal", "portal.db-shm"].map(|name| data.join(name));
+    let held = || files.iter().map(|file| posix_locks_held_on(file)).sum::<usize>();
+    let before = held();
+    assert!(before > 0, "SQLite holds locks on its files while connected");
+
+    let restamper = portal_server::file_times::Restamper {
+        store: portal.state.submissions.store.clone(),
+        database: portal.state.database.clone(),
+        sqlite_file: Some(files[0].clone()),
+    };
+    let today = portal_server::today_in_lima();
+    let stamped = restamper.pass(&today, &portal_server::day_before(&today)).await.unwrap();
+    assert!(stamped >= 4, "the database, its WAL, its WAL index and its directory: {stamped}");
+    assert_eq!(held(), before, "the pass released SQLite's locks");
+}
+
+/// How many POSIX (fcntl) locks this process holds on `file`, from /proc/locks: lines such as
+/// `1: POSIX  ADVISORY  READ 1234 fd:01:5678 128 128` (pid, then device and inode).
+fn posix_locks_held_on(file: &std::path::Path) -> usize {
+    use std::os::unix::fs::MetadataExt;
+    let inode = std::fs::metadata(file).unwrap().ino().to_string();
+    let pid = std::process::id().to_string();
+    let locks = std::fs::read_to_string("/proc/locks").unwrap();
+    locks
+        .lines()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>())
+        .filter(|fields| {
+            fields.get(1) == Some(&"POSIX")
+                && fields.get(4) == Some(&pid.as_str())
+                && fields.get(5).and_then(|device| device.rsplit(':').next()) == Some(inode.as_str())
+        })
+        .count()
+}
+
 /// Uploads whose report part was refused stay open for a retry until they go idle; this ends them as
 /// the idle sweep would, and says how many there were.
 async fn expire_put_back_uploads(portal: &Portal) -> usize {
