@@ -114,12 +114,32 @@ async fn write_group(db: &Database, reports: &[NewReport], rows: Rows) -> Result
 /// The most parameters one statement binds (SQLite's limit is 32,766 since 3.32; PostgreSQL's 65,535).
 const MAX_PARAMETERS: usize = 900;
 
-/// `($1, $2), ($3, $4)` for `rows` rows of `columns` values.
-fn values(rows: usize, columns: usize) -> String {
-    let row = |r: usize| {
-        format!("({})", (1..=columns).map(|c| format!("${}", r * columns + c)).collect::<Vec<_>>().join(", "))
-    };
-    (0..rows).map(row).collect::<Vec<_>>().join(", ")
+type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// `INSERT INTO {table} VALUES (…), (…) {tail}` for `rows`, as many rows a statement as
+/// [`MAX_PARAMETERS`] allows, `bind` binding one row's values (the number of `$n` placeholders per row is
+/// the number of columns named in `table`); the rows the statements returned.
+async fn insert_rows<T>(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    table: &str,
+    tail: &str,
+    rows: &[T],
+    bind: impl for<'q> Fn(Query<'q>, &'q T) -> Query<'q>,
+) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
+    let columns = table.matches(',').count() + 1;
+    let mut returned = Vec::new();
+    for chunk in rows.chunks(MAX_PARAMETERS / columns) {
+        let placeholders = (0..chunk.len())
+            .map(|r| {
+                format!("({})", (1..=columns).map(|c| format!("${}", r * columns + c)).collect::<Vec<_>>().join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("INSERT INTO {table} VALUES {placeholders} {tail}");
+        let query = chunk.iter().fold(sqlx::query(&sql), &bind);
+        returned.extend(query.fetch_all(&mut **tx).await?);
+    }
+    Ok(returned)
 }
 
 /// The group's rows in a few statements. A report whose lookup hash another report has (stored, or
@@ -129,64 +149,50 @@ async fn insert_all_at_once(
     reports: &[(usize, &NewReport)],
 ) -> Result<Outcomes, sqlx::Error> {
     let ids: Vec<String> = reports.iter().map(|_| random_id()).collect();
-    let mut stored = HashSet::with_capacity(ids.len());
     let rows: Vec<(&String, &NewReport)> = ids.iter().zip(reports.iter().map(|(_, report)| *report)).collect();
-    for chunk in rows.chunks(MAX_PARAMETERS / 5) {
-        let sql = format!(
-            "INSERT INTO reports (id, received_on, lookup_hash, reply_recipient, encrypted_in) VALUES {} \
-             ON CONFLICT (lookup_hash) DO NOTHING RETURNING id",
-            values(chunk.len(), 5)
-        );
-        let mut query = sqlx::query(&sql);
-        for (id, report) in chunk {
-            query = query
+    let returned = insert_rows(
+        tx,
+        "reports (id, received_on, lookup_hash, reply_recipient, encrypted_in)",
+        "ON CONFLICT (lookup_hash) DO NOTHING RETURNING id",
+        &rows,
+        |query, (id, report)| {
+            query
                 .bind(*id)
                 .bind(&report.received_on)
                 .bind(&report.lookup_hash)
                 .bind(&report.reply_recipient)
-                .bind(report.encrypted_in.as_str());
-        }
-        for row in query.fetch_all(&mut **tx).await? {
-            stored.insert(row.try_get::<String, _>(0)?);
-        }
-    }
+                .bind(report.encrypted_in.as_str())
+        },
+    )
+    .await?;
+    let stored = returned.iter().map(|row| row.try_get::<String, _>(0)).collect::<Result<HashSet<_>, _>>()?;
     let rows: Vec<(&String, &NewReport)> = rows.into_iter().filter(|(id, _)| stored.contains(*id)).collect();
-    for chunk in rows.chunks(MAX_PARAMETERS / 3) {
-        let sql =
-            format!("INSERT INTO report_ciphertexts (slot, report_id, ciphertext) VALUES {}", values(chunk.len(), 3));
-        let mut query = sqlx::query(&sql);
-        for (id, report) in chunk {
-            query = query.bind(random_slot()).bind(*id).bind(&report.ciphertext);
-        }
-        query.execute(&mut **tx).await?;
-    }
+    insert_rows(tx, "report_ciphertexts (slot, report_id, ciphertext)", "", &rows, |query, (id, report)| {
+        query.bind(random_slot()).bind(*id).bind(&report.ciphertext)
+    })
+    .await?;
     let recipients: Vec<(&String, &String)> =
         rows.iter().flat_map(|(id, report)| report.key_ids.iter().map(move |key_id| (*id, key_id))).collect();
-    for chunk in recipients.chunks(MAX_PARAMETERS / 2) {
-        let sql = format!("INSERT INTO report_recipients (report_id, key_id) VALUES {}", values(chunk.len(), 2));
-        let mut query = sqlx::query(&sql);
-        for (id, key_id) in chunk {
-            query = query.bind(*id).bind(*key_id);
-        }
-        query.execute(&mut **tx).await?;
-    }
+    insert_rows(tx, "report_recipients (report_id, key_id)", "", &recipients, |query, (id, key_id)| {
+        query.bind(*id).bind(*key_id)
+    })
+    .await?;
     let attachments: Vec<(&String, usize, &StoredObject)> = rows
         .iter()
         .flat_map(|(id, report)| {
             report.attachments.iter().enumerate().map(move |(position, object)| (*id, position, object))
         })
         .collect();
-    for chunk in attachments.chunks(MAX_PARAMETERS / 4) {
-        let sql = format!(
-            "INSERT INTO report_attachments (report_id, position, object_name, ciphertext_len) VALUES {}",
-            values(chunk.len(), 4)
-        );
-        let mut query = sqlx::query(&sql);
-        for (id, position, object) in chunk {
-            query = query.bind(*id).bind(*position as i64).bind(&object.name).bind(object.len as i64);
-        }
-        query.execute(&mut **tx).await?;
-    }
+    insert_rows(
+        tx,
+        "report_attachments (report_id, position, object_name, ciphertext_len)",
+        "",
+        &attachments,
+        |query, (id, position, object)| {
+            query.bind(*id).bind(*position as i64).bind(&object.name).bind(object.len as i64)
+        },
+    )
+    .await?;
     Ok(ids
         .into_iter()
         .map(|id| if stored.contains(&id) { Ok(id) } else { Err(StorageError::LookupHashTaken) })
