@@ -5,6 +5,9 @@ use std::path::PathBuf;
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=Cargo.toml");
+    // `sqlx::migrate!` embeds migrations/ at compile time but cannot tell cargo (on stable) to rebuild
+    // when a migration is added or edited; without this a new migration is silently left out.
+    println!("cargo::rerun-if-changed=migrations");
     // The WASM build type-erases Leptos components (.cargo/config.toml) to stay within its size budget.
     println!("cargo::rustc-check-cfg=cfg(erase_components)");
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));

@@ -3,4 +3,5 @@
 
 mod common;
 mod incidents;
+mod migrations;
 mod storage;
