@@ -3,6 +3,20 @@
 
 use std::path::{Path, PathBuf};
 
+/// A measured figure of a test (counts, timings): printed, and added to the file named by
+/// `PORTAL_TEST_FIGURES`, which `scripts/test` prints after the Rust tests (the harness hides a passing
+/// test's output).
+pub fn figure(line: &str) {
+    use std::io::Write;
+    println!("{line}");
+    if let Some(path) = std::env::var_os("PORTAL_TEST_FIGURES") {
+        let mut file =
+            std::fs::OpenOptions::new().create(true).append(true).open(path).expect("the figures file opens");
+        // One write per line, so lines of tests running at once do not mix.
+        file.write_all(format!("{line}\n").as_bytes()).expect("a figure is written");
+    }
+}
+
 pub const OFFICE_KEY: &str = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
 
 /// A complete, valid configuration using `dir` for data, listening on `address`.

@@ -464,7 +464,7 @@ async fn crash_campaign(database_url: Option<String>) {
         assert_eq!(check, "ok");
     }
     let backend = if url.starts_with("sqlite:") { "SQLite" } else { "PostgreSQL" };
-    println!(
+    common::figure(&format!(
         "crash test on {backend}: {kills} SIGKILLs, {} submissions tried; reports: {} acknowledged, {} stored ({attachments} attachments), lost {}; follow-up messages: {} acknowledged, {} stored, lost {}; orphan files {orphans}, incoming left {incoming}; {} officer changes acknowledged, all kept, audit chain of {} entries intact",
         attempts.load(Ordering::SeqCst),
         acknowledged.len(),
@@ -475,7 +475,7 @@ async fn crash_campaign(database_url: Option<String>) {
         lost_messages.len(),
         acknowledged_cases.len(),
         entries.len()
-    );
+    ));
     assert!(lost.is_empty(), "acknowledged but lost: {lost:?}");
     assert!(lost_messages.is_empty(), "messages acknowledged but lost: {lost_messages:?}");
     assert!(!messages_acknowledged.is_empty(), "no follow-up message was acknowledged: the test proved nothing");

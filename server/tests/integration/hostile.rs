@@ -303,7 +303,9 @@ async fn generated_hostile_requests_get_a_clear_refusal_and_store_nothing_on_a_r
     let stored = std::fs::read_dir(&objects).unwrap().filter_map(Result::ok).filter(|e| e.path().is_file()).count();
     assert_eq!(stored, 0, "no object file");
     assert_eq!(PANICS.load(Ordering::SeqCst), 0, "the server panicked");
-    println!("{sent} hostile requests: every one refused or answered, no 5xx, no panic, nothing stored");
+    common::figure(&format!(
+        "{sent} hostile requests: every one refused or answered, no 5xx, no panic, nothing stored"
+    ));
 }
 
 async fn serve(portal: &Portal) -> std::net::SocketAddr {
@@ -399,7 +401,7 @@ async fn broken_http_gets_a_4xx_and_slow_senders_cannot_stop_a_report_on_a_runti
     let took = started.elapsed();
     assert!(status.contains(" 200 "), "the report beside 300 stalled connections: {status:?}");
     assert_eq!(app::storage::reports::count_reports(&portal.state.database).await.unwrap(), 1);
-    println!("a report beside 300 stalled connections: {status} in {} ms", took.as_millis());
+    common::figure(&format!("a report beside 300 stalled connections: {} in {} ms", status.trim(), took.as_millis()));
     drop(idle);
     assert_eq!(PANICS.load(Ordering::SeqCst), 0, "the server panicked");
 }
