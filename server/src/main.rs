@@ -248,7 +248,10 @@ async fn serve(config: PortalConfig, demo_mode: bool) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {}: {e}", config.site.address))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     println!("Portal listening on http://{address}");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| e.to_string())?;
+    axum::serve(portal_server::without_nagle(listener), app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
     database.close().await;
     eprintln!("the portal has stopped");
     Ok(())

@@ -6,6 +6,7 @@ mod common;
 mod crash;
 mod hostile;
 mod http_baseline;
+mod memory;
 mod officers;
 mod request_log;
 mod startup;
