@@ -19,6 +19,11 @@ pub fn figure(line: &str) {
 
 pub const OFFICE_KEY: &str = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
 
+/// A loopback address no one listens on yet, for a server process of a test.
+pub fn free_address() -> std::net::SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap()
+}
+
 /// A complete, valid configuration using `dir` for data, listening on `address`.
 pub fn valid_config(dir: &Path, address: &str) -> String {
     portal_server::config::sample(&dir.join("data"), address, OFFICE_KEY)

@@ -283,10 +283,6 @@ async fn wait_healthy(server: &mut Server) {
     panic!("the server did not become healthy");
 }
 
-fn free_address() -> SocketAddr {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap()
-}
-
 fn random_below(bound: u64) -> u64 {
     let mut bytes = [0u8; 8];
     getrandom::getrandom(&mut bytes).unwrap();
@@ -311,7 +307,7 @@ async fn crash_campaign(database_url: Option<String>) {
         portal_server::officers::accounts::add_officer(&database, "ana", PASSWORD).await.unwrap()
     };
     let log = dir.path().join("server.log");
-    let address = free_address();
+    let address = common::free_address();
     let mut server = start(&config, address, &log);
     wait_healthy(&mut server).await;
 

@@ -69,7 +69,7 @@ async fn send(address: std::net::SocketAddr, count: usize) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_and_refused_forms_leave_no_memory_behind() {
     let dir = tempfile::tempdir().unwrap();
-    let address = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let address = common::free_address();
     let config = common::write_config(dir.path(), &common::valid_config(dir.path(), &address.to_string()));
     let child = common::server_command(&config).env("RUST_LOG", "warn").stdout(Stdio::null()).spawn().unwrap();
     let server = Server { child };
