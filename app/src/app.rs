@@ -1,8 +1,9 @@
-//! The document shell rendered by the server and the route tree shared by server and browser.
+//! The document shell and the route tree, rendered by the server. The browser runs no router: pages
+//! are HTML, and only their islands hydrate (`components::islands`).
 
 use crate::components::layout::Layout;
 use crate::i18n::Locale;
-use crate::locale::{DefaultLocale, language_tag, split_path};
+use crate::locale::{DefaultLocale, split_path};
 use crate::pages::{
     follow_up::FollowUpPage,
     home::HomePage,
@@ -13,7 +14,6 @@ use crate::pages::{
     report_form::ReportFormPage,
     transparency::{ComplaintsPage, OpenDataPage, StatisticsPage},
 };
-use crate::report_form::{PageData, ReportSettings, SubmissionOutcome};
 use crate::transparency::StatisticsKind;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
@@ -26,21 +26,12 @@ use leptos_router::{
     path,
 };
 
-/// The name of the `<meta>` that tells the browser which language unprefixed paths are in.
-pub const DEFAULT_LANGUAGE_META: &str = "portal-default-language";
-/// The name of the `<meta>` that carries [`PageData`] to the browser.
-pub const PAGE_DATA_META: &str = "portal-page-data";
-
-/// The whole HTML document, rendered on the server for every page.
+/// The whole HTML document, rendered on the server for every page. Its one script is the site script
+/// (menu, navigation without full loads, and loading a page's islands); pages without islands load
+/// no WebAssembly.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let default = use_context::<DefaultLocale>().unwrap_or_default();
-    let page_data = PageData {
-        settings: use_context::<ReportSettings>().unwrap_or_default(),
-        outcome: use_context::<SubmissionOutcome>(),
-        office: use_context::<crate::cases::OfficeView>(),
-        transparency: use_context::<crate::transparency::TransparencyView>(),
-    };
-    let page_data = serde_json::to_string(&page_data).expect("page data serialises");
+    let scripts = use_context::<crate::components::islands::SiteScripts>().unwrap_or_default();
+    let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
         <html>
@@ -48,11 +39,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
-                <meta name=DEFAULT_LANGUAGE_META content=language_tag(default.0) />
-                <meta name=PAGE_DATA_META content=page_data />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HashedStylesheet options=options.clone() id="leptos" />
-                <HydrationScripts options />
+                <HashedStylesheet options id="leptos" />
+                <script type="module" src=scripts.site_js nonce=nonce></script>
                 <MetaTags />
             </head>
             <body>
@@ -60,29 +49,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
-}
-
-/// Reads the deployment's default language from the page the server rendered.
-#[cfg(feature = "hydrate")]
-pub fn default_locale_from_document() -> DefaultLocale {
-    let tag = document()
-        .query_selector(&format!("meta[name=\"{DEFAULT_LANGUAGE_META}\"]"))
-        .ok()
-        .flatten()
-        .and_then(|meta| meta.get_attribute("content"));
-    tag.as_deref().and_then(crate::locale::parse_language).map(DefaultLocale).unwrap_or_default()
-}
-
-/// Reads the server's [`PageData`] from the page, to provide the same context before hydrating.
-#[cfg(feature = "hydrate")]
-pub fn page_data_from_document() -> PageData {
-    document()
-        .query_selector(&format!("meta[name=\"{PAGE_DATA_META}\"]"))
-        .ok()
-        .flatten()
-        .and_then(|meta| meta.get_attribute("content"))
-        .and_then(|json| serde_json::from_str(&json).ok())
-        .unwrap_or_default()
 }
 
 #[component]

@@ -19,8 +19,8 @@ pub struct OfficeKeyView {
     pub fingerprint: String,
 }
 
-/// What the report pages need from the deployment, written into every page by the server and read
-/// back by the browser before hydration (no extra request, identical render on both sides).
+/// What the report pages need from the deployment; the islands get it as a prop (so the browser
+/// renders exactly what the server rendered, with no extra request).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportSettings {
     pub office_keys: Vec<OfficeKeyView>,
@@ -34,26 +34,13 @@ pub struct ReportSettings {
 }
 
 /// Issues the plain form's ticket (the server's `submissions::form_ticket`) when the form renders on
-/// the server. The browser path never sends it, so the browser's render leaves the field empty.
+/// the server; the form island gets it as a prop. The browser path never sends it.
 #[derive(Clone)]
 pub struct FormTicketSource(pub std::sync::Arc<dyn Fn() -> String + Send + Sync>);
 
 /// The name of the plain form's ticket field: the form's first, so that the server knows before any
 /// file arrives whether to read the files.
 pub const FORM_TICKET_FIELD: &str = "form_ticket";
-
-/// The server-side state a page needs in the browser too, so hydration renders exactly what the
-/// server rendered: written by the shell into a `<meta>` and read back before hydrating.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PageData {
-    pub settings: ReportSettings,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<SubmissionOutcome>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub office: Option<crate::cases::OfficeView>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transparency: Option<crate::transparency::TransparencyView>,
-}
 
 /// The form's fields, as typed. Field names are the HTML `name`s.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -30,15 +30,14 @@ const page = await context.newPage();
 await page.route('**/__bench/age-encryption.js', (route) =>
   route.fulfill({ body: npmModule, contentType: 'text/javascript' }),
 );
-await page.goto(baseURL);
-await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true', null, { timeout: 30_000 }).catch(() => {});
+// The report form's page: its bundle is the one that encrypts (and exports age_encrypt).
+await page.goto(new URL('/denuncia/formulario', baseURL).href);
+await page.waitForFunction(() => document.documentElement.dataset.islands === 'hydrated', null, { timeout: 30_000 });
 
 const result = await page.evaluate(
   async ({ mebibytes, rounds }) => {
-    const portalScript = [...document.querySelectorAll('link[rel=modulepreload], script[type=module]')]
-      .map((el) => el.href || el.src || (el.textContent.match(/import\(['"]([^'"]+\.js)['"]\)/) ?? el.textContent.match(/from ['"]([^'"]+\.js)['"]/) ?? [])[1])
-      .find((url) => url && /\/pkg\/.*\.js/.test(url));
-    const portal = await import(portalScript);
+    // The same module instance the site script loaded and initialised for the page.
+    const portal = await import(document.querySelector('[data-bundle-js]').dataset.bundleJs);
     const age = await import('/__bench/age-encryption.js');
 
     const identity = await age.generateIdentity();

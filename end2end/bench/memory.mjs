@@ -49,7 +49,7 @@ async function measure(mebibytes) {
     const root = Number(execFileSync('pgrep', ['-f', '-o', '--', tag], { encoding: 'utf8' }).trim());
     const page = await browser.newPage();
     await page.goto(`${base}/denuncia/formulario`);
-    await page.waitForFunction(() => document.querySelector('.site-nav__toggle')?.hasAttribute('hidden') === false);
+    await page.waitForFunction(() => document.documentElement.dataset.islands === 'hydrated');
     await page.getByLabel('¿Qué pasó?').fill('Prueba de memoria del portal');
     await page.getByLabel('Tipo de hecho').selectOption('otro');
     await page.getByLabel('Archivos (opcional)').setInputFiles(file);

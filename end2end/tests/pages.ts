@@ -59,10 +59,14 @@ export function watch(page: Page, baseURL: string, options: { missingPage?: stri
   };
 }
 
-/** Resolves once the WASM has hydrated the page: the menu button only exists for a hydrated page. */
+/**
+ * Resolves once the page is interactive: the site script has shown the menu button, and the page's
+ * islands, if it has any, are hydrated by its bundle (the script marks `<html data-islands>`).
+ */
 export async function waitForHydration(page: Page) {
   await page.waitForFunction(() => {
     const toggle = document.querySelector('.site-nav__toggle');
-    return toggle !== null && !toggle.hasAttribute('hidden');
+    const islands = document.documentElement.dataset.islands;
+    return toggle !== null && !toggle.hasAttribute('hidden') && (islands === 'none' || islands === 'hydrated');
   });
 }

@@ -1,32 +1,20 @@
-//! Browser entry point: hydrates the HTML the server rendered, attaching event handlers to it.
+//! Browser entry point of a page bundle. The page is server-rendered HTML; the site script
+//! (`frontend/site.js`) loads the bundle of a page that has islands, calls [`hydrate`], then the
+//! island's own export (made by `#[island]` in the `app` crate) on each `<leptos-island>` element.
+//! Which islands a bundle holds is chosen by this crate's features.
 
-use leptos::prelude::*;
+// The islands are `app`'s exports; nothing here names them, so the crate is linked explicitly.
+use app as _;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // The server wrote the deployment's default language into the page; the browser's route tree
-    // must match the server's for hydration to line up.
-    let default_locale = app::default_locale_from_document();
-    let page_data = app::page_data_from_document();
-    leptos::mount::hydrate_body(move || {
-        provide_context(default_locale);
-        provide_context(page_data.settings.clone());
-        if let Some(outcome) = page_data.outcome.clone() {
-            provide_context(outcome);
-        }
-        if let Some(office) = page_data.office.clone() {
-            provide_context(office);
-        }
-        if let Some(transparency) = page_data.transparency.clone() {
-            provide_context(transparency);
-        }
-        view! { <app::App /> }
-    });
+    leptos::mount::hydrate_islands();
 }
 
 /// Encrypts `plaintext` to the given `age1…` recipients with the same envelope code the report form
 /// uses. Exported so the benchmark can time our WASM against other age implementations in one page.
+#[cfg(feature = "report-form")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn age_encrypt(recipients: Vec<String>, plaintext: &[u8]) -> Result<Vec<u8>, wasm_bindgen::JsError> {
     let recipients =

@@ -1,10 +1,11 @@
 # shellcheck shell=bash
 # Sourced after toolchain.sh (and its ensure_build_toolchain): builds the portal. Two parts:
 # - the native release build of the server (scripts/run);
-# - the site in target/site: the browser code (the `frontend` crate for wasm32, then its JavaScript glue
-#   from tools/site-bindgen, wasm-opt and terser), the stylesheet and the public files, each browser
-#   file named by its content hash (so it can be cached for a year), listed in target/site/hash.txt,
-#   and stored gzip and brotli compressed beside it.
+# - the site in target/site: the page bundles (the `frontend` crate for wasm32, once per bundle with that
+#   bundle's feature, then its JavaScript glue from tools/site-bindgen, wasm-opt and terser), the site
+#   script (frontend/site.js), the stylesheet and the public files, each browser file named by its
+#   content hash (so it can be cached for a year), listed in target/site/hash.txt, and stored gzip and
+#   brotli compressed beside it.
 # This is what cargo-leptos did for this project, in a page of shell: compiling cargo-leptos took 30 of
 # the 98 minutes of a first test run on 2 cores.
 
@@ -20,7 +21,12 @@ build_native_release() {
 # locks a target directory for the whole of a build). Host-side crates (proc macros, build scripts)
 # are built per profile anyway, so nothing is compiled twice for it.
 FRONT_TARGET_DIR="$REPO_ROOT/target/front"
-frontend_wasm() { echo "$FRONT_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm"; }
+# The page bundles: each is the `frontend` crate built with the feature of that name, holding only the
+# islands of its page (app/src/components/islands.rs names them too).
+BUNDLES=(report-form follow-up)
+# Where each bundle's WebAssembly is kept between its build and the site's assembly (every build of the
+# crate writes the same frontend.wasm).
+bundle_wasm() { echo "$FRONT_TARGET_DIR/bundles/$1.wasm"; }
 
 # The glue generator, built for this machine in the same target directory (dev profile: it runs for
 # seconds, once per build).
@@ -31,9 +37,14 @@ build_site_bindgen() {
 }
 
 build_frontend_wasm() {
-  log "building the browser code (frontend crate, wasm32, profile wasm-release)"
-  (cd "$REPO_ROOT" && cargo build --locked -p frontend --lib --target wasm32-unknown-unknown \
-    --profile wasm-release --target-dir "$FRONT_TARGET_DIR" "${WASM_CARGO_ARGS[@]}")
+  local bundle
+  mkdir -p "$FRONT_TARGET_DIR/bundles"
+  for bundle in "${BUNDLES[@]}"; do
+    log "building the browser code of the $bundle page (frontend crate, wasm32, profile wasm-release)"
+    (cd "$REPO_ROOT" && cargo build --locked -p frontend --lib --features "$bundle" --target wasm32-unknown-unknown \
+      --profile wasm-release --target-dir "$FRONT_TARGET_DIR" "${WASM_CARGO_ARGS[@]}")
+    cp "$FRONT_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm" "$(bundle_wasm "$bundle")"
+  done
 }
 
 # On 2 cores one cargo build leaves a core idle for minutes at a time (a big crate's codegen, a link,
@@ -77,31 +88,45 @@ finish_frontend_in_background() {
 # content_hash FILE: the first 20 hex digits of its SHA-256, which names it.
 content_hash() { sha256sum "$1" | cut -c1-20; }
 
+# hash_into NAME EXT DIR: renames DIR/NAME.EXT to DIR/NAME.<hash>.EXT and records the hash for hash.txt
+# (and in LAST_HASH).
+HASH_LINES=()
+LAST_HASH=""
+hash_into() {
+  LAST_HASH="$(content_hash "$3/$1.$2")"
+  mv "$3/$1.$2" "$3/$1.$LAST_HASH.$2"
+  HASH_LINES+=("$1.$2: $LAST_HASH")
+}
+
 # Writes the site into a new directory and swaps it in, so a running server never sees half a site.
 assemble_site() {
-  local started=$SECONDS staging pkg js_hash wasm_hash css_hash file
+  local started=$SECONDS staging pkg bundle css_hash file
   log "assembling the site in target/site"
   staging="$(mktemp -d "$REPO_ROOT/target/site.new.XXXXXX")"
   pkg="$staging/pkg"
-  # --target web: an ES module the hydration script imports; TypeScript declarations are not served.
-  "$SITE_BINDGEN" "$(frontend_wasm)" "$pkg" "$SITE_NAME"
-  # The same passes cargo-leptos ran: smallest code; the two features every browser we support has.
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-    "$pkg/${SITE_NAME}_bg.wasm" -o "$pkg/${SITE_NAME}_bg.wasm"
-  wasm_hash="$(content_hash "$pkg/${SITE_NAME}_bg.wasm")"
-  mv "$pkg/${SITE_NAME}_bg.wasm" "$pkg/$SITE_NAME.$wasm_hash.wasm"
-  # The glue's default URL of the module names it, so it follows the rename (the hydration script
-  # passes the URL explicitly too).
-  sed -i "s/${SITE_NAME}_bg\.wasm/$SITE_NAME.$wasm_hash.wasm/g" "$pkg/$SITE_NAME.js"
-  terser "$pkg/$SITE_NAME.js" --module --compress --mangle --output "$pkg/$SITE_NAME.min.js"
-  mv "$pkg/$SITE_NAME.min.js" "$pkg/$SITE_NAME.js"
-  js_hash="$(content_hash "$pkg/$SITE_NAME.js")"
-  mv "$pkg/$SITE_NAME.js" "$pkg/$SITE_NAME.$js_hash.js"
+  HASH_LINES=()
+  for bundle in "${BUNDLES[@]}"; do
+    # --target web: an ES module the site script imports; TypeScript declarations are not served.
+    "$SITE_BINDGEN" "$(bundle_wasm "$bundle")" "$pkg" "$bundle"
+    # The same passes cargo-leptos ran: smallest code; the two features every browser we support has.
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+      "$pkg/${bundle}_bg.wasm" -o "$pkg/$bundle.wasm"
+    rm "$pkg/${bundle}_bg.wasm"
+    hash_into "$bundle" wasm "$pkg"
+    # The glue's default URL of the module names it, so it follows the rename (the site script passes
+    # the URL explicitly too).
+    sed -i "s/${bundle}_bg\.wasm/$bundle.$LAST_HASH.wasm/g" "$pkg/$bundle.js"
+    terser "$pkg/$bundle.js" --module --compress --mangle --output "$pkg/$bundle.min.js"
+    mv "$pkg/$bundle.min.js" "$pkg/$bundle.js"
+    hash_into "$bundle" js "$pkg"
+  done
+  terser "$REPO_ROOT/frontend/site.js" --module --compress --mangle --output "$pkg/site.js"
+  hash_into site js "$pkg"
   css_hash="$(content_hash "$REPO_ROOT/style/main.css")"
   cp "$REPO_ROOT/style/main.css" "$pkg/$SITE_NAME.$css_hash.css"
   cp -R "$REPO_ROOT/public/." "$staging/"
-  # Leptos's format: what the server reads to name the files in every page.
-  printf 'js: %s\nwasm: %s\ncss: %s\n' "$js_hash" "$wasm_hash" "$css_hash" >"$staging/hash.txt"
+  # Leptos's format (its stylesheet component reads `css`), and the server's (site.js and the bundles).
+  printf '%s\n' "css: $css_hash" "${HASH_LINES[@]}" >"$staging/hash.txt"
   # Precompressed copies, which the server sends to browsers that accept them.
   find "$staging" -type f ! -name hash.txt -print0 | while IFS= read -r -d '' file; do
     gzip -9 -n -k "$file"

@@ -60,6 +60,7 @@ impl AppState {
             database: database.clone(),
             settings: submissions.settings.clone(),
             form_tickets: submissions.form_tickets.clone(),
+            site_scripts: site_scripts(&leptos_options),
             leptos_options: leptos_options.clone(),
             secure_cookies: config.site.public_url.starts_with("https://"),
         };
@@ -84,6 +85,8 @@ pub struct PageContext {
     /// Issues the plain report form's ticket on each render of the form.
     pub form_tickets: Arc<submissions::form_ticket::FormTickets>,
     pub leptos_options: LeptosOptions,
+    /// The site script and the page bundles, by URL.
+    pub site_scripts: app::components::islands::SiteScripts,
     /// Whether cookies get `Secure` (the portal is reached over HTTPS).
     pub secure_cookies: bool,
 }
@@ -95,6 +98,7 @@ impl PageContext {
         provide_context(self.default_locale);
         provide_context(self.database.clone());
         provide_context(self.settings.clone());
+        provide_context(self.site_scripts.clone());
         let tickets = self.form_tickets.clone();
         provide_context(FormTicketSource(Arc::new(move || tickets.issue())));
         // Use the nonce the security middleware put in the CSP header, so the scripts match it.
@@ -150,8 +154,10 @@ impl PageContext {
     }
 }
 
-/// The name `scripts/lib/site.sh` gives the browser files (`pkg/portal.js`, `portal_bg.wasm`, `portal.css`).
+/// The name `scripts/lib/build.sh` gives the stylesheet (`pkg/portal.css`, hashed in a release site).
 const SITE_OUTPUT_NAME: &str = "portal";
+/// The site script's name (`pkg/site.js`), from `frontend/site.js`.
+const SITE_SCRIPT_NAME: &str = "site";
 /// The file in the site directory naming the content hashes of the browser files.
 const SITE_HASH_FILE: &str = "hash.txt";
 
@@ -172,6 +178,42 @@ pub fn leptos_options(config: &PortalConfig) -> LeptosOptions {
         .hash_files(hash_file.is_file())
         .hash_file(hash_file.to_string_lossy().to_string().into())
         .build()
+}
+
+/// The URLs of the site script and of each page bundle's glue and WebAssembly: content-hashed names
+/// when the site's `hash.txt` lists them (`site.js: <hash>`, `report-form.wasm: <hash>`, …), the
+/// plain names of a development build otherwise.
+pub fn site_scripts(options: &LeptosOptions) -> app::components::islands::SiteScripts {
+    use app::components::islands::{Bundle, BundleFiles, SiteScripts};
+    let hashes = if options.hash_files { std::fs::read_to_string(options.hash_file.as_ref()).ok() } else { None };
+    let hashes: Vec<(String, String)> = hashes
+        .iter()
+        .flat_map(|text| text.lines())
+        .filter_map(|line| line.split_once(':'))
+        .map(|(file, hash)| (file.trim().to_string(), hash.trim().to_string()))
+        .collect();
+    let pkg = format!("/{}", options.site_pkg_dir);
+    let url = |name: &str, extension: &str, unhashed: &str| {
+        let key = format!("{name}.{extension}");
+        match hashes.iter().find(|(file, _)| *file == key) {
+            Some((_, hash)) => format!("{pkg}/{name}.{hash}.{extension}"),
+            None => format!("{pkg}/{unhashed}"),
+        }
+    };
+    SiteScripts {
+        site_js: url(SITE_SCRIPT_NAME, "js", &format!("{SITE_SCRIPT_NAME}.js")),
+        bundles: Bundle::ALL
+            .into_iter()
+            .map(|bundle| {
+                let name = bundle.name();
+                let files = BundleFiles {
+                    js: url(name, "js", &format!("{name}.js")),
+                    wasm: url(name, "wasm", &format!("{name}_bg.wasm")),
+                };
+                (name, files)
+            })
+            .collect(),
+    }
 }
 
 /// Opens the database (applying migrations) and records the configured office keys.

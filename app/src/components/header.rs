@@ -24,36 +24,18 @@ pub fn SiteHeader() -> impl IntoView {
     }
 }
 
-/// The main navigation. On a narrow screen it folds behind a "Menú" button once the page is
-/// interactive; without JavaScript (or before the WASM has loaded) the links are simply shown, so
-/// nobody is ever left with a button that does nothing.
+/// The main navigation. On a narrow screen the site script (`frontend/site.js`) folds it behind the
+/// "Menú" button, which it shows; without JavaScript the button stays hidden and the links are simply
+/// shown, so nobody is ever left with a button that does nothing.
 #[component]
 fn MainNavigation() -> impl IntoView {
     let i18n = use_i18n();
-    let open = RwSignal::new(false);
-    // Effects run only in the browser, after hydration: the server and a browser without WASM keep
-    // `interactive` false.
-    let interactive = RwSignal::new(false);
-    Effect::new(move |_| interactive.set(true));
-
     view! {
         <div class="site-nav">
-            <button
-                type="button"
-                class="site-nav__toggle"
-                aria-controls="site-nav-links"
-                aria-expanded=move || open.get().to_string()
-                hidden=move || !interactive.get()
-                on:click=move |_| open.update(|open| *open = !*open)
-            >
+            <button type="button" class="site-nav__toggle" aria-controls="site-nav-links" aria-expanded="false" hidden>
                 {t!(i18n, site.menu)}
             </button>
-            <nav
-                id="site-nav-links"
-                class="site-nav__links"
-                class:site-nav__links--folded=move || interactive.get() && !open.get()
-                aria-label=move || t_string!(i18n, site.nav_label)
-            >
+            <nav id="site-nav-links" class="site-nav__links" aria-label=move || t_string!(i18n, site.nav_label)>
                 <ul>
                     <li>
                         <PageLink page="/">{t!(i18n, nav.home)}</PageLink>
@@ -62,8 +44,7 @@ fn MainNavigation() -> impl IntoView {
                         <PageLink page="/denuncia">{t!(i18n, nav.report)}</PageLink>
                     </li>
                     <li>
-                        // A full page load: the statistics are loaded by the server with the page.
-                        <a href=use_localized_path("/transparencia") rel="external">{t!(i18n, nav.transparency)}</a>
+                        <PageLink page="/transparencia">{t!(i18n, nav.transparency)}</PageLink>
                     </li>
                     <li>
                         <PageLink page="/privacidad">{t!(i18n, nav.privacy)}</PageLink>

@@ -1,7 +1,14 @@
-//! Building blocks shared by every page.
+//! Building blocks shared by pages and islands. The frame and the charts are server-rendered only.
+#[cfg(feature = "ssr")]
 pub mod chart;
+#[cfg(feature = "ssr")]
 pub mod footer;
+pub mod format;
+#[cfg(feature = "ssr")]
 pub mod header;
+pub mod islands;
+#[cfg(feature = "ssr")]
 pub mod layout;
 pub mod page_link;
+#[cfg(feature = "ssr")]
 pub mod page_title;

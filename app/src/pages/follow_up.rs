@@ -4,9 +4,9 @@
 //! why it cannot work: the receipt must never be sent to the server, so it cannot be a plain form.
 
 use crate::cases::{OpenCase, ShownAttachment, status_label};
-use crate::components::page_title::PageTitle;
-use crate::i18n::{t, t_string, use_i18n};
-use crate::pages::report_form::{format_day, format_size, problem_message};
+use crate::components::format::{format_day, format_size, problem_message};
+use crate::components::islands::IslandContext;
+use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::report_form::{FieldProblem, ReportSettings};
 use envelope::message::Author;
 use leptos::prelude::*;
@@ -30,10 +30,37 @@ struct PageState {
     summary: NodeRef<leptos::html::Div>,
 }
 
+/// The page: its title, and everything else as an island (nothing here works without the browser).
+#[cfg(feature = "ssr")]
 #[component]
 pub fn FollowUpPage() -> impl IntoView {
+    use crate::components::islands::{Bundle, IslandHost};
+    use crate::components::page_title::PageTitle;
     let i18n = use_i18n();
     let settings = use_context::<ReportSettings>().unwrap_or_default();
+    let default_locale = use_context::<crate::locale::DefaultLocale>().unwrap_or_default().0;
+    let locale = i18n.get_locale_untracked();
+    view! {
+        <PageTitle text=move || t_string!(i18n, follow_up.title) />
+        <IslandHost bundle=Bundle::FollowUp>
+            <FollowUpIsland locale default_locale settings />
+        </IslandHost>
+    }
+}
+
+/// Hydrated by the `follow-up` bundle.
+#[island]
+fn FollowUpIsland(locale: Locale, default_locale: Locale, settings: ReportSettings) -> impl IntoView {
+    view! {
+        <IslandContext locale default_locale>
+            <FollowUp settings=settings.clone() />
+        </IslandContext>
+    }
+}
+
+#[component]
+fn FollowUp(settings: ReportSettings) -> impl IntoView {
+    let i18n = use_i18n();
     let interactive = RwSignal::new(false);
     Effect::new(move |_| interactive.set(true));
     let state = PageState {
@@ -47,7 +74,6 @@ pub fn FollowUpPage() -> impl IntoView {
     let language = crate::locale::language_tag(i18n.get_locale_untracked());
 
     view! {
-        <PageTitle text=move || t_string!(i18n, follow_up.title) />
         <h1>{t!(i18n, follow_up.heading)}</h1>
         <p class="lead">{t!(i18n, follow_up.lead)}</p>
         <p class="notice" id="follow-up-needs-script" hidden=move || interactive.get()>

@@ -5,11 +5,11 @@
 
 use crate::cases::OfficeView;
 use crate::cases::status_label;
+use crate::components::format::format_day;
 use crate::components::page_link::use_localized_path;
 use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::locale::{DefaultLocale, localized_path};
-use crate::pages::report_form::format_day;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

@@ -6,15 +6,15 @@
 //! says which path is in use. Errors follow the GOV.UK pattern: a summary linking to each field, the
 //! message beside the field, and every typed value kept.
 
+use crate::components::format::{format_day, format_size, problem_message};
+use crate::components::islands::IslandContext;
 use crate::components::page_link::use_localized_path;
-use crate::components::page_title::PageTitle;
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::report_form::{
-    FORM_TICKET_FIELD, Field, FieldProblem, FormTicketSource, Problem, ReportFields, ReportSettings, SubmissionOutcome,
+    FORM_TICKET_FIELD, Field, FieldProblem, Problem, ReportFields, ReportSettings, SubmissionOutcome,
 };
 use envelope::report::Category;
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 
 /// A stored report, as the confirmation shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,80 +24,50 @@ struct Receipted {
     encrypted_on_server: bool,
 }
 
-/// "100 MB", "1 MB", "512 KB": binary units, as file browsers on phones show them.
-pub fn format_size(bytes: u64) -> String {
-    const MB: u64 = 1024 * 1024;
-    if bytes >= MB { format!("{} MB", bytes / MB) } else { format!("{} KB", (bytes / 1024).max(1)) }
-}
-
-/// A stored day (`YYYY-MM-DD`) as people write it: 23/11/2026 in Spanish, 23 November 2026 in English.
-pub fn format_day(day: &str, locale: Locale) -> String {
-    let parts: Vec<&str> = day.split('-').collect();
-    let [year, month, date] = parts.as_slice() else { return day.to_string() };
-    match locale {
-        Locale::es_PE => format!("{date}/{month}/{year}"),
-        Locale::en => {
-            const MONTHS: [&str; 12] = [
-                "January",
-                "February",
-                "March",
-                "April",
-                "May",
-                "June",
-                "July",
-                "August",
-                "September",
-                "October",
-                "November",
-                "December",
-            ];
-            let name =
-                month.parse::<usize>().ok().and_then(|m| MONTHS.get(m.wrapping_sub(1))).copied().unwrap_or(month);
-            format!("{} {name} {year}", date.trim_start_matches('0'))
-        }
+/// The page: its title, and the form as an island with everything it needs from the server.
+#[cfg(feature = "ssr")]
+#[component]
+pub fn ReportFormPage() -> impl IntoView {
+    use crate::components::islands::{Bundle, IslandHost};
+    use crate::components::page_title::PageTitle;
+    use crate::report_form::FormTicketSource;
+    let i18n = use_i18n();
+    let settings = use_context::<ReportSettings>().unwrap_or_default();
+    let outcome = use_context::<SubmissionOutcome>();
+    let receipted = matches!(outcome, Some(SubmissionOutcome::Accepted { .. }));
+    let form_ticket = use_context::<FormTicketSource>().map(|source| (source.0)()).unwrap_or_default();
+    let default_locale = use_context::<crate::locale::DefaultLocale>().unwrap_or_default().0;
+    let locale = i18n.get_locale_untracked();
+    view! {
+        <PageTitle text=move || {
+            if receipted { t_string!(i18n, receipt.title) } else { t_string!(i18n, report_form.title) }
+        } />
+        <IslandHost bundle=Bundle::ReportForm>
+            <ReportFormIsland locale default_locale settings outcome form_ticket />
+        </IslandHost>
     }
 }
 
-/// The message for a problem, in the reader's language.
-pub fn problem_message(i18n: I18nContext<Locale>, problem: Problem, settings: &ReportSettings) -> String {
-    let count = settings.max_attachments;
-    let size = format_size(settings.max_attachment_bytes);
-    match problem {
-        Problem::DescriptionMissing => t_string!(i18n, problem.description_missing).to_string(),
-        Problem::DescriptionTooLong => t_string!(i18n, problem.description_too_long).to_string(),
-        Problem::CategoryMissing => t_string!(i18n, problem.category_missing).to_string(),
-        Problem::FieldTooLong => t_string!(i18n, problem.field_too_long).to_string(),
-        Problem::IdentityEmpty => t_string!(i18n, problem.identity_empty).to_string(),
-        Problem::IdentityNotConfirmed => t_string!(i18n, problem.identity_not_confirmed).to_string(),
-        Problem::EmailInvalid => t_string!(i18n, problem.email_invalid).to_string(),
-        Problem::PhoneInvalid => t_string!(i18n, problem.phone_invalid).to_string(),
-        Problem::TooManyAttachments => t_string!(i18n, problem.too_many_attachments, count).to_string(),
-        Problem::AttachmentTooLarge => t_string!(i18n, problem.attachment_too_large, size = size.clone()).to_string(),
-        Problem::ReportTooLarge => t_string!(i18n, problem.report_too_large).to_string(),
-        Problem::ProofOfWorkFailed => t_string!(i18n, problem.proof_of_work_failed).to_string(),
-        Problem::ProofOfWorkExpired => t_string!(i18n, problem.proof_of_work_expired).to_string(),
-        Problem::UploadMalformed => t_string!(i18n, problem.upload_malformed).to_string(),
-        Problem::NotEncrypted => t_string!(i18n, problem.not_encrypted).to_string(),
-        Problem::WrongRecipients => t_string!(i18n, problem.wrong_recipients).to_string(),
-        Problem::UploadTruncated => t_string!(i18n, problem.upload_truncated).to_string(),
-        Problem::RateLimited => t_string!(i18n, problem.rate_limited).to_string(),
-        Problem::ServerError => t_string!(i18n, problem.server_error).to_string(),
-        Problem::UploadExpired => t_string!(i18n, problem.upload_expired).to_string(),
-        Problem::Network => t_string!(i18n, problem.network).to_string(),
-        Problem::AttachmentUnreadable => t_string!(i18n, problem.attachment_unreadable).to_string(),
-        Problem::CaseNotFound => t_string!(i18n, problem.case_not_found).to_string(),
-        Problem::FormTooSoon => {
-            t_string!(i18n, problem.form_too_soon, seconds = settings.form_wait_seconds).to_string()
-        }
-        Problem::FormExpired => t_string!(i18n, problem.form_expired).to_string(),
+/// The form, or the receipt once the report is stored. Rendered by the server (the plain form that
+/// works without JavaScript, with the outcome of a plain post) and hydrated by the `report-form`
+/// bundle, which then encrypts in the browser.
+#[island]
+fn ReportFormIsland(
+    locale: Locale,
+    default_locale: Locale,
+    settings: ReportSettings,
+    outcome: Option<SubmissionOutcome>,
+    form_ticket: String,
+) -> impl IntoView {
+    view! {
+        <IslandContext locale default_locale>
+            <FormOrReceipt settings=settings.clone() outcome=outcome.clone() form_ticket=form_ticket.clone() />
+        </IslandContext>
     }
 }
 
 #[component]
-pub fn ReportFormPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let settings = use_context::<ReportSettings>().unwrap_or_default();
-    let outcome = use_context::<SubmissionOutcome>();
+fn FormOrReceipt(settings: ReportSettings, outcome: Option<SubmissionOutcome>, form_ticket: String) -> impl IntoView {
     // After a refused plain form post the typed fields come back, but no server can put files back
     // into a file input: `files_lost` says so.
     let (initial_problems, prefill, files_lost, initial_receipt) = match outcome {
@@ -111,20 +81,42 @@ pub fn ReportFormPage() -> impl IntoView {
     };
     let problems = RwSignal::new(initial_problems);
     let receipted = RwSignal::new(initial_receipt);
+    retitle_on_receipt(receipted);
 
     view! {
-        <PageTitle text=move || {
-            if receipted.get().is_some() { t_string!(i18n, receipt.title) } else { t_string!(i18n, report_form.title) }
-        } />
         {move || match receipted.get() {
             Some(receipted) => view! { <ReceiptPanel receipted /> }.into_any(),
             None => {
-                view! { <ReportForm settings=settings.clone() prefill=prefill.clone() problems receipted files_lost /> }
+                view! {
+                    <ReportForm
+                        settings=settings.clone()
+                        prefill=prefill.clone()
+                        problems
+                        receipted
+                        files_lost
+                        form_ticket=form_ticket.clone()
+                    />
+                }
                     .into_any()
             }
         }}
     }
 }
+
+/// The document's title follows the page to the receipt (the server titles a plain post's receipt).
+#[cfg(feature = "hydrate")]
+fn retitle_on_receipt(receipted: RwSignal<Option<Receipted>>) {
+    let i18n = use_i18n();
+    Effect::new(move |_| {
+        if receipted.with(Option::is_some) {
+            let title = format!("{} · {}", t_string!(i18n, receipt.title), t_string!(i18n, site.name));
+            document().set_title(&title);
+        }
+    });
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn retitle_on_receipt(_: RwSignal<Option<Receipted>>) {}
 
 /// Where a submission in the browser is, for the progress bar and its live text.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -144,6 +136,7 @@ fn ReportForm(
     problems: RwSignal<Vec<FieldProblem>>,
     receipted: RwSignal<Option<Receipted>>,
     files_lost: bool,
+    form_ticket: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let action = use_localized_path("/denuncia/enviar");
@@ -170,8 +163,6 @@ fn ReportForm(
     )
     .to_string();
     let lives = prefill.lives_in_district.clone();
-    // Only a server render issues one; the browser path does not use it.
-    let form_ticket = use_context::<FormTicketSource>().map(|source| (source.0)()).unwrap_or_default();
 
     view! {
         <h1>{t!(i18n, report_form.heading)}</h1>
@@ -580,11 +571,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sizes_and_days_read_naturally() {
-        assert_eq!(format_size(104_857_600), "100 MB");
-        assert_eq!(format_size(524_288), "512 KB");
-        assert_eq!(format_day("2026-11-03", Locale::es_PE), "03/11/2026");
-        assert_eq!(format_day("2026-11-03", Locale::en), "3 November 2026");
+    fn receipt_files_are_percent_encoded() {
         assert_eq!(percent_encode("Recibo: 12\n"), "Recibo%3A%2012%0A");
     }
 }

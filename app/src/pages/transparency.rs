@@ -1,8 +1,9 @@
 //! The transparency portal: incident statistics (`/transparencia`), the security modules
 //! (`/transparencia/modulos`), complaint handling (`/transparencia/denuncias`) and open data
 //! (`/transparencia/datos`). Everything is rendered on the server from data the server loads before
-//! rendering; filters are a plain GET form, so every view is a URL and nothing needs JavaScript. Links
-//! into these pages are `rel="external"`: a full load, which brings the data.
+//! rendering; filters are a plain GET form, so every view is a URL and nothing needs JavaScript (the
+//! site script only swaps the next page in without a full load). No WebAssembly: these pages have no
+//! island. Links to files (CSV, JSON) are `rel="external"`: the browser downloads or shows them.
 
 use crate::components::chart::{Bar, BarChart, MonthChart};
 use crate::components::page_link::use_localized_path;
@@ -25,7 +26,7 @@ fn SectionNav(current: &'static str) -> impl IntoView {
         let current = (page == current).then_some("page");
         view! {
             <li>
-                <a href=use_localized_path(page) rel="external" aria-current=current>{label}</a>
+                <a href=use_localized_path(page) aria-current=current>{label}</a>
             </li>
         }
     };
@@ -206,7 +207,7 @@ fn Filters(view: StatisticsView, overview: Overview, language: Language) -> impl
             </div>
             <div class="filters__actions">
                 <button type="submit" class="button">{t!(i18n, transparency.apply)}</button>
-                <a href=clear rel="external" class="filters__clear">{t!(i18n, transparency.clear)}</a>
+                <a href=clear class="filters__clear">{t!(i18n, transparency.clear)}</a>
             </div>
         </form>
     }
