@@ -1,20 +1,15 @@
 //! The document shell and the route tree, rendered by the server. The browser runs no router: pages
-//! are HTML, and only their islands hydrate (`components::islands`).
+//! are HTML, and only their islands hydrate (`ui::islands`).
 
-use crate::components::layout::Layout;
+use crate::cases::pages::{follow_up::FollowUpPage, office::OfficeCasesPage};
 use crate::i18n::Locale;
 use crate::locale::{DefaultLocale, split_path};
-use crate::pages::{
-    follow_up::FollowUpPage,
-    home::HomePage,
-    not_found::NotFoundPage,
-    office::{OfficeCasesPage, OfficeLoginPage},
-    privacy::PrivacyPage,
-    report::ReportPage,
-    report_form::ReportFormPage,
-    transparency::{ComplaintsPage, OpenDataPage, StatisticsPage},
-};
+use crate::reporting::pages::{form::ReportFormPage, intro::ReportPage};
+use crate::site::{home::HomePage, not_found::NotFoundPage, privacy::PrivacyPage};
+use crate::staff::pages::OfficeLoginPage;
 use crate::transparency::StatisticsKind;
+use crate::transparency::pages::{ComplaintsPage, OpenDataPage, StatisticsPage};
+use crate::ui::layout::Layout;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
 // `MatchNestedRoutes` is only named when components are not type-erased (the WASM build erases them).
@@ -30,7 +25,7 @@ use leptos_router::{
 /// (menu, navigation without full loads, and loading a page's islands); pages without islands load
 /// no WebAssembly.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let scripts = use_context::<crate::components::islands::SiteScripts>().unwrap_or_default();
+    let scripts = use_context::<crate::ui::islands::SiteScripts>().unwrap_or_default();
     let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>

@@ -8,20 +8,17 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 #[cfg(feature = "ssr")]
 mod app;
+// Capabilities: each holds its pages, wire types, storage (`ssr`) and browser code (`hydrate`).
 pub mod cases;
-pub mod components;
-#[cfg(feature = "hydrate")]
-pub mod follow_up;
-pub mod locale;
-pub mod pages;
-pub mod report_form;
-#[cfg(feature = "hydrate")]
-pub mod report_submit;
-#[cfg(feature = "hydrate")]
-pub mod report_upload;
+pub mod reporting;
 #[cfg(feature = "ssr")]
-pub mod storage;
+pub mod site;
+pub mod staff;
 pub mod transparency;
+// Neutral homes: mechanisms capabilities share, and the UI pieces.
+pub mod locale;
+pub mod platform;
+pub mod ui;
 
 #[cfg(feature = "ssr")]
 pub use app::{App, shell};

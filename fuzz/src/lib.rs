@@ -299,7 +299,7 @@ pub struct CsvOutcome {
     pub csv_error: bool,
 }
 
-/// The incident CSV importer's reading (app/src/storage/incidents.rs `import_csv`) without a database: rows
+/// The incident CSV importer's reading (app/src/transparency/storage.rs `import_csv`) without a database: rows
 /// read with its `csv` settings, the header compared as it compares it, and every row through
 /// `IncidentRecord::from_fields`. A refused row must name at least one problem; an accepted record,
 /// written back as CSV, must read back as the same record.

@@ -1,4 +1,4 @@
-//! The officer API over HTTP (see `server/src/officers/api.rs`), used on the online machine only.
+//! The officer API over HTTP (see `server/src/staff/api.rs`, `server/src/cases/office_api.rs`), used on the online machine only.
 
 use crate::folder::{CaseDetail, CaseSummary, Folder, FolderError, OfficeKey, io, read_json, write_json};
 use indicatif::{ProgressBar, ProgressStyle};

@@ -22,7 +22,7 @@ build_native_release() {
 # are built per profile anyway, so nothing is compiled twice for it.
 FRONT_TARGET_DIR="$REPO_ROOT/target/front"
 # The page bundles: each is the `frontend` crate built with the feature of that name, holding only the
-# islands of its page (app/src/components/islands.rs names them too).
+# islands of its page (app/src/ui/islands.rs names them too).
 BUNDLES=(report-form follow-up)
 # Where each bundle's WebAssembly is kept between its build and the site's assembly (every build of the
 # crate writes the same frontend.wasm).

@@ -250,8 +250,8 @@ async fn main() {
         ms(percentile(&report_only, 0.99))
     );
     // Every acknowledged report is in the database (and no other).
-    let database = app::storage::Database::open(&server.database_url, 1).await.expect("the database opens");
-    let stored = app::storage::reports::count_reports(&database).await.unwrap();
+    let database = app::platform::database::Database::open(&server.database_url, 1).await.expect("the database opens");
+    let stored = app::reporting::storage::reports::count_reports(&database).await.unwrap();
     println!("  stored: {stored} reports (acknowledged: {})", timings.len());
     assert_eq!(stored as usize, timings.len(), "every acknowledged report, and only those, is stored");
     drop(server);

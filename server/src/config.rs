@@ -4,7 +4,7 @@
 //! run with a message that names each bad key and why.
 
 use app::i18n::Locale;
-use app::storage::office_keys::ConfiguredKey;
+use app::reporting::storage::office_keys::ConfiguredKey;
 use figment::Figment;
 use figment::providers::{Env, Format, Toml};
 use serde::Deserialize;
@@ -210,7 +210,7 @@ impl PortalConfig {
         if self.site.data_dir.as_os_str().is_empty() {
             problem("site.data_dir", "must not be empty".into());
         }
-        if let Err(error) = app::storage::Backend::from_url(&self.database.url) {
+        if let Err(error) = app::platform::database::Backend::from_url(&self.database.url) {
             problem("database.url", error.to_string());
         }
         if !(1..=1000).contains(&self.database.max_connections) {

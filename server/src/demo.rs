@@ -91,12 +91,12 @@ pub enum DemoOfficerError {
     #[error("{0} is damaged")]
     Unreadable(PathBuf),
     #[error("cannot create the demo officer: {0}")]
-    Account(#[from] crate::officers::accounts::AccountError),
+    Account(#[from] crate::staff::accounts::AccountError),
 }
 
 /// Creates the demo officer on first use and writes its credentials (mode 0600); later, reads them.
 pub async fn ensure_demo_officer(
-    database: &app::storage::Database,
+    database: &app::platform::database::Database,
     data_dir: &Path,
 ) -> Result<DemoOfficer, DemoOfficerError> {
     let path = data_dir.join(OFFICER_FILE);
@@ -106,9 +106,9 @@ pub async fn ensure_demo_officer(
         officer.path = path;
         return Ok(officer);
     }
-    let password = format!("demo-{}", app::storage::random_id());
+    let password = format!("demo-{}", app::platform::database::random_id());
     let username = "demo".to_string();
-    let totp_secret = crate::officers::accounts::add_officer(database, &username, &password).await?;
+    let totp_secret = crate::staff::accounts::add_officer(database, &username, &password).await?;
     let officer = DemoOfficer { username, password, totp_secret, path: path.clone() };
     let io_error = |source| DemoOfficerError::Io { path: path.clone(), source };
     let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path).map_err(io_error)?;

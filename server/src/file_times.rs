@@ -11,9 +11,9 @@
 //! the server stopped keeps its own second; and a PostgreSQL server's write-ahead log records commit
 //! times (its data directory is the deployer's, and full-disk encryption covers it).
 
-use app::storage::Database;
-use app::storage::objects::{ObjectStore, set_modified};
-use app::storage::reports::objects_of_days;
+use app::platform::database::Database;
+use app::platform::files::{ObjectStore, set_modified};
+use app::reporting::storage::reports::objects_of_days;
 use std::path::PathBuf;
 use std::time::Duration;
 

@@ -1,19 +1,22 @@
 //! The portal's HTTP server, as a library so that tests can build the same router the binary runs.
 #![recursion_limit = "256"]
 
+// Capabilities: each exposes its routes, its page loaders, its open data and its commands.
+pub mod cases;
+pub mod reporting;
+pub mod staff;
+pub mod transparency;
+// Neutral homes: configuration, security headers, rendering, and mechanisms capabilities share.
 pub mod config;
 pub mod demo;
 pub mod file_times;
-pub mod incidents;
-pub mod officers;
+pub mod platform;
 pub mod render_owner;
 pub mod security;
-pub mod submissions;
-pub mod transparency;
 
 use app::locale::DefaultLocale;
-use app::report_form::{FormTicketSource, ReportSettings, SubmissionOutcome};
-use app::storage::{Database, StorageError, office_keys};
+use app::platform::database::{Database, StorageError};
+use app::reporting::form::{FormTicketSource, ReportSettings, SubmissionOutcome};
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
@@ -23,9 +26,9 @@ use leptos::config::LeptosOptions;
 use leptos::nonce::Nonce;
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use reporting::Submissions;
 use std::path::PathBuf;
 use std::sync::Arc;
-use submissions::Submissions;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
@@ -37,7 +40,7 @@ pub struct AppState {
     pub page_context: PageContext,
     pub submissions: Arc<Submissions>,
     /// The incident counts in memory, following imports.
-    pub cubes: Arc<app::storage::incidents::CubeCache>,
+    pub cubes: Arc<app::transparency::storage::CubeCache>,
     /// The portal's public URL without a trailing slash, for absolute links in open-data metadata.
     pub site_url: String,
 }
@@ -49,7 +52,8 @@ impl AppState {
         let submissions = Submissions::open(config, &database)
             .await
             .map_err(|e| format!("cannot open the object store under {}: {e}", config.site.data_dir.display()))?;
-        let referenced = app::storage::reports::referenced_objects(&database).await.map_err(|e| e.to_string())?;
+        let referenced =
+            app::reporting::storage::reports::referenced_objects(&database).await.map_err(|e| e.to_string())?;
         let swept = submissions.store.sweep(&referenced).await.map_err(|e| e.to_string())?;
         if swept > 0 {
             tracing::warn!(swept, "removed attachment files that no report refers to (an interrupted submission)");
@@ -83,10 +87,10 @@ pub struct PageContext {
     pub database: Database,
     pub settings: ReportSettings,
     /// Issues the plain report form's ticket on each render of the form.
-    pub form_tickets: Arc<submissions::form_ticket::FormTickets>,
+    pub form_tickets: Arc<reporting::form_ticket::FormTickets>,
     pub leptos_options: LeptosOptions,
     /// The site script and the page bundles, by URL.
-    pub site_scripts: app::components::islands::SiteScripts,
+    pub site_scripts: app::ui::islands::SiteScripts,
     /// Whether cookies get `Secure` (the portal is reached over HTTPS).
     pub secure_cookies: bool,
 }
@@ -106,7 +110,7 @@ impl PageContext {
         if let Some(nonce) = parts.as_ref().and_then(|parts| parts.extensions.get::<Nonce>().cloned()) {
             provide_context(nonce);
         }
-        // The officers' case list, loaded by `officers::web::load_case_list` for a signed-in officer.
+        // The officers' case list, loaded by `cases::office_web::load_case_list` for a signed-in officer.
         if let Some(view) = parts.as_ref().and_then(|parts| parts.extensions.get::<app::cases::OfficeView>().cloned()) {
             provide_context(view);
         }
@@ -183,8 +187,8 @@ pub fn leptos_options(config: &PortalConfig) -> LeptosOptions {
 /// The URLs of the site script and of each page bundle's glue and WebAssembly: content-hashed names
 /// when the site's `hash.txt` lists them (`site.js: <hash>`, `report-form.wasm: <hash>`, …), the
 /// plain names of a development build otherwise.
-pub fn site_scripts(options: &LeptosOptions) -> app::components::islands::SiteScripts {
-    use app::components::islands::{Bundle, BundleFiles, SiteScripts};
+pub fn site_scripts(options: &LeptosOptions) -> app::ui::islands::SiteScripts {
+    use app::ui::islands::{Bundle, BundleFiles, SiteScripts};
     let hashes = if options.hash_files { std::fs::read_to_string(options.hash_file.as_ref()).ok() } else { None };
     let hashes: Vec<(String, String)> = hashes
         .iter()
@@ -219,7 +223,12 @@ pub fn site_scripts(options: &LeptosOptions) -> app::components::islands::SiteSc
 /// Opens the database (applying migrations) and records the configured office keys.
 pub async fn open_database(config: &PortalConfig) -> Result<Database, StorageError> {
     let database = Database::open(&config.database.url, config.database.max_connections).await?;
-    let summary = office_keys::sync_configured_keys(&database, &config.configured_keys(), &today_in_lima()).await?;
+    let summary = app::reporting::storage::office_keys::sync_configured_keys(
+        &database,
+        &config.configured_keys(),
+        &today_in_lima(),
+    )
+    .await?;
     if !summary.added.is_empty() || !summary.retired.is_empty() || !summary.reactivated.is_empty() {
         tracing::info!(added = ?summary.added, retired = ?summary.retired, reactivated = ?summary.reactivated, "integrity office keys updated");
     }
@@ -228,8 +237,8 @@ pub async fn open_database(config: &PortalConfig) -> Result<Database, StorageErr
         [("key.add", &summary.added), ("key.retire", &summary.retired), ("key.reactivate", &summary.reactivated)];
     for (action, key_ids) in changes {
         for key_id in key_ids {
-            let action = app::storage::audit::Action { actor: "system", action, subject: key_id, detail: "" };
-            app::storage::audit::append(&database, &action).await?;
+            let action = app::platform::audit::Action { actor: "system", action, subject: key_id, detail: "" };
+            app::platform::audit::append(&database, &action).await?;
         }
     }
     Ok(database)
@@ -269,14 +278,15 @@ pub fn router(config: &PortalConfig, state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, context.clone(), shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, app::shell))
         .layer(axum::middleware::from_fn(render_owner::bind))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), officers::web::load_case_list))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), cases::office_web::load_case_list))
         .layer(axum::middleware::from_fn_with_state(state.clone(), transparency::load_view))
-        .merge(officers::routes(state.submissions.body_limit()))
+        .merge(staff::routes(state.submissions.body_limit()))
+        .merge(cases::office_routes(state.submissions.body_limit()))
         .merge(transparency::routes())
         .layer(request_log());
     // Submissions are merged outside the request log: when a report arrived is not written anywhere.
     Router::new()
-        .merge(submissions::routes(&state.submissions))
+        .merge(reporting::routes(&state.submissions))
         .merge(pages)
         .layer(axum::middleware::from_fn(api_routing_problems))
         .layer(CompressionLayer::new().br(true).gzip(true))

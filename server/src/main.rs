@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use portal_server::config::{PortalConfig, Problem};
-use portal_server::officers::accounts;
+use portal_server::staff::accounts;
 use portal_server::{AppState, demo, router};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -179,10 +179,9 @@ async fn add_officer(config: &PortalConfig, username: &str) -> Result<(), String
 
 fn generate_incidents(plan: statistics::generate::Plan, output: Option<&std::path::Path>) -> ExitCode {
     let written = match output {
-        Some(path) => {
-            std::fs::File::create(path).and_then(|file| portal_server::incidents::write_generated(&plan, file))
-        }
-        None => portal_server::incidents::write_generated(&plan, std::io::stdout().lock()),
+        Some(path) => std::fs::File::create(path)
+            .and_then(|file| portal_server::transparency::import::write_generated(&plan, file)),
+        None => portal_server::transparency::import::write_generated(&plan, std::io::stdout().lock()),
     };
     match written {
         Ok(count) => {
@@ -197,9 +196,9 @@ fn generate_incidents(plan: statistics::generate::Plan, output: Option<&std::pat
 }
 
 async fn import_incidents(config: &PortalConfig, file: &std::path::Path) -> Result<(), String> {
-    let database = app::storage::Database::open(&config.database.url, 2).await.map_err(|e| e.to_string())?;
+    let database = app::platform::database::Database::open(&config.database.url, 2).await.map_err(|e| e.to_string())?;
     let started = std::time::Instant::now();
-    let summary = portal_server::incidents::import_file(&database, file).await?;
+    let summary = portal_server::transparency::import::import_file(&database, file).await?;
     println!(
         "{} records: {} new or changed, {} unchanged; {} month(s) recounted in {:.1} s",
         summary.records,
@@ -212,8 +211,8 @@ async fn import_incidents(config: &PortalConfig, file: &std::path::Path) -> Resu
 }
 
 async fn verify_audit(config: &PortalConfig) -> Result<(), String> {
-    let database = app::storage::Database::open(&config.database.url, 1).await.map_err(|e| e.to_string())?;
-    let entries = app::storage::audit::entries_after(&database, 0).await.map_err(|e| e.to_string())?;
+    let database = app::platform::database::Database::open(&config.database.url, 1).await.map_err(|e| e.to_string())?;
+    let entries = app::platform::audit::entries_after(&database, 0).await.map_err(|e| e.to_string())?;
     match envelope::audit::verify(&entries) {
         Ok(()) => {
             let head = entries.last().map(|e| format!("{} {}", e.seq, e.hash)).unwrap_or_else(|| "empty".into());
@@ -230,16 +229,16 @@ async fn serve(config: PortalConfig, demo_mode: bool) -> Result<(), String> {
         let officer =
             demo::ensure_demo_officer(&state.database, &config.site.data_dir).await.map_err(|e| e.to_string())?;
         println!(" Demo officer: {} (password and TOTP secret in {})", officer.username, officer.path.display());
-        portal_server::incidents::seed_demo(&state.database, &config.site.data_dir).await?;
+        portal_server::transparency::import::seed_demo(&state.database, &config.site.data_dir).await?;
     }
     let database = state.database.clone();
     // Load the incident counts now, so no visitor waits for the first load (~0.1-0.4 s at 2.5 million).
     state.cubes.cube(&state.database).await.map_err(|e| format!("loading incident statistics: {e}"))?;
-    tokio::spawn(portal_server::submissions::uploads::expire_idle(state.submissions.clone()));
+    tokio::spawn(portal_server::platform::uploads::expire_idle(state.submissions.clone()));
     let restamper = portal_server::file_times::Restamper {
         store: state.submissions.store.clone(),
         database: state.database.clone(),
-        sqlite_file: app::storage::sqlite_file(&config.database.url),
+        sqlite_file: app::platform::database::sqlite_file(&config.database.url),
     };
     tokio::spawn(restamper.keep_stamping());
     let app = router(&config, state);

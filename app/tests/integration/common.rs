@@ -2,7 +2,7 @@
 //! server named by `TEST_POSTGRES_URL` (which `scripts/test` installs and starts).
 #![allow(dead_code)]
 
-use app::storage::{Backend, Database};
+use app::platform::database::{Backend, Database};
 
 /// A fresh, empty database of each kind.
 pub struct TestDatabase {

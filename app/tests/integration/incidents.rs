@@ -3,8 +3,8 @@
 //! corrections that move a record between months, and the in-memory cube following imports.
 #![cfg(feature = "ssr")]
 
-use app::storage::Database;
-use app::storage::incidents::{
+use app::platform::database::Database;
+use app::transparency::storage::{
     CubeCache, ImportError, LineError, dataset_version, import_csv, incidents_after, load_cube,
 };
 use statistics::format::{change_tenths, share_tenths};

@@ -5,7 +5,7 @@
 //! constraints are not compared (neither database returns them in a comparable form).
 
 use super::common;
-use app::storage::Database;
+use app::platform::database::Database;
 use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -3,12 +3,12 @@
 //! installs and starts one on loopback and runs them with `--include-ignored`.
 #![cfg(feature = "ssr")]
 
-use app::storage::objects::{ObjectStore, StoredObject};
-use app::storage::office_keys::{ConfiguredKey, list_office_keys, sync_configured_keys};
-use app::storage::reports::{
+use app::platform::database::{Backend, Database, StorageError};
+use app::platform::files::{ObjectStore, StoredObject};
+use app::reporting::storage::office_keys::{ConfiguredKey, list_office_keys, sync_configured_keys};
+use app::reporting::storage::reports::{
     EncryptedIn, NewReport, ReportWriter, count_reports, insert_group, insert_report, list_reports, referenced_objects,
 };
-use app::storage::{Backend, Database, StorageError};
 use sqlx::Row;
 
 use crate::common;
@@ -339,12 +339,12 @@ async fn postgres_migrations_are_recorded() {
 /// state, sessions, and a chain that stays whole under concurrent appends.
 async fn cases_officers_and_the_audit_chain(db: &Database) {
     use app::cases::CaseStatus;
-    use app::storage::audit::{self, Action};
-    use app::storage::cases::{
+    use app::cases::storage::{
         CaseUpdate, NewMessage, add_message, case_files, case_has_object, list_cases, message_ciphertext, messages_of,
         report_ciphertext, update_case,
     };
-    use app::storage::officers;
+    use app::platform::audit::{self, Action};
+    use app::staff::storage as officers;
     use envelope::message::Author;
 
     sync_configured_keys(db, &[key("a", KEY_A)], "2026-11-01").await.unwrap();
@@ -465,7 +465,7 @@ async fn ciphertexts_stored_before_0005_move_to_their_own_table(url: &str, all: 
     let reports = list_reports(&db).await.unwrap();
     assert_eq!(reports.len(), 1);
     assert_eq!((reports[0].id.as_str(), &reports[0].ciphertext), ("old", &ciphertext));
-    assert_eq!(app::storage::cases::report_ciphertext(&db, "old").await.unwrap(), Some(ciphertext));
+    assert_eq!(app::cases::storage::report_ciphertext(&db, "old").await.unwrap(), Some(ciphertext));
 }
 
 #[tokio::test]

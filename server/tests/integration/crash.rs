@@ -303,8 +303,8 @@ async fn crash_campaign(database_url: Option<String>) {
     let url = database_url.unwrap_or_else(|| format!("sqlite://{}/portal.db", dir.path().join("data").display()));
     std::fs::create_dir_all(dir.path().join("data")).unwrap();
     let totp = {
-        let database = app::storage::Database::open(&url, 1).await.unwrap();
-        portal_server::officers::accounts::add_officer(&database, "ana", PASSWORD).await.unwrap()
+        let database = app::platform::database::Database::open(&url, 1).await.unwrap();
+        portal_server::staff::accounts::add_officer(&database, "ana", PASSWORD).await.unwrap()
     };
     let log = dir.path().join("server.log");
     let address = common::free_address();
@@ -367,7 +367,7 @@ async fn crash_campaign(database_url: Option<String>) {
         }));
     }
     // An officer acknowledges cases as they come (each change is an audit entry in the chain).
-    let code = portal_server::officers::accounts::totp_code(&totp, portal_server::officers::accounts::unix_now());
+    let code = portal_server::staff::accounts::totp_code(&totp, portal_server::staff::accounts::unix_now());
     let sign_in = serde_json::json!({"username": "ana", "password": PASSWORD, "code": code}).to_string();
     let (status, session) =
         exchange(address, "POST", "/api/officer/session", "application/json", sign_in.as_bytes()).await.unwrap();
@@ -405,8 +405,8 @@ async fn crash_campaign(database_url: Option<String>) {
     server.child.kill().unwrap();
     server.child.wait().unwrap();
 
-    let database = app::storage::Database::open(&url, 1).await.unwrap();
-    let stored = app::storage::reports::list_reports(&database).await.unwrap();
+    let database = app::platform::database::Database::open(&url, 1).await.unwrap();
+    let stored = app::reporting::storage::reports::list_reports(&database).await.unwrap();
     let objects = dir.path().join("data/objects");
     let mut descriptions = HashSet::new();
     let mut attachments = 0;
@@ -425,9 +425,9 @@ async fn crash_campaign(database_url: Option<String>) {
     let acknowledged = acknowledged.lock().unwrap().clone();
     let lost: Vec<&String> = acknowledged.iter().filter(|d| !descriptions.contains(*d)).collect();
     // Every acknowledged follow-up message is on its case and opens with the office key.
-    let case = app::storage::cases::case_id_by_lookup_hash(&database, &follow_up_keys.lookup_hash()).await.unwrap();
+    let case = app::cases::storage::case_id_by_lookup_hash(&database, &follow_up_keys.lookup_hash()).await.unwrap();
     let messages = match &case {
-        Some(case) => app::storage::cases::messages_of(&database, case).await.unwrap(),
+        Some(case) => app::cases::storage::messages_of(&database, case).await.unwrap(),
         None => Vec::new(),
     };
     let mut texts = HashSet::new();
@@ -438,7 +438,7 @@ async fn crash_campaign(database_url: Option<String>) {
     }
     let messages_acknowledged = messages_acknowledged.lock().unwrap().clone();
     let lost_messages: Vec<&String> = messages_acknowledged.iter().filter(|t| !texts.contains(*t)).collect();
-    let referenced = app::storage::reports::referenced_objects(&database).await.unwrap();
+    let referenced = app::reporting::storage::reports::referenced_objects(&database).await.unwrap();
     let files: HashSet<String> = std::fs::read_dir(&objects)
         .unwrap()
         .filter_map(Result::ok)
@@ -447,7 +447,7 @@ async fn crash_campaign(database_url: Option<String>) {
         .collect();
     let orphans = files.difference(&referenced).count();
     let incoming = std::fs::read_dir(objects.join("incoming")).unwrap().count();
-    let entries = app::storage::audit::entries_after(&database, 0).await.unwrap();
+    let entries = app::platform::audit::entries_after(&database, 0).await.unwrap();
     envelope::audit::verify(&entries).expect("the audit chain verifies");
     let acknowledged_cases = acknowledged_cases.lock().unwrap().clone();
     for id in &acknowledged_cases {
@@ -493,7 +493,7 @@ async fn postgres_loses_no_acknowledged_report_when_killed() {
         return;
     };
     // A database of its own, so the other PostgreSQL tests' rows do not mix in.
-    let admin = app::storage::Database::open(&url, 1).await.unwrap();
+    let admin = app::platform::database::Database::open(&url, 1).await.unwrap();
     let name = format!("crash_{}", random_below(1 << 40));
     sqlx::query(&format!("CREATE DATABASE {name}")).execute(admin.pool()).await.unwrap();
     let own = match url.rfind('/') {

@@ -11,7 +11,7 @@ use envelope::Identity;
 use http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use portal_server::config::PortalConfig;
-use portal_server::officers::accounts;
+use portal_server::staff::accounts;
 use portal_server::{AppState, router};
 use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -298,7 +298,11 @@ async fn generated_hostile_requests_get_a_clear_refusal_and_store_nothing_on_a_r
 
     assert!(failures.is_empty(), "{} of {sent} requests:\n{}", failures.len(), failures.join("\n"));
     assert!(sent >= 1_000, "only {sent} requests");
-    assert_eq!(app::storage::reports::count_reports(&portal.state.database).await.unwrap(), 0, "nothing is stored");
+    assert_eq!(
+        app::reporting::storage::reports::count_reports(&portal.state.database).await.unwrap(),
+        0,
+        "nothing is stored"
+    );
     let objects = portal.dir.path().join("data/objects");
     let stored = std::fs::read_dir(&objects).unwrap().filter_map(Result::ok).filter(|e| e.path().is_file()).count();
     assert_eq!(stored, 0, "no object file");
@@ -400,7 +404,7 @@ async fn broken_http_gets_a_4xx_and_slow_senders_cannot_stop_a_report_on_a_runti
     let status = raw(address, &plain_form_report(&portal.state.submissions.form_tickets.issue())).await;
     let took = started.elapsed();
     assert!(status.contains(" 200 "), "the report beside 300 stalled connections: {status:?}");
-    assert_eq!(app::storage::reports::count_reports(&portal.state.database).await.unwrap(), 1);
+    assert_eq!(app::reporting::storage::reports::count_reports(&portal.state.database).await.unwrap(), 1);
     common::figure(&format!("a report beside 300 stalled connections: {} in {} ms", status.trim(), took.as_millis()));
     drop(idle);
     assert_eq!(PANICS.load(Ordering::SeqCst), 0, "the server panicked");

@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use app::storage::reports::{NewReport, insert_report};
+use app::reporting::storage::reports::{NewReport, insert_report};
 use axum::body::Body;
 use envelope::Identity;
 use envelope::message::{Author, Message};
@@ -14,7 +14,7 @@ use envelope::report::{Category, EncryptedIn, Report};
 use http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use portal_server::config::PortalConfig;
-use portal_server::officers::accounts;
+use portal_server::staff::accounts;
 use portal_server::{AppState, router};
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -36,7 +36,7 @@ async fn portal_in(dir: tempfile::TempDir, office: Identity, key_id: &str) -> Po
     let path = common::write_config(dir.path(), &text);
     let config = PortalConfig::load(&path).unwrap();
     let state = AppState::open(&config).await.unwrap();
-    let totp = match app::storage::officers::find_officer(&state.database, "ana").await.unwrap() {
+    let totp = match app::staff::storage::find_officer(&state.database, "ana").await.unwrap() {
         Some(account) => account.totp_secret,
         None => accounts::add_officer(&state.database, "ana", PASSWORD).await.unwrap(),
     };
@@ -325,7 +325,7 @@ async fn tampering_with_any_audit_entry_is_found_by_server_audit_verify() {
         json_request(&portal, "PATCH", &format!("/api/officer/cases/{id}"), Some(&token), json!({"status": status}))
             .await;
     }
-    let entries = app::storage::audit::entries_after(&portal.state.database, 0).await.unwrap();
+    let entries = app::platform::audit::entries_after(&portal.state.database, 0).await.unwrap();
     assert!(entries.len() >= 6);
     let config = portal.dir.path().join("Leptos.toml");
     let verify = || {
@@ -419,7 +419,7 @@ async fn a_rotated_key_keeps_its_reports_openable_and_new_reports_use_the_new_ke
             ("integridad-2026-07".to_string(), "Después de la rotación".to_string())
         ]
     );
-    let entries = app::storage::audit::entries_after(&portal.state.database, 0).await.unwrap();
+    let entries = app::platform::audit::entries_after(&portal.state.database, 0).await.unwrap();
     let key_changes: Vec<(String, String)> = entries
         .iter()
         .filter(|e| e.action.starts_with("key."))

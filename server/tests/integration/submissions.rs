@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use app::storage::reports::{count_reports, list_reports};
+use app::reporting::storage::reports::{count_reports, list_reports};
 use axum::body::Body;
 use envelope::report::{Category, EncryptedIn, Report};
 use envelope::{Identity, Recipient};
@@ -201,7 +201,7 @@ async fn assert_nothing_stored(portal: &Portal) {
 async fn assert_no_files_but_stored(portal: &Portal) {
     let objects = portal.dir.path().join("data/objects");
     let files = std::fs::read_dir(&objects).unwrap().filter_map(Result::ok).filter(|e| e.path().is_file()).count();
-    let referenced = app::storage::reports::referenced_objects(&portal.state.database).await.unwrap().len();
+    let referenced = app::reporting::storage::reports::referenced_objects(&portal.state.database).await.unwrap().len();
     assert_eq!(files, referenced, "object files that no report refers to");
     assert_eq!(std::fs::read_dir(objects.join("incoming")).unwrap().count(), 0, "incoming files left behind");
 }
@@ -509,7 +509,7 @@ async fn file_times_tell_the_day_of_an_arrival_only() {
     let restamper = portal_server::file_times::Restamper {
         store: portal.state.submissions.store.clone(),
         database: portal.state.database.clone(),
-        sqlite_file: app::storage::sqlite_file(&format!("sqlite://{}/portal.db", data.display())),
+        sqlite_file: app::platform::database::sqlite_file(&format!("sqlite://{}/portal.db", data.display())),
     };
     let today = portal_server::today_in_lima();
     let stamped = restamper.pass(&today, &portal_server::day_before(&today)).await.unwrap();
@@ -756,7 +756,7 @@ async fn a_plain_form_sent_too_soon_is_kept_until_its_wait_is_over() {
     let (status, page) = post(&portal, "/denuncia/enviar", multipart(&parts)).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("Denuncia recibida"));
-    assert_eq!(app::storage::reports::referenced_objects(&portal.state.database).await.unwrap().len(), 1);
+    assert_eq!(app::reporting::storage::reports::referenced_objects(&portal.state.database).await.unwrap().len(), 1);
 }
 
 /// A plain form as a browser sends it: its ticket first, then `fields`.

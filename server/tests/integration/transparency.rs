@@ -19,7 +19,7 @@ async fn import_generated(portal: &Portal) -> u64 {
     };
     let mut csv = statistics::record::CSV_HEADER.join(",") + "\n";
     generate(&plan, |record| record.write_csv(&mut csv).unwrap());
-    app::storage::incidents::import_csv(&portal.state.database, csv.as_bytes(), |_| {}).await.unwrap().records
+    app::transparency::storage::import_csv(&portal.state.database, csv.as_bytes(), |_| {}).await.unwrap().records
 }
 
 #[tokio::test]

@@ -1,0 +1,99 @@
+//! The integrity office's case list: `/oficina/casos` (cases by metadata only: days, status, deadlines,
+//! overdue flags).
+//! The server loads the list for a signed-in officer before rendering (`cases::office_web` in the server);
+//! nothing here can decrypt anything, and nothing here needs JavaScript.
+
+use crate::cases::OfficeView;
+use crate::cases::status_label;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::staff::pages::language_prefix;
+use crate::ui::format::format_day;
+use crate::ui::page_link::use_localized_path;
+use crate::ui::page_title::PageTitle;
+use leptos::prelude::*;
+
+#[component]
+pub fn OfficeCasesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let sign_in = use_localized_path("/oficina");
+    let prefix = language_prefix(locale);
+    let Some(view_data) = use_context::<OfficeView>() else {
+        return view! {
+            <PageTitle text=move || t_string!(i18n, office.cases_title) />
+            <h1>{t!(i18n, office.cases_heading)}</h1>
+            <p><a href=sign_in>{t!(i18n, office.sign_in)}</a></p>
+        }
+        .into_any();
+    };
+    let overdue = view_data.cases.iter().filter(|c| c.overdue()).count();
+    let count = view_data.cases.len();
+    let rows = view_data
+        .cases
+        .into_iter()
+        .map(|case| {
+            let ack = match &case.acknowledged_on {
+                Some(d) => format_day(d, locale),
+                None => {
+                    t_string!(i18n, follow_up.due_by, day = format_day(&case.acknowledgement_due, locale)).to_string()
+                }
+            };
+            let feedback = match &case.feedback_on {
+                Some(d) => format_day(d, locale),
+                None => t_string!(i18n, follow_up.due_by, day = format_day(&case.feedback_due, locale)).to_string(),
+            };
+            let flags = [
+                case.acknowledgement_overdue.then(|| t_string!(i18n, office.ack_overdue)),
+                case.feedback_overdue.then(|| t_string!(i18n, office.feedback_overdue)),
+            ]
+            .into_iter()
+            .flatten()
+            .map(|flag| view! { <strong class="tag tag--overdue">{flag}</strong> " " })
+            .collect_view();
+            view! {
+                <tr class:row--overdue=case.overdue()>
+                    <th scope="row"><code>{case.id.clone()}</code></th>
+                    <td>{format_day(&case.received_on, locale)}</td>
+                    <td>{status_label(i18n.get_locale(), case.status)}</td>
+                    <td>{case.category.clone().unwrap_or_else(|| "—".into())}</td>
+                    <td>{ack}</td>
+                    <td>{feedback}</td>
+                    <td>{case.messages}</td>
+                    <td>{flags}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <PageTitle text=move || t_string!(i18n, office.cases_title) />
+        <h1>{t!(i18n, office.cases_heading)}</h1>
+        <p>
+            {t!(i18n, office.signed_in_as, name = view_data.username.clone())} " · "
+            {t!(i18n, office.summary, count = count, overdue = overdue)}
+        </p>
+        <form method="post" action="/oficina/salir" class="office-sign-out">
+            <input type="hidden" name="prefix" value=prefix />
+            <button type="submit" class="button button--secondary">{t!(i18n, office.sign_out)}</button>
+        </form>
+        <p>{t!(i18n, office.metadata_only)}</p>
+        <div class="table-scroll" role="region" aria-labelledby="cases-caption" tabindex="0">
+            <table class="cases">
+                <caption id="cases-caption">{t!(i18n, office.table_caption, day = format_day(&view_data.today, locale))}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, office.col_case)}</th>
+                        <th scope="col">{t!(i18n, office.col_received)}</th>
+                        <th scope="col">{t!(i18n, office.col_status)}</th>
+                        <th scope="col">{t!(i18n, office.col_category)}</th>
+                        <th scope="col">{t!(i18n, office.col_ack)}</th>
+                        <th scope="col">{t!(i18n, office.col_feedback)}</th>
+                        <th scope="col">{t!(i18n, office.col_messages)}</th>
+                        <th scope="col">{t!(i18n, office.col_flags)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,98 @@
+//! The audit log's storage: entries are appended inside the transaction of the action they record,
+//! so an action and its entry commit together or not at all.
+
+use super::database::{Backend, Database, StorageError};
+use envelope::audit::AuditEntry;
+use sqlx::Row;
+
+/// An action to record: who did what to which subject.
+#[derive(Clone, Debug)]
+pub struct Action<'a> {
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub subject: &'a str,
+    pub detail: &'a str,
+}
+
+/// Serialises appends within this process: two transactions must not both extend the same head.
+/// Across PostgreSQL servers the table lock below does the same.
+static APPEND: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Holds the append lock for the length of an audited transaction.
+pub async fn lock() -> tokio::sync::MutexGuard<'static, ()> {
+    APPEND.lock().await
+}
+
+/// The current time in UTC, RFC 3339 to the second: when an officer acted.
+pub fn now_utc() -> String {
+    let now = time::OffsetDateTime::now_utc().replace_nanosecond(0).expect("valid nanosecond");
+    now.format(&time::format_description::well_known::Rfc3339).expect("formattable time")
+}
+
+/// Appends an entry inside `conn`'s transaction (the caller holds [`lock`]).
+pub async fn append_in(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    action: &Action<'_>,
+) -> Result<AuditEntry, StorageError> {
+    if backend == Backend::Postgres {
+        sqlx::query("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE").execute(&mut *conn).await?;
+    }
+    let last = sqlx::query(
+        "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|row| entry_from(&row))
+    .transpose()?;
+    let entry = AuditEntry::next(last.as_ref(), now_utc(), action.actor, action.action, action.subject, action.detail);
+    sqlx::query(
+        "INSERT INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(entry.seq as i64)
+    .bind(&entry.at)
+    .bind(&entry.actor)
+    .bind(&entry.action)
+    .bind(&entry.subject)
+    .bind(&entry.detail)
+    .bind(&entry.prev_hash)
+    .bind(&entry.hash)
+    .execute(&mut *conn)
+    .await?;
+    Ok(entry)
+}
+
+/// Appends an entry in a transaction of its own.
+pub async fn append(db: &Database, action: &Action<'_>) -> Result<AuditEntry, StorageError> {
+    let _guard = lock().await;
+    let mut tx = db.begin_write().await?;
+    let entry = append_in(&mut tx, db.backend(), action).await?;
+    tx.commit().await?;
+    Ok(entry)
+}
+
+/// The entries with `seq` greater than `after`, in order.
+pub async fn entries_after(db: &Database, after: u64) -> Result<Vec<AuditEntry>, StorageError> {
+    sqlx::query(
+        "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq",
+    )
+    .bind(after as i64)
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(entry_from)
+    .collect()
+}
+
+fn entry_from(row: &sqlx::any::AnyRow) -> Result<AuditEntry, StorageError> {
+    Ok(AuditEntry {
+        seq: row.try_get::<i64, _>(0)? as u64,
+        at: row.try_get(1)?,
+        actor: row.try_get(2)?,
+        action: row.try_get(3)?,
+        subject: row.try_get(4)?,
+        detail: row.try_get(5)?,
+        prev_hash: row.try_get(6)?,
+        hash: row.try_get(7)?,
+    })
+}

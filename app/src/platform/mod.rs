@@ -1,0 +1,12 @@
+//! Mechanisms the capabilities share, named for what they do rather than for the first capability that
+//! used them: the database, file storage, the audit chain and, in the browser, the sealed-upload
+//! transport (proof of work, encrypted slices over a WebSocket or PUT, resume) that complaints and
+//! follow-up messages use, and sealed bids will.
+#[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod database;
+#[cfg(feature = "ssr")]
+pub mod files;
+#[cfg(feature = "hydrate")]
+pub mod sealed_upload;

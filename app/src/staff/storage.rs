@@ -1,0 +1,159 @@
+//! Officer accounts, failed sign-ins and sessions. Passwords are verified by the server crate (Argon2id);
+//! this module only stores what that needs. Times are Unix seconds.
+
+use crate::platform::database::{Database, StorageError};
+use sqlx::Row;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OfficerAccount {
+    pub username: String,
+    pub password_hash: String,
+    pub totp_secret: String,
+    pub last_totp_step: i64,
+    pub disabled: bool,
+}
+
+pub async fn create_officer(
+    db: &Database,
+    username: &str,
+    password_hash: &str,
+    totp_secret: &str,
+    created_at: &str,
+) -> Result<(), StorageError> {
+    sqlx::query("INSERT INTO officers (username, password_hash, totp_secret, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(username)
+        .bind(password_hash)
+        .bind(totp_secret)
+        .bind(created_at)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn find_officer(db: &Database, username: &str) -> Result<Option<OfficerAccount>, StorageError> {
+    let row = sqlx::query(
+        "SELECT username, password_hash, totp_secret, last_totp_step, disabled_at FROM officers WHERE username = $1",
+    )
+    .bind(username)
+    .fetch_optional(db.pool())
+    .await?;
+    row.map(|row| {
+        Ok(OfficerAccount {
+            username: row.try_get(0)?,
+            password_hash: row.try_get(1)?,
+            totp_secret: row.try_get(2)?,
+            last_totp_step: row.try_get(3)?,
+            disabled: row.try_get::<Option<String>, _>(4)?.is_some(),
+        })
+    })
+    .transpose()
+}
+
+/// Records a TOTP time step as used; false if it (or a later one) was used already, so a code
+/// observed over a shoulder cannot be replayed.
+pub async fn use_totp_step(db: &Database, username: &str, step: i64) -> Result<bool, StorageError> {
+    let done = sqlx::query("UPDATE officers SET last_totp_step = $1 WHERE username = $2 AND last_totp_step < $1")
+        .bind(step)
+        .bind(username)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The Unix second until which sign-ins for `username` are refused (0 when not locked).
+pub async fn locked_until(db: &Database, username: &str) -> Result<i64, StorageError> {
+    Ok(sqlx::query("SELECT locked_until FROM login_failures WHERE username = $1")
+        .bind(username)
+        .fetch_optional(db.pool())
+        .await?
+        .map(|row| row.try_get::<i64, _>(0))
+        .transpose()?
+        .unwrap_or(0))
+}
+
+/// Counts a failed sign-in and returns the failures so far; `lock_for` decides the lockout.
+pub async fn record_failure(
+    db: &Database,
+    username: &str,
+    now: i64,
+    lock_for: impl Fn(i64) -> i64,
+) -> Result<i64, StorageError> {
+    let mut tx = db.begin_write().await?;
+    let failures: i64 = sqlx::query("SELECT failures FROM login_failures WHERE username = $1")
+        .bind(username)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|row| row.try_get::<i64, _>(0))
+        .transpose()?
+        .unwrap_or(0)
+        + 1;
+    let locked_until = match lock_for(failures) {
+        0 => 0,
+        seconds => now + seconds,
+    };
+    sqlx::query("DELETE FROM login_failures WHERE username = $1").bind(username).execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO login_failures (username, failures, locked_until) VALUES ($1, $2, $3)")
+        .bind(username)
+        .bind(failures)
+        .bind(locked_until)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(failures)
+}
+
+pub async fn clear_failures(db: &Database, username: &str) -> Result<(), StorageError> {
+    sqlx::query("DELETE FROM login_failures WHERE username = $1").bind(username).execute(db.pool()).await?;
+    Ok(())
+}
+
+pub async fn create_session(
+    db: &Database,
+    token_hash: &str,
+    username: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), StorageError> {
+    sqlx::query("DELETE FROM officer_sessions WHERE expires_at <= $1").bind(now).execute(db.pool()).await?;
+    sqlx::query("INSERT INTO officer_sessions (token_hash, username, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(token_hash)
+        .bind(username)
+        .bind(now)
+        .bind(expires_at)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// The officer a live session belongs to, extending it to `extend_to` (never past `max_age` from its
+/// start). Expired sessions and disabled accounts open nothing.
+pub async fn session_officer(
+    db: &Database,
+    token_hash: &str,
+    now: i64,
+    idle: i64,
+    max_age: i64,
+) -> Result<Option<String>, StorageError> {
+    let row = sqlx::query(
+        "SELECT s.username, s.created_at FROM officer_sessions s JOIN officers o ON o.username = s.username \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND o.disabled_at IS NULL",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let username: String = row.try_get(0)?;
+    let created_at: i64 = row.try_get(1)?;
+    sqlx::query("UPDATE officer_sessions SET expires_at = $1 WHERE token_hash = $2")
+        .bind((now + idle).min(created_at + max_age))
+        .bind(token_hash)
+        .execute(db.pool())
+        .await?;
+    Ok(Some(username))
+}
+
+pub async fn delete_session(db: &Database, token_hash: &str) -> Result<(), StorageError> {
+    sqlx::query("DELETE FROM officer_sessions WHERE token_hash = $1").bind(token_hash).execute(db.pool()).await?;
+    Ok(())
+}

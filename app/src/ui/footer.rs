@@ -1,0 +1,17 @@
+//! The site footer: what the portal is and its privacy promise.
+
+use crate::i18n::{t, use_i18n};
+use crate::ui::page_link::PageLink;
+use leptos::prelude::*;
+
+#[component]
+pub fn SiteFooter() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <footer class="site-footer">
+            <p>{t!(i18n, footer.about)}</p>
+            <p>{t!(i18n, footer.no_tracking)}" "<PageLink page="/privacidad">{t!(i18n, footer.privacy_link)}</PageLink></p>
+            <p class="site-footer__municipality">{t!(i18n, site.municipality)}</p>
+        </footer>
+    }
+}

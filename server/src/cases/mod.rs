@@ -1,0 +1,26 @@
+//! Cases of the integrity office: the reporter's follow-up with a receipt, the office's case API (the
+//! officer tool) and its web view of the case list. Nothing here can decrypt anything.
+
+pub mod follow_up;
+mod office_api;
+pub mod office_web;
+
+use crate::AppState;
+use crate::staff::no_store;
+use axum::Router;
+use axum::routing::{get, post};
+
+/// The office's case routes (`/api/officer/…`); every one needs a signed-in officer.
+pub fn office_routes(body_limit: usize) -> Router<AppState> {
+    Router::new()
+        .route("/api/officer/cases", get(office_api::cases))
+        .route("/api/officer/cases/{case}", get(office_api::case).patch(office_api::update))
+        .route("/api/officer/cases/{case}/report", get(office_api::report))
+        .route("/api/officer/cases/{case}/messages", post(office_api::reply))
+        .route("/api/officer/cases/{case}/messages/{message}", get(office_api::message))
+        .route("/api/officer/cases/{case}/objects/{object}", get(office_api::object))
+        .route("/api/officer/keys", get(office_api::keys))
+        .route("/api/officer/audit", get(office_api::audit_log))
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn(no_store))
+}
