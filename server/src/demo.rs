@@ -108,7 +108,14 @@ pub async fn ensure_demo_officer(
     }
     let password = format!("demo-{}", app::platform::database::random_id());
     let username = "demo".to_string();
-    let totp_secret = crate::staff::accounts::add_officer(database, &username, &password).await?;
+    let totp_secret = crate::staff::accounts::add_account(
+        database,
+        &username,
+        &password,
+        &[app::staff::Role::IntegrityOfficer],
+        "system",
+    )
+    .await?;
     let officer = DemoOfficer { username, password, totp_secret, path: path.clone() };
     let io_error = |source| DemoOfficerError::Io { path: path.clone(), source };
     let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path).map_err(io_error)?;

@@ -114,6 +114,11 @@ impl PageContext {
         if let Some(view) = parts.as_ref().and_then(|parts| parts.extensions.get::<app::cases::OfficeView>().cloned()) {
             provide_context(view);
         }
+        if let Some(missing) =
+            parts.as_ref().and_then(|parts| parts.extensions.get::<app::staff::MissingRole>().cloned())
+        {
+            provide_context(missing);
+        }
         // The statistics of a transparency page, computed by `transparency::load_view`.
         if let Some(view) =
             parts.as_ref().and_then(|parts| parts.extensions.get::<app::transparency::TransparencyView>().cloned())
@@ -234,10 +239,16 @@ pub async fn open_database(config: &PortalConfig) -> Result<Database, StorageErr
     }
     // Key changes are made by editing the configuration, so the server records them as it applies them.
     let changes =
-        [("key.add", &summary.added), ("key.retire", &summary.retired), ("key.reactivate", &summary.reactivated)];
+        [("key_add", &summary.added), ("key_retire", &summary.retired), ("key_reactivate", &summary.reactivated)];
     for (action, key_ids) in changes {
         for key_id in key_ids {
-            let action = app::platform::audit::Action { actor: "system", action, subject: key_id, detail: "" };
+            let action = app::platform::audit::Action {
+                capability: app::platform::audit::Capability::Reporting,
+                actor: "system",
+                action,
+                subject: key_id,
+                detail: "",
+            };
             app::platform::audit::append(&database, &action).await?;
         }
     }

@@ -1,5 +1,6 @@
 //! `server`: runs the portal.
 
+use app::staff::Role;
 use clap::{Parser, Subcommand};
 use portal_server::config::{PortalConfig, Problem};
 use portal_server::staff::accounts;
@@ -23,10 +24,13 @@ struct Args {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Manage the integrity office's officer accounts.
+    /// Manage staff accounts and their roles (the only way to grant the integrity officer's role).
+    #[command(subcommand)]
+    Staff(StaffCommand),
+    /// Shorthand for integrity officers: `officer add NAME` is `staff add NAME --role integrity-officer`.
     #[command(subcommand)]
     Officer(OfficerCommand),
-    /// The audit log of officer actions.
+    /// The audit log of staff actions.
     #[command(subcommand)]
     Audit(AuditCommand),
     /// Central Alerta incident data for the transparency portal.
@@ -61,6 +65,42 @@ enum IncidentsCommand {
 
 fn parse_month(text: &str) -> Result<statistics::Month, String> {
     statistics::Month::parse(text).ok_or_else(|| format!("{text:?} is not a month (YYYY-MM)"))
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Creates an account with one or more roles: asks for the password (or reads
+    /// PORTAL_OFFICER_PASSWORD) and prints the TOTP secret to enrol in an authenticator app.
+    Add {
+        username: String,
+        /// A role the account holds; repeat for several. One of: integrity-officer, document-registry,
+        /// treasury, civil-registry, participation, council-secretary, procurement-committee,
+        /// transparency-editor, account-admin.
+        #[arg(long = "role", required = true, value_parser = parse_role)]
+        roles: Vec<Role>,
+    },
+    /// Replaces an account's roles.
+    Roles {
+        username: String,
+        /// A role the account holds from now on; repeat for several.
+        #[arg(long = "role", required = true, value_parser = parse_role)]
+        roles: Vec<Role>,
+    },
+    /// Disables an account (its sessions end at once); `--enable` enables it again.
+    Disable {
+        username: String,
+        #[arg(long)]
+        enable: bool,
+    },
+    /// Lists every account with its roles.
+    List,
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| {
+        let known: Vec<&str> = Role::ALL.iter().map(|role| role.code()).collect();
+        format!("{text:?} is not a role; the roles are {}", known.join(", "))
+    })
 }
 
 #[derive(Subcommand)]
@@ -138,7 +178,10 @@ fn main() -> ExitCode {
     let demo_mode = args.demo;
     let work = async move {
         match args.command {
-            Some(Command::Officer(OfficerCommand::Add { username })) => add_officer(&config, &username).await,
+            Some(Command::Officer(OfficerCommand::Add { username })) => {
+                add_staff(&config, &username, &[Role::IntegrityOfficer]).await
+            }
+            Some(Command::Staff(command)) => staff_command(&config, command).await,
             Some(Command::Audit(AuditCommand::Verify)) => verify_audit(&config).await,
             Some(Command::Incidents(IncidentsCommand::Import { file })) => import_incidents(&config, &file).await,
             Some(Command::Incidents(IncidentsCommand::Generate { .. })) => {
@@ -156,7 +199,45 @@ fn main() -> ExitCode {
     }
 }
 
-async fn add_officer(config: &PortalConfig, username: &str) -> Result<(), String> {
+async fn staff_command(config: &PortalConfig, command: StaffCommand) -> Result<(), String> {
+    use app::staff::storage as staff;
+    let (actor, at) = ("system", app::platform::audit::now_utc());
+    match command {
+        StaffCommand::Add { username, roles } => add_staff(config, &username, &roles).await,
+        StaffCommand::Roles { username, roles } => {
+            let database = portal_server::open_database(config).await.map_err(|e| e.to_string())?;
+            if !staff::set_roles(&database, &username, &roles).await.map_err(|e| e.to_string())? {
+                return Err(format!("there is no account named {username:?}"));
+            }
+            let detail = format!("roles={}", accounts::role_list(&roles));
+            let action = accounts::staff_action(actor, "set_roles", &username, &detail);
+            app::platform::audit::append(&database, &action).await.map_err(|e| e.to_string())?;
+            println!("{username}: {}", accounts::role_list(&roles));
+            Ok(())
+        }
+        StaffCommand::Disable { username, enable } => {
+            let database = portal_server::open_database(config).await.map_err(|e| e.to_string())?;
+            let disabled_at = (!enable).then_some(at.as_str());
+            if !staff::set_disabled(&database, &username, disabled_at).await.map_err(|e| e.to_string())? {
+                return Err(format!("there is no account named {username:?}"));
+            }
+            let action = accounts::staff_action(actor, if enable { "enable" } else { "disable" }, &username, "");
+            app::platform::audit::append(&database, &action).await.map_err(|e| e.to_string())?;
+            println!("{username}: {}", if enable { "enabled" } else { "disabled; its sessions have ended" });
+            Ok(())
+        }
+        StaffCommand::List => {
+            let database = portal_server::open_database(config).await.map_err(|e| e.to_string())?;
+            for account in staff::list_accounts(&database).await.map_err(|e| e.to_string())? {
+                let state = account.disabled_at.map(|at| format!(" (disabled {at})")).unwrap_or_default();
+                println!("{}\t{}{state}", account.username, accounts::role_list(&account.roles));
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn add_staff(config: &PortalConfig, username: &str, roles: &[Role]) -> Result<(), String> {
     let database = portal_server::open_database(config).await.map_err(|e| e.to_string())?;
     let password = match std::env::var("PORTAL_OFFICER_PASSWORD") {
         Ok(password) => password,
@@ -169,8 +250,9 @@ async fn add_officer(config: &PortalConfig, username: &str) -> Result<(), String
             first
         }
     };
-    let secret = accounts::add_officer(&database, username, &password).await.map_err(|e| e.to_string())?;
-    println!("Officer {username} created.");
+    let secret =
+        accounts::add_account(&database, username, &password, roles, "system").await.map_err(|e| e.to_string())?;
+    println!("Account {username} created with the roles {}.", accounts::role_list(roles));
     println!("Enrol this TOTP secret in an authenticator app (it is not shown again):");
     println!("  secret: {secret}");
     println!("  uri:    {}", accounts::otpauth_uri("Portal Miraflores", username, &secret));

@@ -2,7 +2,7 @@
 //! reporter. Every change an officer makes is audited in the same transaction.
 
 use crate::cases::{CaseStatus, CaseSummary, MessageRef, ObjectRef, deadlines};
-use crate::platform::audit::{self, Action};
+use crate::platform::audit::{self, Action, Capability};
 use crate::platform::database::{Database, StorageError, random_id};
 use crate::platform::files::StoredObject;
 use envelope::message::Author;
@@ -268,7 +268,7 @@ pub async fn update_case(
     audit::append_in(
         &mut tx,
         db.backend(),
-        &Action { actor: officer, action: "case.update", subject: id, detail: &detail },
+        &Action { capability: Capability::Cases, actor: officer, action: "update", subject: id, detail: &detail },
     )
     .await?;
     tx.commit().await?;
@@ -345,7 +345,13 @@ pub async fn add_message(db: &Database, message: &NewMessage, officer: Option<&s
         audit::append_in(
             &mut tx,
             db.backend(),
-            &Action { actor, action: "case.reply", subject: &message.report_id, detail: &detail },
+            &Action {
+                capability: Capability::Cases,
+                actor,
+                action: "reply",
+                subject: &message.report_id,
+                detail: &detail,
+            },
         )
         .await?;
     }

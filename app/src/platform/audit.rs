@@ -5,13 +5,47 @@ use super::database::{Backend, Database, StorageError};
 use envelope::audit::AuditEntry;
 use sqlx::Row;
 
-/// An action to record: who did what to which subject.
+/// The capability an action belongs to: the first part of its recorded name (`cases.update`), so the
+/// chain can be read, and filtered, by department.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Capability {
+    /// Reporting: the integrity office's keys, as configured.
+    Reporting,
+    /// Whistleblower cases: pulls, updates, replies.
+    Cases,
+    /// Staff accounts: sign-in, sign-out, accounts and roles.
+    Staff,
+    /// Transparency: imports of published data.
+    Transparency,
+}
+
+impl Capability {
+    pub fn code(self) -> &'static str {
+        match self {
+            Capability::Reporting => "reporting",
+            Capability::Cases => "cases",
+            Capability::Staff => "staff",
+            Capability::Transparency => "transparency",
+        }
+    }
+}
+
+/// An action to record: who did what, in which capability, to which subject. It is recorded as
+/// `{capability}.{action}`.
 #[derive(Clone, Debug)]
 pub struct Action<'a> {
+    pub capability: Capability,
     pub actor: &'a str,
     pub action: &'a str,
     pub subject: &'a str,
     pub detail: &'a str,
+}
+
+impl Action<'_> {
+    /// The name the entry records: `cases.update`, `staff.login`.
+    pub fn name(&self) -> String {
+        format!("{}.{}", self.capability.code(), self.action)
+    }
 }
 
 /// Serialises appends within this process: two transactions must not both extend the same head.
@@ -45,7 +79,7 @@ pub async fn append_in(
     .await?
     .map(|row| entry_from(&row))
     .transpose()?;
-    let entry = AuditEntry::next(last.as_ref(), now_utc(), action.actor, action.action, action.subject, action.detail);
+    let entry = AuditEntry::next(last.as_ref(), now_utc(), action.actor, &action.name(), action.subject, action.detail);
     sqlx::query(
         "INSERT INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )

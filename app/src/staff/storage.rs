@@ -1,58 +1,154 @@
-//! Officer accounts, failed sign-ins and sessions. Passwords are verified by the server crate (Argon2id);
-//! this module only stores what that needs. Times are Unix seconds.
+//! Staff accounts and their roles, failed sign-ins and sessions. Passwords are verified by the server
+//! crate (Argon2id); this module only stores what that needs. Times are Unix seconds, except the
+//! accounts' own dates (RFC 3339).
 
+use super::Role;
 use crate::platform::database::{Database, StorageError};
 use sqlx::Row;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OfficerAccount {
+pub struct StaffAccount {
     pub username: String,
     pub password_hash: String,
     pub totp_secret: String,
     pub last_totp_step: i64,
     pub disabled: bool,
+    pub roles: Vec<Role>,
 }
 
-pub async fn create_officer(
+/// An account as an account admin sees it: no secret of any kind.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AccountSummary {
+    pub username: String,
+    pub roles: Vec<Role>,
+    pub created_at: String,
+    pub disabled_at: Option<String>,
+}
+
+/// Creates an account with its roles, in one transaction.
+pub async fn create_account(
     db: &Database,
     username: &str,
     password_hash: &str,
     totp_secret: &str,
+    roles: &[Role],
     created_at: &str,
 ) -> Result<(), StorageError> {
-    sqlx::query("INSERT INTO officers (username, password_hash, totp_secret, created_at) VALUES ($1, $2, $3, $4)")
+    let mut tx = db.begin_write().await?;
+    sqlx::query("INSERT INTO staff (username, password_hash, totp_secret, created_at) VALUES ($1, $2, $3, $4)")
         .bind(username)
         .bind(password_hash)
         .bind(totp_secret)
         .bind(created_at)
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await?;
+    insert_roles(&mut tx, username, roles).await?;
+    tx.commit().await?;
     Ok(())
 }
 
-pub async fn find_officer(db: &Database, username: &str) -> Result<Option<OfficerAccount>, StorageError> {
+async fn insert_roles(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    username: &str,
+    roles: &[Role],
+) -> Result<(), StorageError> {
+    let mut roles = roles.to_vec();
+    roles.sort();
+    roles.dedup();
+    for role in roles {
+        sqlx::query("INSERT INTO staff_roles (username, role) VALUES ($1, $2)")
+            .bind(username)
+            .bind(role.code())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Replaces an account's roles; false if there is no such account.
+pub async fn set_roles(db: &Database, username: &str, roles: &[Role]) -> Result<bool, StorageError> {
+    let mut tx = db.begin_write().await?;
+    let exists = sqlx::query("SELECT 1 FROM staff WHERE username = $1").bind(username).fetch_optional(&mut *tx).await?;
+    if exists.is_none() {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM staff_roles WHERE username = $1").bind(username).execute(&mut *tx).await?;
+    insert_roles(&mut tx, username, roles).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Disables an account (its sessions end) or enables it again; false if there is no such account.
+pub async fn set_disabled(db: &Database, username: &str, disabled_at: Option<&str>) -> Result<bool, StorageError> {
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query("UPDATE staff SET disabled_at = $1 WHERE username = $2")
+        .bind(disabled_at)
+        .bind(username)
+        .execute(&mut *tx)
+        .await?;
+    if disabled_at.is_some() {
+        sqlx::query("DELETE FROM staff_sessions WHERE username = $1").bind(username).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The roles an account holds, in [`Role::ALL`]'s order. A stored code this build does not know is
+/// left out (it grants nothing).
+pub async fn roles_of(db: &Database, username: &str) -> Result<Vec<Role>, StorageError> {
+    let rows =
+        sqlx::query("SELECT role FROM staff_roles WHERE username = $1").bind(username).fetch_all(db.pool()).await?;
+    let mut roles = Vec::new();
+    for row in rows {
+        match Role::parse(&row.try_get::<String, _>(0)?) {
+            Some(role) => roles.push(role),
+            None => tracing::warn!(username, "a stored staff role is unknown to this version; it grants nothing"),
+        }
+    }
+    roles.sort();
+    Ok(roles)
+}
+
+pub async fn find_account(db: &Database, username: &str) -> Result<Option<StaffAccount>, StorageError> {
     let row = sqlx::query(
-        "SELECT username, password_hash, totp_secret, last_totp_step, disabled_at FROM officers WHERE username = $1",
+        "SELECT username, password_hash, totp_secret, last_totp_step, disabled_at FROM staff WHERE username = $1",
     )
     .bind(username)
     .fetch_optional(db.pool())
     .await?;
-    row.map(|row| {
-        Ok(OfficerAccount {
-            username: row.try_get(0)?,
-            password_hash: row.try_get(1)?,
-            totp_secret: row.try_get(2)?,
-            last_totp_step: row.try_get(3)?,
-            disabled: row.try_get::<Option<String>, _>(4)?.is_some(),
-        })
-    })
-    .transpose()
+    let Some(row) = row else { return Ok(None) };
+    Ok(Some(StaffAccount {
+        username: row.try_get(0)?,
+        password_hash: row.try_get(1)?,
+        totp_secret: row.try_get(2)?,
+        last_totp_step: row.try_get(3)?,
+        disabled: row.try_get::<Option<String>, _>(4)?.is_some(),
+        roles: roles_of(db, username).await?,
+    }))
+}
+
+/// Every account, by user name.
+pub async fn list_accounts(db: &Database) -> Result<Vec<AccountSummary>, StorageError> {
+    let rows = sqlx::query("SELECT username, created_at, disabled_at FROM staff ORDER BY username")
+        .fetch_all(db.pool())
+        .await?;
+    let mut accounts = Vec::with_capacity(rows.len());
+    for row in rows {
+        let username: String = row.try_get(0)?;
+        accounts.push(AccountSummary {
+            roles: roles_of(db, &username).await?,
+            created_at: row.try_get(1)?,
+            disabled_at: row.try_get(2)?,
+            username,
+        });
+    }
+    Ok(accounts)
 }
 
 /// Records a TOTP time step as used; false if it (or a later one) was used already, so a code
 /// observed over a shoulder cannot be replayed.
 pub async fn use_totp_step(db: &Database, username: &str, step: i64) -> Result<bool, StorageError> {
-    let done = sqlx::query("UPDATE officers SET last_totp_step = $1 WHERE username = $2 AND last_totp_step < $1")
+    let done = sqlx::query("UPDATE staff SET last_totp_step = $1 WHERE username = $2 AND last_totp_step < $1")
         .bind(step)
         .bind(username)
         .execute(db.pool())
@@ -114,8 +210,8 @@ pub async fn create_session(
     now: i64,
     expires_at: i64,
 ) -> Result<(), StorageError> {
-    sqlx::query("DELETE FROM officer_sessions WHERE expires_at <= $1").bind(now).execute(db.pool()).await?;
-    sqlx::query("INSERT INTO officer_sessions (token_hash, username, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+    sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= $1").bind(now).execute(db.pool()).await?;
+    sqlx::query("INSERT INTO staff_sessions (token_hash, username, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(token_hash)
         .bind(username)
         .bind(now)
@@ -125,9 +221,9 @@ pub async fn create_session(
     Ok(())
 }
 
-/// The officer a live session belongs to, extending it to `extend_to` (never past `max_age` from its
-/// start). Expired sessions and disabled accounts open nothing.
-pub async fn session_officer(
+/// The account a live session belongs to, extending it to `idle` from now (never past `max_age` from
+/// its start). Expired sessions and disabled accounts open nothing.
+pub async fn session_account(
     db: &Database,
     token_hash: &str,
     now: i64,
@@ -135,7 +231,7 @@ pub async fn session_officer(
     max_age: i64,
 ) -> Result<Option<String>, StorageError> {
     let row = sqlx::query(
-        "SELECT s.username, s.created_at FROM officer_sessions s JOIN officers o ON o.username = s.username \
+        "SELECT s.username, s.created_at FROM staff_sessions s JOIN staff o ON o.username = s.username \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND o.disabled_at IS NULL",
     )
     .bind(token_hash)
@@ -145,7 +241,7 @@ pub async fn session_officer(
     let Some(row) = row else { return Ok(None) };
     let username: String = row.try_get(0)?;
     let created_at: i64 = row.try_get(1)?;
-    sqlx::query("UPDATE officer_sessions SET expires_at = $1 WHERE token_hash = $2")
+    sqlx::query("UPDATE staff_sessions SET expires_at = $1 WHERE token_hash = $2")
         .bind((now + idle).min(created_at + max_age))
         .bind(token_hash)
         .execute(db.pool())
@@ -154,6 +250,6 @@ pub async fn session_officer(
 }
 
 pub async fn delete_session(db: &Database, token_hash: &str) -> Result<(), StorageError> {
-    sqlx::query("DELETE FROM officer_sessions WHERE token_hash = $1").bind(token_hash).execute(db.pool()).await?;
+    sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1").bind(token_hash).execute(db.pool()).await?;
     Ok(())
 }

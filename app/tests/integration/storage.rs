@@ -404,7 +404,25 @@ async fn cases_officers_and_the_audit_chain(db: &Database) {
         "the office reply is the first feedback"
     );
 
-    officers::create_officer(db, "ana", "$argon2id$placeholder", "SECRET", "2026-11-24T00:00:00Z").await.unwrap();
+    use app::staff::Role;
+    let (officer, treasury) = ([Role::IntegrityOfficer], [Role::Treasury, Role::CivilRegistry, Role::Treasury]);
+    officers::create_account(db, "ana", "$argon2id$placeholder", "SECRET", &officer, "2026-11-24T00:00:00Z")
+        .await
+        .unwrap();
+    officers::create_account(db, "rosa", "$argon2id$placeholder", "SECRET2", &treasury, "2026-11-24T00:00:00Z")
+        .await
+        .unwrap();
+    assert_eq!(officers::roles_of(db, "ana").await.unwrap(), vec![Role::IntegrityOfficer]);
+    assert_eq!(
+        officers::roles_of(db, "rosa").await.unwrap(),
+        vec![Role::Treasury, Role::CivilRegistry],
+        "deduplicated"
+    );
+    assert!(officers::set_roles(db, "rosa", &[Role::AccountAdmin]).await.unwrap());
+    assert!(!officers::set_roles(db, "nobody", &[Role::AccountAdmin]).await.unwrap());
+    let listed: Vec<(String, Vec<Role>)> =
+        officers::list_accounts(db).await.unwrap().into_iter().map(|a| (a.username, a.roles)).collect();
+    assert_eq!(listed, [("ana".into(), vec![Role::IntegrityOfficer]), ("rosa".into(), vec![Role::AccountAdmin])]);
     assert!(officers::use_totp_step(db, "ana", 100).await.unwrap());
     assert!(!officers::use_totp_step(db, "ana", 100).await.unwrap(), "a code is accepted once");
     assert!(!officers::use_totp_step(db, "ana", 99).await.unwrap());
@@ -413,16 +431,32 @@ async fn cases_officers_and_the_audit_chain(db: &Database) {
     }
     assert_eq!(officers::locked_until(db, "ana").await.unwrap(), 1060);
     officers::create_session(db, "hash", "ana", 1000, 1100).await.unwrap();
-    assert_eq!(officers::session_officer(db, "hash", 1050, 100, 120).await.unwrap().as_deref(), Some("ana"));
+    assert_eq!(officers::session_account(db, "hash", 1050, 100, 120).await.unwrap().as_deref(), Some("ana"));
     // Extended to at most 120 s after it began, so gone at 1120.
-    assert_eq!(officers::session_officer(db, "hash", 1121, 100, 120).await.unwrap(), None);
+    assert_eq!(officers::session_account(db, "hash", 1121, 100, 120).await.unwrap(), None);
+    // Disabling an account ends its sessions at once.
+    officers::create_session(db, "hash2", "ana", 2000, 2100).await.unwrap();
+    assert!(officers::set_disabled(db, "ana", Some("2026-11-25T00:00:00Z")).await.unwrap());
+    assert_eq!(officers::session_account(db, "hash2", 2001, 100, 120).await.unwrap(), None);
+    assert!(officers::find_account(db, "ana").await.unwrap().unwrap().disabled);
+    assert!(officers::set_disabled(db, "ana", None).await.unwrap());
+    assert!(!officers::find_account(db, "ana").await.unwrap().unwrap().disabled);
 
     let appends = (0..16).map(|i| {
         let db = db.clone();
         tokio::spawn(async move {
-            audit::append(&db, &Action { actor: "ana", action: "test", subject: "", detail: &i.to_string() })
-                .await
-                .unwrap()
+            audit::append(
+                &db,
+                &Action {
+                    capability: audit::Capability::Staff,
+                    actor: "ana",
+                    action: "test",
+                    subject: "",
+                    detail: &i.to_string(),
+                },
+            )
+            .await
+            .unwrap()
         })
     });
     for append in appends {

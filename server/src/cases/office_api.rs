@@ -1,5 +1,6 @@
 //! The office's case API, used by the officer tool. JSON unless noted; every route needs
-//! `Authorization: Bearer <token>` from sign-in (`crate::staff::api`).
+//! `Authorization: Bearer <token>` from sign-in (`crate::staff::api`) of an account holding the integrity
+//! officer's role: `401` without a live session, `403` without the role.
 //!
 //! - `GET /api/officer/cases` → every [`app::cases::CaseSummary`] (metadata and deadlines only).
 //! - `GET /api/officer/cases/{case}` → [`CaseDetail`]: the summary, the reply key, the ciphertext
@@ -15,10 +16,10 @@
 
 use crate::AppState;
 use crate::reporting::PendingObjects;
-use crate::staff::{Officer, api_error as error, api_server_error as server_error};
+use crate::staff::{Authorized, IntegrityOffice, Staff, api_error as error, api_server_error as server_error};
 use app::cases::storage::{self as cases, CaseError, CaseUpdate, NewMessage};
 use app::cases::{CaseDetail, CaseStatus};
-use app::platform::audit::{self, Action};
+use app::platform::audit::{self, Action, Capability};
 use app::platform::database::{Database, StorageError};
 use app::reporting::storage::office_keys;
 use axum::Json;
@@ -33,7 +34,7 @@ use http::{Request, StatusCode};
 use serde::Deserialize;
 use tower::ServiceExt;
 
-pub async fn cases(State(database): State<Database>, _officer: Officer) -> Response {
+pub async fn cases(State(database): State<Database>, _officer: Authorized<IntegrityOffice>) -> Response {
     match cases::list_cases(&database, &crate::today_in_lima()).await {
         Ok(list) => Json(list).into_response(),
         Err(e) => server_error(e),
@@ -56,7 +57,11 @@ async fn detail(database: &Database, id: &str) -> Result<Option<CaseDetail>, Sto
     }))
 }
 
-pub async fn case(State(database): State<Database>, _officer: Officer, Path(id): Path<String>) -> Response {
+pub async fn case(
+    State(database): State<Database>,
+    _officer: Authorized<IntegrityOffice>,
+    Path(id): Path<String>,
+) -> Response {
     match detail(&database, &id).await {
         Ok(Some(detail)) => Json(detail).into_response(),
         Ok(None) => error(StatusCode::NOT_FOUND, "not_found"),
@@ -71,25 +76,32 @@ fn age_file(bytes: Vec<u8>) -> Response {
 /// Records a pull in the audit log; a pull that cannot be audited is not served.
 async fn audit_pull(
     database: &Database,
-    officer: &Officer,
+    officer: &Staff,
     action: &str,
     case: &str,
     detail: &str,
 ) -> Result<(), Response> {
-    audit::append(database, &Action { actor: &officer.username, action, subject: case, detail })
-        .await
-        .map(|_| ())
-        .map_err(server_error)
+    audit::append(
+        database,
+        &Action { capability: Capability::Cases, actor: &officer.username, action, subject: case, detail },
+    )
+    .await
+    .map(|_| ())
+    .map_err(server_error)
 }
 
-pub async fn report(State(database): State<Database>, officer: Officer, Path(id): Path<String>) -> Response {
-    pull(&database, &officer, cases::report_ciphertext(&database, &id).await, "case.pull_report", &id, "").await
+pub async fn report(
+    State(database): State<Database>,
+    officer: Authorized<IntegrityOffice>,
+    Path(id): Path<String>,
+) -> Response {
+    pull(&database, &officer, cases::report_ciphertext(&database, &id).await, "pull_report", &id, "").await
 }
 
 /// Serves an age file read from the database once its pull is audited.
 async fn pull(
     database: &Database,
-    officer: &Officer,
+    officer: &Staff,
     found: Result<Option<Vec<u8>>, StorageError>,
     action: &str,
     case: &str,
@@ -107,16 +119,16 @@ async fn pull(
 
 pub async fn message(
     State(database): State<Database>,
-    officer: Officer,
+    officer: Authorized<IntegrityOffice>,
     Path((id, message)): Path<(String, String)>,
 ) -> Response {
     let found = cases::message_ciphertext(&database, &id, &message).await;
-    pull(&database, &officer, found, "case.pull_message", &id, &format!("message={message}")).await
+    pull(&database, &officer, found, "pull_message", &id, &format!("message={message}")).await
 }
 
 pub async fn object(
     State(state): State<AppState>,
-    officer: Officer,
+    officer: Authorized<IntegrityOffice>,
     Path((id, object)): Path<(String, String)>,
     request: Request<Body>,
 ) -> Response {
@@ -127,7 +139,7 @@ pub async fn object(
     }
     let range = request.headers().get(http::header::RANGE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let detail = if range.is_empty() { format!("object={object}") } else { format!("object={object} {range}") };
-    if let Err(response) = audit_pull(&state.database, &officer, "case.pull_object", &id, &detail).await {
+    if let Err(response) = audit_pull(&state.database, &officer, "pull_object", &id, &detail).await {
         return response;
     }
     let path = state.submissions.store.path_of(&object);
@@ -156,7 +168,7 @@ pub struct UpdateRequest {
 
 pub async fn update(
     State(database): State<Database>,
-    officer: Officer,
+    officer: Authorized<IntegrityOffice>,
     Path(id): Path<String>,
     request: Result<Json<UpdateRequest>, JsonRejection>,
 ) -> Response {
@@ -195,7 +207,7 @@ pub async fn update(
 /// checked to be encrypted to exactly the office keys plus the reporter's reply key.
 pub async fn reply(
     State(state): State<AppState>,
-    officer: Officer,
+    officer: Authorized<IntegrityOffice>,
     Path(id): Path<String>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
@@ -308,7 +320,7 @@ pub async fn reply(
     }
 }
 
-pub async fn keys(State(database): State<Database>, _officer: Officer) -> Response {
+pub async fn keys(State(database): State<Database>, _officer: Authorized<IntegrityOffice>) -> Response {
     match office_keys::list_office_keys(&database).await {
         Ok(keys) => Json(keys).into_response(),
         Err(e) => server_error(e),
@@ -323,7 +335,7 @@ pub struct AuditQuery {
 
 pub async fn audit_log(
     State(database): State<Database>,
-    _officer: Officer,
+    _officer: Authorized<IntegrityOffice>,
     query: Result<Query<AuditQuery>, QueryRejection>,
 ) -> Response {
     let Ok(Query(query)) = query else {

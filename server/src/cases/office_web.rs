@@ -6,6 +6,7 @@ use crate::staff::{accounts, session_cookie};
 use app::cases::OfficeView;
 use app::cases::storage as cases;
 use app::locale::split_path;
+use app::staff::{MissingRole, Role};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -28,9 +29,17 @@ pub async fn load_case_list(
         Some(token) => accounts::authenticate(&state.database, &token, accounts::unix_now()).await.ok().flatten(),
         None => None,
     };
-    let Some(username) = username else {
+    let Some((username, roles)) = username else {
         return Redirect::to(&format!("{prefix}/oficina")).into_response();
     };
+    if !roles.contains(&Role::IntegrityOfficer) {
+        // Signed in, but this page is the integrity office's: say so, and show nothing of the cases.
+        parts.extensions.insert(MissingRole { username, role: Role::IntegrityOfficer });
+        let mut response = next.run(http::Request::from_parts(parts, body)).await;
+        *response.status_mut() = http::StatusCode::FORBIDDEN;
+        response.headers_mut().insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+        return response;
+    }
     let today = crate::today_in_lima();
     match cases::list_cases(&state.database, &today).await {
         Ok(list) => {

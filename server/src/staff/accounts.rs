@@ -1,11 +1,12 @@
-//! Officer authentication: an Argon2id password plus a TOTP code (RFC 6238, SHA-1, 6 digits, 30 s, as
+//! Staff authentication: an Argon2id password plus a TOTP code (RFC 6238, SHA-1, 6 digits, 30 s, as
 //! every authenticator app supports), then an opaque session token (only its SHA-256 is stored). Each
 //! failed attempt counts against the user name typed, known or not; from the fifth on, sign-in for that
 //! name is refused for 15 minutes, doubling with each further failure, up to a day. A TOTP code is
 //! accepted once. Sessions end after 30 idle minutes and at most 12 hours after sign-in.
 
-use app::platform::audit::{self, Action};
+use app::platform::audit::{self, Action, Capability};
 use app::platform::database::{Database, StorageError};
+use app::staff::Role;
 use app::staff::storage as officers;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
@@ -39,8 +40,10 @@ pub enum AccountError {
     BadUsername,
     #[error("a password needs at least {MIN_PASSWORD_CHARS} characters")]
     WeakPassword,
-    #[error("an officer named {0:?} exists already")]
+    #[error("an account named {0:?} exists already")]
     Exists(String),
+    #[error("an account needs at least one role")]
+    NoRole,
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -91,21 +94,32 @@ fn password_matches(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
-/// Creates an officer account and returns its TOTP secret (shown once, to enrol an authenticator).
-pub async fn add_officer(db: &Database, username: &str, password: &str) -> Result<String, AccountError> {
+/// Creates a staff account with its roles and returns its TOTP secret (shown once, to enrol an
+/// authenticator). `actor` is who created it (`system` for the command line).
+pub async fn add_account(
+    db: &Database,
+    username: &str,
+    password: &str,
+    roles: &[Role],
+    actor: &str,
+) -> Result<String, AccountError> {
     if !valid_username(username) {
         return Err(AccountError::BadUsername);
     }
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(AccountError::WeakPassword);
     }
-    if officers::find_officer(db, username).await?.is_some() {
+    if roles.is_empty() {
+        return Err(AccountError::NoRole);
+    }
+    if officers::find_account(db, username).await?.is_some() {
         return Err(AccountError::Exists(username.into()));
     }
     let secret = new_totp_secret();
     let hash = hash_blocking(password.to_string()).await;
-    officers::create_officer(db, username, &hash, &secret, &audit::now_utc()).await?;
-    audit::append(db, &Action { actor: "system", action: "officer.add", subject: username, detail: "" }).await?;
+    officers::create_account(db, username, &hash, &secret, roles, &audit::now_utc()).await?;
+    let detail = format!("roles={}", role_list(roles));
+    audit::append(db, &staff_action(actor, "add", username, &detail)).await?;
     Ok(secret)
 }
 
@@ -154,7 +168,7 @@ pub async fn login(db: &Database, username: &str, password: &str, code: &str, no
         return Err(LoginError::Locked { until: locked_until });
     }
     let account = if password.len() <= 1024 && valid_username(username) {
-        officers::find_officer(db, username).await?
+        officers::find_account(db, username).await?
     } else {
         None
     };
@@ -175,11 +189,7 @@ pub async fn login(db: &Database, username: &str, password: &str, code: &str, no
         let failures = officers::record_failure(db, &key, now, lockout_seconds).await?;
         if account.is_some() {
             let detail = format!("failures={failures}");
-            audit::append(
-                db,
-                &Action { actor: username, action: "officer.login_failed", subject: username, detail: &detail },
-            )
-            .await?;
+            audit::append(db, &staff_action(username, "login_failed", username, &detail)).await?;
         }
         return Err(LoginError::Invalid);
     }
@@ -189,8 +199,18 @@ pub async fn login(db: &Database, username: &str, password: &str, code: &str, no
     let token = envelope::hex_lower(&bytes);
     let expires_at = now + SESSION_IDLE_SECONDS;
     officers::create_session(db, &token_hash(&token), username, now, expires_at).await?;
-    audit::append(db, &Action { actor: username, action: "officer.login", subject: username, detail: "" }).await?;
+    audit::append(db, &staff_action(username, "login", username, "")).await?;
     Ok(Session { token, username: username.to_string(), expires_at })
+}
+
+/// An audit entry of the staff capability.
+pub fn staff_action<'a>(actor: &'a str, action: &'a str, subject: &'a str, detail: &'a str) -> Action<'a> {
+    Action { capability: Capability::Staff, actor, action, subject, detail }
+}
+
+/// Roles as the audit log and messages list them: `integrity-officer,treasury`.
+pub fn role_list(roles: &[Role]) -> String {
+    roles.iter().map(|role| role.code()).collect::<Vec<_>>().join(",")
 }
 
 /// A valid Argon2id hash of a random password, computed once.
@@ -199,17 +219,21 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| hash_password(&app::platform::database::random_id()))
 }
 
-/// The officer a session token belongs to, if it is live (and extends it).
-pub async fn authenticate(db: &Database, token: &str, now: i64) -> Result<Option<String>, StorageError> {
+/// The account a session token belongs to and its roles, if the session is live (and extends it).
+pub async fn authenticate(db: &Database, token: &str, now: i64) -> Result<Option<(String, Vec<Role>)>, StorageError> {
     if token.len() != 64 {
         return Ok(None);
     }
-    officers::session_officer(db, &token_hash(token), now, SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS).await
+    let hash = token_hash(token);
+    let session = officers::session_account(db, &hash, now, SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS).await?;
+    let Some(username) = session else { return Ok(None) };
+    let roles = officers::roles_of(db, &username).await?;
+    Ok(Some((username, roles)))
 }
 
 pub async fn logout(db: &Database, token: &str, username: &str) -> Result<(), StorageError> {
     officers::delete_session(db, &token_hash(token)).await?;
-    audit::append(db, &Action { actor: username, action: "officer.logout", subject: username, detail: "" }).await?;
+    audit::append(db, &staff_action(username, "logout", username, "")).await?;
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 //! session.
 
 use super::accounts::{self, LoginError};
-use super::{Officer, api_error as error, api_server_error as server_error};
+use super::{Staff, api_error as error, api_server_error as server_error};
 use app::platform::database::Database;
 use axum::Json;
 use axum::extract::State;
@@ -34,7 +34,7 @@ pub async fn login(State(database): State<Database>, request: Result<Json<LoginR
     }
 }
 
-pub async fn logout(State(database): State<Database>, officer: Officer) -> Response {
+pub async fn logout(State(database): State<Database>, officer: Staff) -> Response {
     match accounts::logout(&database, &officer.token, &officer.username).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => server_error(e),

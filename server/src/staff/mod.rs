@@ -1,33 +1,72 @@
-//! The integrity office's side of the portal: officer sign-in, the case API the officer tool uses
-//! (`/api/officer/…`, bearer tokens) and the officers' web view (`/oficina/…`, a session cookie). Nothing
-//! here can decrypt anything: the server hands out ciphertext and metadata, and takes ciphertext.
+//! Staff: accounts with roles, sign-in for the officer tool (`/api/officer/session`, bearer tokens) and
+//! the browser (`/oficina/entrar`, a session cookie), and account management for account admins
+//! (`/api/staff/accounts`).
 //!
-//! Every request without a live session gets the same `401` and an empty-handed body, whatever it
-//! asked for, so an unauthenticated caller learns nothing about cases, ids or accounts.
+//! A handler states the role it needs in its signature: `Authorized<IntegrityOffice>` lets in only a
+//! live session of an account that holds [`Role::IntegrityOfficer`]. Without a live session every
+//! staff request gets the same `401`, whatever it asked for, so an unauthenticated caller learns nothing
+//! about cases, ids or accounts; with one but without the role, `403 {"error":"forbidden"}`.
 
 pub mod accounts;
+mod admin;
 mod api;
 mod web;
 
 use crate::AppState;
 use app::platform::database::Database;
+use app::staff::Role;
 use axum::Router;
 use axum::extract::{FromRef, FromRequestParts};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use http::StatusCode;
 use http::request::Parts;
+use std::marker::PhantomData;
 
-/// The session cookie of the officers' web view.
+/// The session cookie of the staff's web view.
 pub const SESSION_COOKIE: &str = "portal_officer_session";
 
-/// An authenticated officer, from an API request's `Authorization: Bearer` token.
-pub struct Officer {
+/// A signed-in staff member, from an API request's `Authorization: Bearer` token.
+pub struct Staff {
     pub username: String,
     pub token: String,
+    pub roles: Vec<Role>,
 }
 
-/// The one answer to every unauthenticated officer request.
+impl Staff {
+    pub fn holds(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+/// A permission a route needs: the role that grants it.
+pub trait Permission {
+    const ROLE: Role;
+}
+
+/// Reading and answering whistleblower cases (the integrity office).
+pub struct IntegrityOffice;
+impl Permission for IntegrityOffice {
+    const ROLE: Role = Role::IntegrityOfficer;
+}
+
+/// Managing staff accounts.
+pub struct AccountAdmin;
+impl Permission for AccountAdmin {
+    const ROLE: Role = Role::AccountAdmin;
+}
+
+/// A signed-in staff member (bearer token) holding `P`'s role.
+pub struct Authorized<P: Permission>(pub Staff, PhantomData<P>);
+
+impl<P: Permission> std::ops::Deref for Authorized<P> {
+    type Target = Staff;
+    fn deref(&self) -> &Staff {
+        &self.0
+    }
+}
+
+/// The one answer to every unauthenticated staff request.
 pub fn unauthorized() -> Response {
     (
         StatusCode::UNAUTHORIZED,
@@ -35,6 +74,11 @@ pub fn unauthorized() -> Response {
         axum::Json(serde_json::json!({ "error": "unauthorized" })),
     )
         .into_response()
+}
+
+/// The answer to a signed-in staff member whose roles do not include the route's.
+pub fn forbidden() -> Response {
+    api_error(StatusCode::FORBIDDEN, "forbidden")
 }
 
 fn bearer(parts: &Parts) -> Option<String> {
@@ -54,19 +98,20 @@ pub(crate) fn session_cookie(parts: &Parts) -> Option<String> {
         .map(|(_, value)| value.to_string())
 }
 
-async fn officer_for(database: &Database, token: Option<String>) -> Result<Officer, Response> {
+/// The staff member a session token belongs to, or the `401` to answer.
+pub(crate) async fn staff_for(database: &Database, token: Option<String>) -> Result<Staff, Response> {
     let token = token.ok_or_else(unauthorized)?;
     match accounts::authenticate(database, &token, accounts::unix_now()).await {
-        Ok(Some(username)) => Ok(Officer { username, token }),
+        Ok(Some((username, roles))) => Ok(Staff { username, token, roles }),
         Ok(None) => Err(unauthorized()),
         Err(error) => {
-            tracing::error!(%error, "checking an officer session failed");
+            tracing::error!(%error, "checking a staff session failed");
             Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
         }
     }
 }
 
-impl<S> FromRequestParts<S> for Officer
+impl<S> FromRequestParts<S> for Staff
 where
     S: Send + Sync,
     Database: FromRef<S>,
@@ -74,14 +119,31 @@ where
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        officer_for(&Database::from_ref(state), bearer(parts)).await
+        staff_for(&Database::from_ref(state), bearer(parts)).await
     }
 }
 
-/// An authenticated officer of the web view, from the session cookie.
-pub struct WebOfficer(pub Officer);
+impl<S, P> FromRequestParts<S> for Authorized<P>
+where
+    S: Send + Sync,
+    Database: FromRef<S>,
+    P: Permission,
+{
+    type Rejection = Response;
 
-impl<S> FromRequestParts<S> for WebOfficer
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let staff = staff_for(&Database::from_ref(state), bearer(parts)).await?;
+        if !staff.holds(P::ROLE) {
+            return Err(forbidden());
+        }
+        Ok(Authorized(staff, PhantomData))
+    }
+}
+
+/// A signed-in staff member of the web view, from the session cookie.
+pub struct WebStaff(pub Staff);
+
+impl<S> FromRequestParts<S> for WebStaff
 where
     S: Send + Sync,
     Database: FromRef<S>,
@@ -89,7 +151,7 @@ where
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        officer_for(&Database::from_ref(state), session_cookie(parts)).await.map(WebOfficer)
+        staff_for(&Database::from_ref(state), session_cookie(parts)).await.map(WebStaff)
     }
 }
 
@@ -104,10 +166,13 @@ pub(crate) fn api_server_error(failure: impl std::fmt::Display) -> Response {
     api_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error")
 }
 
-/// Sign-in and sign-out, for the officer tool (`/api/officer/session`) and the web view (`/oficina/…`).
+/// Sign-in and sign-out, for the officer tool (`/api/officer/session`) and the web view (`/oficina/…`),
+/// and account management.
 pub fn routes(body_limit: usize) -> Router<AppState> {
     Router::new()
         .route("/api/officer/session", post(api::login).delete(api::logout))
+        .route("/api/staff/accounts", get(admin::list).post(admin::create))
+        .route("/api/staff/accounts/{username}", axum::routing::patch(admin::update))
         .route("/oficina/entrar", post(web::login))
         .route("/oficina/salir", post(web::logout))
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))

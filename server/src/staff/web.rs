@@ -2,7 +2,7 @@
 //! cookie (HttpOnly, SameSite=Strict, Secure on HTTPS).
 
 use super::accounts::{self, LoginError};
-use super::{SESSION_COOKIE, WebOfficer};
+use super::{SESSION_COOKIE, WebStaff};
 use crate::AppState;
 use axum::Form;
 use axum::extract::State;
@@ -64,10 +64,10 @@ pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -
 
 pub async fn logout(
     State(state): State<AppState>,
-    officer: Result<WebOfficer, Response>,
+    officer: Result<WebStaff, Response>,
     Form(form): Form<LoginFormPrefix>,
 ) -> Response {
-    if let Ok(WebOfficer(officer)) = officer
+    if let Ok(WebStaff(officer)) = officer
         && let Err(error) = accounts::logout(&state.database, &officer.token, &officer.username).await
     {
         tracing::error!(%error, "officer sign-out failed");

@@ -304,7 +304,15 @@ async fn crash_campaign(database_url: Option<String>) {
     std::fs::create_dir_all(dir.path().join("data")).unwrap();
     let totp = {
         let database = app::platform::database::Database::open(&url, 1).await.unwrap();
-        portal_server::staff::accounts::add_officer(&database, "ana", PASSWORD).await.unwrap()
+        portal_server::staff::accounts::add_account(
+            &database,
+            "ana",
+            PASSWORD,
+            &[app::staff::Role::IntegrityOfficer],
+            "system",
+        )
+        .await
+        .unwrap()
     };
     let log = dir.path().join("server.log");
     let address = common::free_address();

@@ -6,6 +6,7 @@
 //! API's refusals carry their problem code; nothing is stored.
 use crate::common;
 
+use app::staff::Role;
 use axum::body::Body;
 use envelope::Identity;
 use http::{Request, StatusCode};
@@ -60,7 +61,9 @@ async fn portal() -> Portal {
         .replace(common::OFFICE_KEY, &Identity::generate().to_public().to_string());
     let config = PortalConfig::load(&common::write_config(dir.path(), &text)).unwrap();
     let state = AppState::open(&config).await.unwrap();
-    let totp = accounts::add_officer(&state.database, "ana", PASSWORD).await.unwrap();
+    // Both staff roles with routes, so that the hostile bodies reach every handler signed in.
+    let roles = [Role::IntegrityOfficer, Role::AccountAdmin];
+    let totp = accounts::add_account(&state.database, "ana", PASSWORD, &roles, "system").await.unwrap();
     Portal { app: router(&config, state.clone()), state, totp, dir }
 }
 
@@ -170,6 +173,8 @@ fn paths() -> Vec<String> {
         &format!("/api/officer/cases/{case}/objects/o1.age"),
         "/api/officer/keys",
         "/api/officer/audit",
+        "/api/staff/accounts",
+        "/api/staff/accounts/ana",
         "/datos/incidencias/canal.csv",
         "/datos/denuncias/por-mes.json",
         "/datos/incidencias.csv",
@@ -240,7 +245,7 @@ async fn generated_hostile_requests_get_a_clear_refusal_and_store_nothing_on_a_r
     for path in paths() {
         for method in ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] {
             for signed_in in [false, true] {
-                if signed_in && !path.starts_with("/api/officer") {
+                if signed_in && !path.starts_with("/api/officer") && !path.starts_with("/api/staff") {
                     continue;
                 }
                 for (content_type, body, what) in bodies() {

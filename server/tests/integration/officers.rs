@@ -36,9 +36,13 @@ async fn portal_in(dir: tempfile::TempDir, office: Identity, key_id: &str) -> Po
     let path = common::write_config(dir.path(), &text);
     let config = PortalConfig::load(&path).unwrap();
     let state = AppState::open(&config).await.unwrap();
-    let totp = match app::staff::storage::find_officer(&state.database, "ana").await.unwrap() {
+    let totp = match app::staff::storage::find_account(&state.database, "ana").await.unwrap() {
         Some(account) => account.totp_secret,
-        None => accounts::add_officer(&state.database, "ana", PASSWORD).await.unwrap(),
+        None => {
+            accounts::add_account(&state.database, "ana", PASSWORD, &[app::staff::Role::IntegrityOfficer], "system")
+                .await
+                .unwrap()
+        }
     };
     Portal { app: router(&config, state.clone()), state, office, totp, dir }
 }
@@ -309,7 +313,7 @@ async fn officers_update_cases_and_reply_and_the_reporter_reads_the_reply_with_t
     let (_, log) = json_request(&portal, "GET", "/api/officer/audit", Some(&token), Value::Null).await;
     let entries: Vec<envelope::audit::AuditEntry> = serde_json::from_value(log).unwrap();
     let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
-    for expected in ["key.add", "officer.add", "officer.login", "case.update", "case.reply"] {
+    for expected in ["reporting.key_add", "staff.add", "staff.login", "cases.update", "cases.reply"] {
         assert!(actions.contains(&expected), "{expected} in {actions:?}");
     }
     assert_eq!(envelope::audit::verify(&entries), Ok(()));
@@ -340,7 +344,7 @@ async fn tampering_with_any_audit_entry_is_found_by_server_audit_verify() {
     assert!(output.contains(&format!("{} entries", entries.len())), "{output}");
 
     for (column, value) in
-        [("detail", "status=closed"), ("actor", "eve"), ("at", "2020-01-01T00:00:00Z"), ("action", "officer.logout")]
+        [("detail", "status=closed"), ("actor", "eve"), ("at", "2020-01-01T00:00:00Z"), ("action", "staff.logout")]
     {
         for target in [1, entries.len() as i64 / 2, entries.len() as i64] {
             let original: String = sqlx::query_scalar(&format!("SELECT {column} FROM audit_log WHERE seq = $1"))
@@ -422,15 +426,181 @@ async fn a_rotated_key_keeps_its_reports_openable_and_new_reports_use_the_new_ke
     let entries = app::platform::audit::entries_after(&portal.state.database, 0).await.unwrap();
     let key_changes: Vec<(String, String)> = entries
         .iter()
-        .filter(|e| e.action.starts_with("key."))
+        .filter(|e| e.action.starts_with("reporting.key_"))
         .map(|e| (e.action.clone(), e.subject.clone()))
         .collect();
     assert_eq!(
         key_changes,
         [
-            ("key.add".to_string(), "integridad-2026-01".to_string()),
-            ("key.add".to_string(), "integridad-2026-07".to_string()),
-            ("key.retire".to_string(), "integridad-2026-01".to_string())
+            ("reporting.key_add".to_string(), "integridad-2026-01".to_string()),
+            ("reporting.key_add".to_string(), "integridad-2026-07".to_string()),
+            ("reporting.key_retire".to_string(), "integridad-2026-01".to_string())
         ]
     );
+}
+
+/// Creates an account with `roles` as the command line does, signs it in; returns its token.
+async fn staff_member(portal: &Portal, username: &str, roles: &[app::staff::Role]) -> String {
+    let totp = accounts::add_account(&portal.state.database, username, PASSWORD, roles, "system").await.unwrap();
+    let login = json!({"username": username, "password": PASSWORD, "code": accounts::totp_code(&totp, now())});
+    let (status, body) = json_request(portal, "POST", "/api/officer/session", None, login).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["token"].as_str().unwrap().to_string()
+}
+
+/// Every route of the integrity office's case work, for a case that exists.
+fn case_routes(case: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("GET", "/api/officer/cases".to_string()),
+        ("GET", format!("/api/officer/cases/{case}")),
+        ("PATCH", format!("/api/officer/cases/{case}")),
+        ("GET", format!("/api/officer/cases/{case}/report")),
+        ("POST", format!("/api/officer/cases/{case}/messages")),
+        ("GET", format!("/api/officer/cases/{case}/messages/00000000000000000000000000000000")),
+        ("GET", format!("/api/officer/cases/{case}/objects/00000000000000000000000000000000.age")),
+        ("GET", "/api/officer/keys".to_string()),
+        ("GET", "/api/officer/audit".to_string()),
+    ]
+}
+
+/// Every route of account management.
+fn account_routes() -> Vec<(&'static str, String)> {
+    vec![
+        ("GET", "/api/staff/accounts".to_string()),
+        ("POST", "/api/staff/accounts".to_string()),
+        ("PATCH", "/api/staff/accounts/ana".to_string()),
+    ]
+}
+
+async fn status_and_text(portal: &Portal, method: &str, uri: &str, token: Option<&str>) -> (StatusCode, String) {
+    let mut builder = Request::builder().method(method).uri(uri).header("content-type", "application/json");
+    if let Some(token) = token {
+        builder = builder.header("authorization", format!("Bearer {token}"));
+    }
+    let (status, bytes) = send(portal, builder.body(Body::from("{}")).unwrap()).await;
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn each_staff_route_needs_its_role_and_an_account_admin_sees_no_case() {
+    use app::staff::Role;
+    let portal = portal().await;
+    file_report(&portal, "integridad-1", "Cobro indebido").await;
+    let officer = sign_in(&portal, 0).await;
+    let case = only_case(&portal, &officer).await["id"].as_str().unwrap().to_string();
+    let treasury = staff_member(&portal, "rosa", &[Role::Treasury, Role::CivilRegistry]).await;
+    let admin = staff_member(&portal, "admin", &[Role::AccountAdmin]).await;
+
+    for (method, uri) in case_routes(&case) {
+        assert_eq!(status_and_text(&portal, method, &uri, None).await.0, StatusCode::UNAUTHORIZED, "{method} {uri}");
+        for (who, token) in [("treasury", &treasury), ("account admin", &admin)] {
+            let (status, body) = status_and_text(&portal, method, &uri, Some(token)).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{who}: {method} {uri}");
+            assert_eq!(body, r#"{"error":"forbidden"}"#, "{who}: {method} {uri}");
+        }
+    }
+    for (method, uri) in account_routes() {
+        assert_eq!(status_and_text(&portal, method, &uri, None).await.0, StatusCode::UNAUTHORIZED, "{method} {uri}");
+        for (who, token) in [("integrity officer", &officer), ("treasury", &treasury)] {
+            let (status, body) = status_and_text(&portal, method, &uri, Some(token)).await;
+            assert_eq!(
+                (status, body.as_str()),
+                (StatusCode::FORBIDDEN, r#"{"error":"forbidden"}"#),
+                "{who}: {method} {uri}"
+            );
+        }
+    }
+
+    // The web view's case list: a session without the role gets a page that says so, and no case.
+    let page = |token: &str| {
+        Request::get("/oficina/casos").header("cookie", format!("portal_officer_session={token}")).body(Body::empty())
+    };
+    for token in [&admin, &treasury] {
+        let (status, body) = send(&portal, page(token).unwrap()).await;
+        let body = String::from_utf8_lossy(&body);
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(body.contains("id=\"missing-role\"") && !body.contains(&case), "{body}");
+    }
+    let (status, body) = send(&portal, page(&officer).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&body).contains(&case));
+}
+
+#[tokio::test]
+async fn an_account_admin_manages_department_accounts_but_never_the_integrity_office() {
+    use app::staff::Role;
+    let portal = portal().await;
+    let _officer = sign_in(&portal, 0).await;
+    let admin = staff_member(&portal, "admin", &[Role::AccountAdmin]).await;
+    let create = |username: &str, password: &str, roles: Value| json!({"username": username, "password": password, "roles": roles});
+    let post = |body: Value| json_request(&portal, "POST", "/api/staff/accounts", Some(&admin), body);
+
+    let (status, created) = post(create("luis", PASSWORD, json!(["treasury"]))).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let totp = created["totp_secret"].as_str().unwrap().to_string();
+    assert!(created["otpauth"].as_str().unwrap().starts_with("otpauth://totp/"));
+    for (body, expected) in [
+        (create("eva", PASSWORD, json!(["integrity-officer"])), (StatusCode::FORBIDDEN, "integrity_officer_role")),
+        (
+            create("eva", PASSWORD, json!(["treasury", "integrity-officer"])),
+            (StatusCode::FORBIDDEN, "integrity_officer_role"),
+        ),
+        (create("eva", PASSWORD, json!(["alcalde"])), (StatusCode::UNPROCESSABLE_ENTITY, "unknown_role")),
+        (create("eva", PASSWORD, json!([])), (StatusCode::UNPROCESSABLE_ENTITY, "no_role")),
+        (create("eva", "corta", json!(["treasury"])), (StatusCode::UNPROCESSABLE_ENTITY, "weak_password")),
+        (create("Eva Ruiz", PASSWORD, json!(["treasury"])), (StatusCode::UNPROCESSABLE_ENTITY, "bad_username")),
+        (create("luis", PASSWORD, json!(["treasury"])), (StatusCode::CONFLICT, "exists")),
+        (json!({"username": "eva"}), (StatusCode::BAD_REQUEST, "malformed")),
+    ] {
+        let (status, answer) = post(body.clone()).await;
+        assert_eq!((status, answer["error"].as_str().unwrap_or_default()), expected, "{body}");
+    }
+
+    // The integrity officer's account is out of reach: no role change, no disabling.
+    for change in [json!({"roles": ["treasury"]}), json!({"disabled": true})] {
+        let (status, answer) = json_request(&portal, "PATCH", "/api/staff/accounts/ana", Some(&admin), change).await;
+        assert_eq!((status, answer["error"].as_str().unwrap()), (StatusCode::FORBIDDEN, "integrity_officer_role"));
+    }
+    let (status, answer) =
+        json_request(&portal, "PATCH", "/api/staff/accounts/nadie", Some(&admin), json!({"disabled": true})).await;
+    assert_eq!((status, answer["error"].as_str().unwrap()), (StatusCode::NOT_FOUND, "not_found"));
+
+    // A department account: its roles change, and disabling it ends its session at once.
+    let login = json!({"username": "luis", "password": PASSWORD, "code": accounts::totp_code(&totp, now())});
+    let (status, session) = json_request(&portal, "POST", "/api/officer/session", None, login).await;
+    assert_eq!(status, StatusCode::OK);
+    let luis = session["token"].as_str().unwrap().to_string();
+    let roles = json!({"roles": ["participation", "council-secretary"]});
+    let (status, account) = json_request(&portal, "PATCH", "/api/staff/accounts/luis", Some(&admin), roles).await;
+    assert_eq!((status, account["roles"].clone()), (StatusCode::OK, json!(["participation", "council-secretary"])));
+    let (status, account) =
+        json_request(&portal, "PATCH", "/api/staff/accounts/luis", Some(&admin), json!({"disabled": true})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(account["disabled_at"].is_string());
+    let (status, _) = json_request(&portal, "DELETE", "/api/officer/session", Some(&luis), Value::Null).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a disabled account's session has ended");
+
+    let (status, list) = json_request(&portal, "GET", "/api/staff/accounts", Some(&admin), Value::Null).await;
+    assert_eq!(status, StatusCode::OK);
+    let names: Vec<(&str, Value)> =
+        list.as_array().unwrap().iter().map(|a| (a["username"].as_str().unwrap(), a["roles"].clone())).collect();
+    assert_eq!(
+        names,
+        [
+            ("admin", json!(["account-admin"])),
+            ("ana", json!(["integrity-officer"])),
+            ("luis", json!(["participation", "council-secretary"]))
+        ]
+    );
+    let text = list.to_string();
+    assert!(!text.contains("totp") && !text.contains("password") && !text.contains(&totp), "no secret is listed");
+
+    // Every change is in the audit chain, under the staff capability, with the admin as actor.
+    let entries = app::platform::audit::entries_after(&portal.state.database, 0).await.unwrap();
+    let by_admin: Vec<(String, String)> =
+        entries.iter().filter(|e| e.actor == "admin").map(|e| (e.action.clone(), e.subject.clone())).collect();
+    for expected in [("staff.add", "luis"), ("staff.set_roles", "luis"), ("staff.disable", "luis")] {
+        assert!(by_admin.contains(&(expected.0.into(), expected.1.into())), "{expected:?} in {by_admin:?}");
+    }
+    assert_eq!(envelope::audit::verify(&entries), Ok(()));
 }

@@ -18,6 +18,16 @@ pub fn OfficeCasesPage() -> impl IntoView {
     let locale = i18n.get_locale_untracked();
     let sign_in = use_localized_path("/oficina");
     let prefix = language_prefix(locale);
+    if let Some(missing) = use_context::<crate::staff::MissingRole>() {
+        return view! {
+            <PageTitle text=move || t_string!(i18n, office.cases_title) />
+            <h1>{t!(i18n, office.cases_heading)}</h1>
+            <p class="notice" id="missing-role">
+                {t!(i18n, office.missing_role, username = missing.username.clone())}
+            </p>
+        }
+        .into_any();
+    }
     let Some(view_data) = use_context::<OfficeView>() else {
         return view! {
             <PageTitle text=move || t_string!(i18n, office.cases_title) />
