@@ -2,13 +2,18 @@
 //! are HTML, and only their islands hydrate (`ui::islands`).
 
 use crate::cases::pages::{follow_up::FollowUpPage, office::OfficeCasesPage};
+use crate::cases::paths::{FOLLOW_UP, OFFICE_CASES};
 use crate::i18n::Locale;
 use crate::locale::{DefaultLocale, split_path};
 use crate::reporting::pages::{form::ReportFormPage, intro::ReportPage};
+use crate::reporting::paths::{REPORT, REPORT_FORM};
+use crate::site::paths::{HOME, PRIVACY};
 use crate::site::{home::HomePage, not_found::NotFoundPage, privacy::PrivacyPage};
 use crate::staff::pages::OfficeLoginPage;
+use crate::staff::paths::SIGN_IN;
 use crate::transparency::StatisticsKind;
 use crate::transparency::pages::{ComplaintsPage, OpenDataPage, StatisticsPage};
+use crate::transparency::paths::{COMPLAINTS, MODULES, OPEN_DATA, STATISTICS};
 use crate::ui::layout::Layout;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
@@ -87,17 +92,17 @@ where
                 }
             }
         >
-            <Route path=path!("") view=HomePage />
-            <Route path=path!("privacidad") view=PrivacyPage />
-            <Route path=path!("denuncia") view=ReportPage />
-            <Route path=path!("denuncia/formulario") view=ReportFormPage />
-            <Route path=path!("denuncia/seguimiento") view=FollowUpPage />
-            <Route path=path!("oficina") view=OfficeLoginPage />
-            <Route path=path!("oficina/casos") view=OfficeCasesPage />
-            <Route path=path!("transparencia") view=|| view! { <StatisticsPage kind=StatisticsKind::Incidents /> } />
-            <Route path=path!("transparencia/modulos") view=|| view! { <StatisticsPage kind=StatisticsKind::Modules /> } />
-            <Route path=path!("transparencia/denuncias") view=ComplaintsPage />
-            <Route path=path!("transparencia/datos") view=OpenDataPage />
+            <Route path=HOME view=HomePage />
+            <Route path=PRIVACY view=PrivacyPage />
+            <Route path=REPORT view=ReportPage />
+            <Route path=REPORT_FORM view=ReportFormPage />
+            <Route path=FOLLOW_UP view=FollowUpPage />
+            <Route path=SIGN_IN view=OfficeLoginPage />
+            <Route path=OFFICE_CASES view=OfficeCasesPage />
+            <Route path=STATISTICS view=|| view! { <StatisticsPage kind=StatisticsKind::Incidents /> } />
+            <Route path=MODULES view=|| view! { <StatisticsPage kind=StatisticsKind::Modules /> } />
+            <Route path=COMPLAINTS view=ComplaintsPage />
+            <Route path=OPEN_DATA view=OpenDataPage />
         </ParentRoute>
     }
     .into_inner()

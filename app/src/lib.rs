@@ -17,6 +17,7 @@ pub mod staff;
 pub mod transparency;
 // Neutral homes: mechanisms capabilities share, and the UI pieces.
 pub mod locale;
+pub mod paths;
 pub mod platform;
 pub mod ui;
 

@@ -298,6 +298,7 @@ pub fn router(config: &PortalConfig, state: AppState) -> Router {
     // Submissions are merged outside the request log: when a report arrived is not written anywhere.
     Router::new()
         .merge(reporting::routes(&state.submissions))
+        .merge(cases::follow_up_routes(state.submissions.body_limit()))
         .merge(pages)
         .layer(axum::middleware::from_fn(api_routing_problems))
         .layer(CompressionLayer::new().br(true).gzip(true))

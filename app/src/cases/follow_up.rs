@@ -40,8 +40,9 @@ pub async fn fetch_case(lookup_token: &str) -> Result<FollowUpCase, Vec<FieldPro
     let (challenge, nonce) = prove_work().await?;
     let lookup = serde_json::to_string(&FollowUpRequest { lookup_token: lookup_token.to_string(), challenge, nonce })
         .expect("JSON");
-    let (status, body) =
-        request("POST", "/api/follow-up", Body::Json(&lookup), |_| {}).await.map_err(|_| general(Problem::Network))?;
+    let (status, body) = request("POST", super::paths::API_FOLLOW_UP, Body::Json(&lookup), |_| {})
+        .await
+        .map_err(|_| general(Problem::Network))?;
     if status == 404 {
         return Err(general(Problem::CaseNotFound));
     }
@@ -95,7 +96,7 @@ pub async fn download(keys: CaseKeys, attachment: ShownAttachment) -> Result<(),
     let fetch =
         serde_json::to_string(&FollowUpObjectRequest { lookup_token: keys.lookup_token, object: object.object })
             .expect("JSON");
-    let bytes = crate::platform::sealed_upload::request_bytes("POST", "/api/follow-up/object", &fetch)
+    let bytes = crate::platform::sealed_upload::request_bytes("POST", super::paths::API_FOLLOW_UP_OBJECT, &fetch)
         .await
         .map_err(|_| general(Problem::Network))?;
     let identity: Identity = keys.reply_secret.parse().map_err(|_| general(Problem::ServerError))?;
@@ -154,7 +155,7 @@ pub async fn send_message(
     for key in &settings.office_keys {
         field("key_id", &key.key_id);
     }
-    post_document(submission, "message", &ciphertext, "/api/follow-up/messages", on_stage).await?;
+    post_document(submission, "message", &ciphertext, super::paths::API_FOLLOW_UP_MESSAGES, on_stage).await?;
     form.reset();
     Ok(())
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "hydrate")]
 pub mod follow_up;
 pub mod pages;
+pub mod paths;
 #[cfg(feature = "ssr")]
 pub mod storage;
 

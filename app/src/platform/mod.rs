@@ -2,6 +2,10 @@
 //! used them: the database, file storage, the audit chain and, in the browser, the sealed-upload
 //! transport (proof of work, encrypted slices over a WebSocket or PUT, resume) that complaints and
 //! follow-up messages use, and sealed bids will.
+/// Attachment uploads: `POST` opens one; `…/{upload}/{index}?offset=N` (`PUT`) and `…/{upload}/socket`
+/// (WebSocket) carry its slices.
+pub const API_UPLOADS: &str = "/api/uploads";
+
 #[cfg(feature = "ssr")]
 pub mod audit;
 #[cfg(feature = "ssr")]

@@ -369,7 +369,7 @@ async fn put_slice(
     let mut held = start;
     let mut failures = 0;
     while held < end {
-        let url = format!("/api/uploads/{upload}/{index}?offset={held}");
+        let url = format!("{}/{upload}/{index}?offset={held}", super::API_UPLOADS);
         let on_progress = {
             let progress = progress.clone();
             move |sent: f64| progress.show(sent)

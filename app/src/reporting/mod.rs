@@ -2,6 +2,7 @@
 //! the report pages, and how reports and the office's keys are stored.
 pub mod form;
 pub mod pages;
+pub mod paths;
 #[cfg(feature = "ssr")]
 pub mod storage;
 #[cfg(feature = "hydrate")]

@@ -269,7 +269,8 @@ async fn send_report(
 ) -> Result<String, Vec<FieldProblem>> {
     let mut failures = 0;
     loop {
-        let answer = post_document(submission(), "report", ciphertext, "/api/reports", on_stage.clone()).await;
+        let answer =
+            post_document(submission(), "report", ciphertext, super::paths::API_REPORTS, on_stage.clone()).await;
         let problem = answer.as_ref().err().and_then(|problems| problems.first()).map(|p| p.problem);
         match problem {
             Some(Problem::Network) if failures < REPORT_RETRIES => {
@@ -291,8 +292,9 @@ async fn arrived_on(lookup_token: &str) -> Option<String> {
 
 /// Fetches a challenge and solves it in slices, yielding to the page between them.
 pub async fn prove_work() -> Result<(String, u64), Vec<FieldProblem>> {
-    let (status, body) =
-        request("POST", "/api/reports/challenge", Body::Empty, |_| {}).await.map_err(|_| general(Problem::Network))?;
+    let (status, body) = request("POST", super::paths::API_CHALLENGE, Body::Empty, |_| {})
+        .await
+        .map_err(|_| general(Problem::Network))?;
     if status != 200 {
         return Err(refused_problems(status, &body));
     }
@@ -323,8 +325,9 @@ pub async fn send_attachments(
         files.iter().map(|file| attachment::ciphertext_len(file.size() as u64, recipients.len())).collect();
     let opening =
         serde_json::to_string(&UploadRequest { challenge: token, nonce, lengths: lengths.clone() }).expect("JSON");
-    let (status, body) =
-        request("POST", "/api/uploads", Body::Json(&opening), |_| {}).await.map_err(|_| general(Problem::Network))?;
+    let (status, body) = request("POST", crate::platform::API_UPLOADS, Body::Json(&opening), |_| {})
+        .await
+        .map_err(|_| general(Problem::Network))?;
     let UploadOpened { upload } = match serde_json::from_str(&body) {
         Ok(opened) if status == 201 => opened,
         _ => return Err(refused_problems(status, &body)),

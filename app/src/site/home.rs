@@ -14,7 +14,7 @@ pub fn HomePage() -> impl IntoView {
             <h2 id="report-heading">{t!(i18n, home.report_link)}</h2>
             <p>{t!(i18n, home.report_text)}</p>
             <p>
-                <a class="button" href=use_localized_path("/denuncia")>{t!(i18n, home.report_link)}</a>
+                <a class="button" href=use_localized_path(crate::reporting::paths::REPORT)>{t!(i18n, home.report_link)}</a>
             </p>
         </section>
         <section aria-labelledby="promises-heading">

@@ -15,7 +15,7 @@ pub fn NotFoundPage() -> impl IntoView {
         <h1>{t!(i18n, not_found.heading)}</h1>
         <p>{t!(i18n, not_found.text)}</p>
         <p>
-            <PageLink page="/">{t!(i18n, not_found.home_link)}</PageLink>
+            <PageLink page=super::paths::HOME>{t!(i18n, not_found.home_link)}</PageLink>
         </p>
     }
 }

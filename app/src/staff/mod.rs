@@ -3,6 +3,7 @@
 //! needs; an account holds any number of roles.
 #[cfg(feature = "ssr")]
 pub mod pages;
+pub mod paths;
 #[cfg(feature = "ssr")]
 pub mod storage;
 

@@ -45,7 +45,7 @@ pub fn OfficeLoginPage() -> impl IntoView {
                 </div>
             }
         })}
-        <form method="post" action="/oficina/entrar" class="office-login">
+        <form method="post" action=super::paths::SIGN_IN_POST.path() class="office-login">
             <input type="hidden" name="prefix" value=prefix />
             <div class="form-group" class:form-group--error=has_error>
                 <label for="username">{t!(i18n, office.username)}</label>

@@ -7,6 +7,7 @@ use crate::i18n::Locale;
 
 #[cfg(feature = "ssr")]
 pub mod pages;
+pub mod paths;
 #[cfg(feature = "ssr")]
 pub mod storage;
 use serde::{Deserialize, Serialize};
@@ -23,11 +24,11 @@ pub enum StatisticsKind {
 }
 
 impl StatisticsKind {
-    /// The page path (Spanish slug, no language prefix).
-    pub fn path(self) -> &'static str {
+    /// The page.
+    pub fn page(self) -> crate::paths::Page {
         match self {
-            StatisticsKind::Incidents => "/transparencia",
-            StatisticsKind::Modules => "/transparencia/modulos",
+            StatisticsKind::Incidents => paths::STATISTICS,
+            StatisticsKind::Modules => paths::MODULES,
         }
     }
 }

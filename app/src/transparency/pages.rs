@@ -5,7 +5,9 @@
 //! site script only swaps the next page in without a full load). No WebAssembly: these pages have no
 //! island. Links to files (CSV, JSON) are `rel="external"`: the browser downloads or shows them.
 
+use super::paths;
 use crate::i18n::{Locale, t, t_string, use_i18n};
+use crate::paths::Page;
 use crate::transparency::{
     ComplaintsView, LANGUAGE_PARAMETER, StatisticsKind, StatisticsView, TransparencyPage, TransparencyView,
     language_code, language_of,
@@ -20,9 +22,9 @@ use statistics::{
 
 /// The sections of the transparency portal.
 #[component]
-fn SectionNav(current: &'static str) -> impl IntoView {
+fn SectionNav(current: Page) -> impl IntoView {
     let i18n = use_i18n();
-    let link = |page: &'static str, label: &'static str| {
+    let link = |page: Page, label: &'static str| {
         let current = (page == current).then_some("page");
         view! {
             <li>
@@ -33,10 +35,10 @@ fn SectionNav(current: &'static str) -> impl IntoView {
     view! {
         <nav class="section-nav" aria-label=t_string!(i18n, transparency.sections_label)>
             <ul>
-                {link("/transparencia", t_string!(i18n, transparency.nav_incidents))}
-                {link("/transparencia/modulos", t_string!(i18n, transparency.nav_modules))}
-                {link("/transparencia/denuncias", t_string!(i18n, transparency.nav_complaints))}
-                {link("/transparencia/datos", t_string!(i18n, transparency.nav_open_data))}
+                {link(paths::STATISTICS, t_string!(i18n, transparency.nav_incidents))}
+                {link(paths::MODULES, t_string!(i18n, transparency.nav_modules))}
+                {link(paths::COMPLAINTS, t_string!(i18n, transparency.nav_complaints))}
+                {link(paths::OPEN_DATA, t_string!(i18n, transparency.nav_open_data))}
             </ul>
         </nav>
     }
@@ -164,7 +166,7 @@ fn select(
 #[component]
 fn Filters(view: StatisticsView, overview: Overview, language: Language) -> impl IntoView {
     let i18n = use_i18n();
-    let action = use_localized_path(view.kind.path()).get_untracked();
+    let action = use_localized_path(view.kind.page()).get_untracked();
     let filter = overview.filter;
     let (first, last) = overview.data_range.unwrap_or((filter.from, filter.to));
     let months: Vec<(String, String)> =
@@ -425,7 +427,7 @@ pub fn StatisticsPage(kind: StatisticsKind) -> impl IntoView {
                     t_string!(i18n, transparency.incidents_dataset_description),
                     &[("text/csv", "/datos/incidencias.csv"), ("application/json", "/datos/incidencias.json")],
                     overview.data_range,
-                    kind.path(),
+                    kind.page().path(),
                 );
                 let modules = (kind == StatisticsKind::Modules).then(|| view! { <ModuleList language /> });
                 let breakdowns = views
@@ -448,7 +450,7 @@ pub fn StatisticsPage(kind: StatisticsKind) -> impl IntoView {
     };
     view! {
         <PageTitle text=move || title />
-        <SectionNav current=kind.path() />
+        <SectionNav current=kind.page() />
         <h1>{heading}</h1>
         <p class="lead">{lead}</p>
         {content}
@@ -512,7 +514,7 @@ pub fn ComplaintsPage() -> impl IntoView {
                 t_string!(i18n, transparency.complaints_dataset_description),
                 &[("text/csv", "/datos/denuncias/por-mes.csv"), ("application/json", "/datos/denuncias/por-mes.json")],
                 from.zip(to),
-                "/transparencia/denuncias",
+                paths::COMPLAINTS.path(),
             );
             let sections = tables
                 .into_iter()
@@ -546,7 +548,7 @@ pub fn ComplaintsPage() -> impl IntoView {
     };
     view! {
         <PageTitle text=move || t_string!(i18n, transparency.complaints_title) />
-        <SectionNav current="/transparencia/denuncias" />
+        <SectionNav current=paths::COMPLAINTS />
         <h1>{t!(i18n, transparency.complaints_heading)}</h1>
         <p class="lead">{t!(i18n, transparency.complaints_lead)}</p>
         {content}
@@ -568,13 +570,13 @@ pub fn OpenDataPage() -> impl IntoView {
         t_string!(i18n, transparency.incidents_dataset_description),
         &[("text/csv", "/datos/incidencias.csv"), ("application/json", "/datos/incidencias.json")],
         data_range,
-        "/transparencia/datos",
+        paths::OPEN_DATA.path(),
     );
     let views = View::ALL.iter().map(|v| view! { <li><code>{format!("/datos/incidencias/{}.csv", v.code())}</code> " · " <code>".json"</code></li> }).collect_view();
     let example = "/datos/incidencias/canal.csv?desde=2024-01&hasta=2024-05&idioma=es";
     view! {
         <PageTitle text=move || t_string!(i18n, transparency.open_data_title) />
-        <SectionNav current="/transparencia/datos" />
+        <SectionNav current=paths::OPEN_DATA />
         <JsonLd json=json_ld />
         <h1>{t!(i18n, transparency.open_data_heading)}</h1>
         <p class="lead">{t!(i18n, transparency.open_data_lead)}</p>

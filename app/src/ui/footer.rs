@@ -10,7 +10,7 @@ pub fn SiteFooter() -> impl IntoView {
     view! {
         <footer class="site-footer">
             <p>{t!(i18n, footer.about)}</p>
-            <p>{t!(i18n, footer.no_tracking)}" "<PageLink page="/privacidad">{t!(i18n, footer.privacy_link)}</PageLink></p>
+            <p>{t!(i18n, footer.no_tracking)}" "<PageLink page=crate::site::paths::PRIVACY>{t!(i18n, footer.privacy_link)}</PageLink></p>
             <p class="site-footer__municipality">{t!(i18n, site.municipality)}</p>
         </footer>
     }

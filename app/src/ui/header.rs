@@ -2,6 +2,9 @@
 
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::locale::{DefaultLocale, language_tag, localized_path, split_path};
+use crate::reporting::paths::REPORT;
+use crate::site::paths::{HOME, PRIVACY};
+use crate::transparency::paths::STATISTICS;
 use crate::ui::page_link::{PageLink, use_localized_path};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -9,7 +12,7 @@ use leptos_router::hooks::use_location;
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let i18n = use_i18n();
-    let home = use_localized_path("/");
+    let home = use_localized_path(HOME);
     view! {
         <header class="site-header">
             <div class="site-header__bar">
@@ -38,16 +41,16 @@ fn MainNavigation() -> impl IntoView {
             <nav id="site-nav-links" class="site-nav__links" aria-label=move || t_string!(i18n, site.nav_label)>
                 <ul>
                     <li>
-                        <PageLink page="/">{t!(i18n, nav.home)}</PageLink>
+                        <PageLink page=HOME>{t!(i18n, nav.home)}</PageLink>
                     </li>
                     <li>
-                        <PageLink page="/denuncia">{t!(i18n, nav.report)}</PageLink>
+                        <PageLink page=REPORT>{t!(i18n, nav.report)}</PageLink>
                     </li>
                     <li>
-                        <PageLink page="/transparencia">{t!(i18n, nav.transparency)}</PageLink>
+                        <PageLink page=STATISTICS>{t!(i18n, nav.transparency)}</PageLink>
                     </li>
                     <li>
-                        <PageLink page="/privacidad">{t!(i18n, nav.privacy)}</PageLink>
+                        <PageLink page=PRIVACY>{t!(i18n, nav.privacy)}</PageLink>
                     </li>
                 </ul>
             </nav>

@@ -10,6 +10,17 @@ use crate::staff::no_store;
 use axum::Router;
 use axum::routing::{get, post};
 
+/// The reporter's follow-up: a case by its lookup token, its attachments, and new messages (sealed
+/// like reports, through the same transport).
+pub fn follow_up_routes(body_limit: usize) -> Router<AppState> {
+    use app::cases::paths::{API_FOLLOW_UP, API_FOLLOW_UP_MESSAGES, API_FOLLOW_UP_OBJECT};
+    Router::new()
+        .route(API_FOLLOW_UP, post(follow_up::lookup))
+        .route(API_FOLLOW_UP_OBJECT, post(follow_up::object))
+        .route(API_FOLLOW_UP_MESSAGES, post(crate::reporting::encrypted::submit_message))
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
+}
+
 /// The office's case routes (`/api/officer/…`); every one needs a signed-in officer.
 pub fn office_routes(body_limit: usize) -> Router<AppState> {
     Router::new()

@@ -19,7 +19,7 @@ pub async fn load_case_list(
     next: axum::middleware::Next,
 ) -> Response {
     let (prefix, rest) = split_path(request.uri().path());
-    if rest != "/oficina/casos" {
+    if rest != app::cases::paths::OFFICE_CASES.path() {
         return next.run(request).await;
     }
     let prefix = prefix.map(|locale| format!("/{}", app::locale::url_prefix(locale))).unwrap_or_default();

@@ -8,7 +8,7 @@
 //!
 //! All are outside the request log: the time of a submission is not written anywhere.
 
-mod encrypted;
+pub(crate) mod encrypted;
 pub mod form_ticket;
 mod no_script;
 
@@ -17,6 +17,7 @@ use crate::config::PortalConfig;
 use crate::platform::proof_of_work::ProofOfWork;
 use crate::platform::rate_limit::GlobalRateLimit;
 use crate::platform::uploads::{self, Uploads};
+use app::platform::API_UPLOADS;
 use app::platform::database::{Database, StorageError};
 use app::platform::files::{ObjectStore, StoredObject};
 use app::reporting::form::{FieldProblem, OfficeKeyView, Problem, ReportSettings, SubmissionOutcome};
@@ -105,19 +106,19 @@ impl Submissions {
     }
 }
 
+/// Reporting's routes and the sealed-upload transport's (which follow-up messages use too).
 pub fn routes(submissions: &Submissions) -> Router<AppState> {
+    use app::reporting::paths::{API_CHALLENGE, API_REPORTS, PLAIN_SUBMIT};
+    let plain = PLAIN_SUBMIT.path();
     Router::new()
-        .route("/api/reports/challenge", post(encrypted::challenge))
-        .route("/api/uploads", post(uploads::open))
-        .route("/api/uploads/{upload}/socket", get(uploads::socket))
-        .route("/api/uploads/{upload}/{index}", put(uploads::append))
-        .route("/api/reports", post(encrypted::submit_report))
-        .route("/api/follow-up", post(crate::cases::follow_up::lookup))
-        .route("/api/follow-up/object", post(crate::cases::follow_up::object))
-        .route("/api/follow-up/messages", post(encrypted::submit_message))
-        .route("/denuncia/enviar", post(no_script::submit))
-        .route("/es/denuncia/enviar", post(no_script::submit))
-        .route("/en/denuncia/enviar", post(no_script::submit))
+        .route(API_CHALLENGE, post(encrypted::challenge))
+        .route(API_UPLOADS, post(uploads::open))
+        .route(&format!("{API_UPLOADS}/{{upload}}/socket"), get(uploads::socket))
+        .route(&format!("{API_UPLOADS}/{{upload}}/{{index}}"), put(uploads::append))
+        .route(API_REPORTS, post(encrypted::submit_report))
+        .route(plain, post(no_script::submit))
+        .route(&format!("/es{plain}"), post(no_script::submit))
+        .route(&format!("/en{plain}"), post(no_script::submit))
         .layer(DefaultBodyLimit::max(submissions.body_limit()))
 }
 

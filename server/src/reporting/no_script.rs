@@ -34,9 +34,6 @@ use leptos::nonce::Nonce;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-/// The page the form lives on, which renders the outcome.
-const FORM_PAGE: &str = "denuncia/formulario";
-
 pub async fn submit(
     State(state): State<AppState>,
     nonce: Option<Extension<Nonce>>,
@@ -59,10 +56,12 @@ pub async fn submit(
             }
         }
     };
+    // The page the form lives on renders the outcome.
+    let form = app::reporting::paths::REPORT_FORM;
     let page = match prefix {
-        Some(Locale::en) if uri.path().starts_with("/en/") => format!("/en/{FORM_PAGE}"),
-        Some(_) if uri.path().starts_with("/es/") => format!("/es/{FORM_PAGE}"),
-        _ => format!("/{FORM_PAGE}"),
+        Some(Locale::en) if uri.path().starts_with("/en/") => format!("/en{form}"),
+        Some(_) if uri.path().starts_with("/es/") => format!("/es{form}"),
+        _ => form.to_string(),
     };
     state.page_context.render(&page, nonce.map(|Extension(n)| n), Some(outcome), ticket, status).await
 }

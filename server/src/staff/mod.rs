@@ -15,6 +15,7 @@ mod web;
 use crate::AppState;
 use app::platform::database::Database;
 use app::staff::Role;
+use app::staff::paths::{SIGN_IN_POST, SIGN_OUT_POST};
 use axum::Router;
 use axum::extract::{FromRef, FromRequestParts};
 use axum::response::{IntoResponse, Response};
@@ -173,8 +174,8 @@ pub fn routes(body_limit: usize) -> Router<AppState> {
         .route("/api/officer/session", post(api::login).delete(api::logout))
         .route("/api/staff/accounts", get(admin::list).post(admin::create))
         .route("/api/staff/accounts/{username}", axum::routing::patch(admin::update))
-        .route("/oficina/entrar", post(web::login))
-        .route("/oficina/salir", post(web::logout))
+        .route(SIGN_IN_POST.path(), post(web::login))
+        .route(SIGN_OUT_POST.path(), post(web::logout))
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(axum::middleware::from_fn(no_store))
 }

@@ -13,6 +13,7 @@ pub mod import;
 
 use crate::AppState;
 use app::locale::split_path;
+use app::transparency::paths;
 use app::transparency::storage as incidents;
 use app::transparency::{
     ComplaintsView, StatisticsKind, StatisticsView, TransparencyPage, TransparencyView, complaints,
@@ -67,9 +68,9 @@ pub async fn load_view(
     let (locale, rest) = split_path(request.uri().path());
     let locale = locale.unwrap_or(state.page_context.default_locale.0);
     let kind = match rest {
-        "/transparencia" => Some(StatisticsKind::Incidents),
-        "/transparencia/modulos" => Some(StatisticsKind::Modules),
-        "/transparencia/denuncias" | "/transparencia/datos" => None,
+        _ if rest == paths::STATISTICS.path() => Some(StatisticsKind::Incidents),
+        _ if rest == paths::MODULES.path() => Some(StatisticsKind::Modules),
+        _ if rest == paths::COMPLAINTS.path() || rest == paths::OPEN_DATA.path() => None,
         _ => return next.run(request).await,
     };
     let started = std::time::Instant::now();
@@ -84,7 +85,9 @@ pub async fn load_view(
                 Err(error) => Err(error),
             }
         }
-        (None, "/transparencia/denuncias") => complaints_view(&state, locale).await.map(TransparencyPage::Complaints),
+        (None, _) if rest == paths::COMPLAINTS.path() => {
+            complaints_view(&state, locale).await.map(TransparencyPage::Complaints)
+        }
         (None, _) => state
             .cubes
             .cube(&state.database)

@@ -16,7 +16,7 @@ use leptos::prelude::*;
 pub fn OfficeCasesPage() -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
-    let sign_in = use_localized_path("/oficina");
+    let sign_in = use_localized_path(crate::staff::paths::SIGN_IN);
     let prefix = language_prefix(locale);
     if let Some(missing) = use_context::<crate::staff::MissingRole>() {
         return view! {
@@ -81,7 +81,7 @@ pub fn OfficeCasesPage() -> impl IntoView {
             {t!(i18n, office.signed_in_as, name = view_data.username.clone())} " · "
             {t!(i18n, office.summary, count = count, overdue = overdue)}
         </p>
-        <form method="post" action="/oficina/salir" class="office-sign-out">
+        <form method="post" action=crate::staff::paths::SIGN_OUT_POST.path() class="office-sign-out">
             <input type="hidden" name="prefix" value=prefix />
             <button type="submit" class="button button--secondary">{t!(i18n, office.sign_out)}</button>
         </form>

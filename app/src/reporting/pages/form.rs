@@ -139,7 +139,7 @@ fn ReportForm(
     form_ticket: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let action = use_localized_path("/denuncia/enviar");
+    let action = use_localized_path(crate::reporting::paths::PLAIN_SUBMIT);
     // True once the WebAssembly runs this component: only then can the browser encrypt.
     let interactive = RwSignal::new(false);
     Effect::new(move |_| interactive.set(true));
@@ -548,7 +548,7 @@ fn ReceiptPanel(receipted: Receipted) -> impl IntoView {
                 <li>{t!(i18n, receipt.next_ack)}</li>
                 <li>
                     {t!(i18n, receipt.next_follow)} " "
-                    <a href=use_localized_path("/denuncia/seguimiento")>{t!(i18n, report.follow)}</a>
+                    <a href=use_localized_path(crate::cases::paths::FOLLOW_UP)>{t!(i18n, report.follow)}</a>
                 </li>
                 {receipted.encrypted_on_server.then(|| view! { <li>{t!(i18n, receipt.next_trust_server)}</li> })}
             </ul>

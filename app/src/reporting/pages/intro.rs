@@ -11,8 +11,8 @@ use leptos::prelude::*;
 pub fn ReportPage() -> impl IntoView {
     let i18n = use_i18n();
     let settings = use_context::<ReportSettings>().unwrap_or_default();
-    let form_path = use_localized_path("/denuncia/formulario");
-    let follow_path = use_localized_path("/denuncia/seguimiento");
+    let form_path = use_localized_path(crate::reporting::paths::REPORT_FORM);
+    let follow_path = use_localized_path(crate::cases::paths::FOLLOW_UP);
     let has_keys = !settings.office_keys.is_empty();
     view! {
         <PageTitle text=move || t_string!(i18n, report.title) />
