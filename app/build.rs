@@ -1,4 +1,5 @@
-//! Generates the typed translation module from `locales/*.json`; a missing key in one locale fails the build.
+//! Generates the typed translation module from `locales/{locale}/{namespace}.json`; a missing key in one
+//! locale fails the build. One namespace per capability, and `common` for the frame and shared words.
 use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 use std::path::PathBuf;
 
@@ -14,6 +15,7 @@ fn main() {
     // Spanish (Peru) first: it is the district's language and the fallback for anything unset.
     let config = Config::new("es-PE")
         .and_then(|config| config.add_locale("en"))
+        .and_then(|config| config.add_namespaces(["common", "site", "reporting", "cases", "staff", "transparency"]))
         .expect("valid locale list")
         // Lets t_string! fill in values ("{{ size }}") for attributes and plain strings.
         .parse_options(ParseOptions::new().interpolate_display(true));

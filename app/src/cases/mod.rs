@@ -21,11 +21,11 @@ pub use case_api::{
 pub fn status_label(locale: crate::i18n::Locale, status: CaseStatus) -> &'static str {
     use crate::i18n::td_string;
     match status {
-        CaseStatus::Received => td_string!(locale, case_status.received),
-        CaseStatus::Acknowledged => td_string!(locale, case_status.acknowledged),
-        CaseStatus::UnderInvestigation => td_string!(locale, case_status.under_investigation),
-        CaseStatus::Referred => td_string!(locale, case_status.referred),
-        CaseStatus::Closed => td_string!(locale, case_status.closed),
+        CaseStatus::Received => td_string!(locale, cases.case_status.received),
+        CaseStatus::Acknowledged => td_string!(locale, cases.case_status.acknowledged),
+        CaseStatus::UnderInvestigation => td_string!(locale, cases.case_status.under_investigation),
+        CaseStatus::Referred => td_string!(locale, cases.case_status.referred),
+        CaseStatus::Closed => td_string!(locale, cases.case_status.closed),
     }
 }
 

@@ -152,14 +152,14 @@ impl FieldProblem {
 pub fn category_label(locale: crate::i18n::Locale, category: Category) -> &'static str {
     use crate::i18n::td_string;
     match category {
-        Category::Soborno => td_string!(locale, report_form.category_soborno),
-        Category::Colusion => td_string!(locale, report_form.category_colusion),
-        Category::AbusoDeAutoridad => td_string!(locale, report_form.category_abuso_de_autoridad),
-        Category::OmisionDeFunciones => td_string!(locale, report_form.category_omision_de_funciones),
-        Category::UsoIndebidoDeBienes => td_string!(locale, report_form.category_uso_indebido_de_bienes),
-        Category::Nepotismo => td_string!(locale, report_form.category_nepotismo),
-        Category::ConflictoDeIntereses => td_string!(locale, report_form.category_conflicto_de_intereses),
-        Category::Otro => td_string!(locale, report_form.category_otro),
+        Category::Soborno => td_string!(locale, reporting.report_form.category_soborno),
+        Category::Colusion => td_string!(locale, reporting.report_form.category_colusion),
+        Category::AbusoDeAutoridad => td_string!(locale, reporting.report_form.category_abuso_de_autoridad),
+        Category::OmisionDeFunciones => td_string!(locale, reporting.report_form.category_omision_de_funciones),
+        Category::UsoIndebidoDeBienes => td_string!(locale, reporting.report_form.category_uso_indebido_de_bienes),
+        Category::Nepotismo => td_string!(locale, reporting.report_form.category_nepotismo),
+        Category::ConflictoDeIntereses => td_string!(locale, reporting.report_form.category_conflicto_de_intereses),
+        Category::Otro => td_string!(locale, reporting.report_form.category_otro),
     }
 }
 

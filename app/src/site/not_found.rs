@@ -11,11 +11,11 @@ pub fn NotFoundPage() -> impl IntoView {
     }
     let i18n = use_i18n();
     view! {
-        <PageTitle text=move || t_string!(i18n, not_found.title) />
-        <h1>{t!(i18n, not_found.heading)}</h1>
-        <p>{t!(i18n, not_found.text)}</p>
+        <PageTitle text=move || t_string!(i18n, site.not_found.title) />
+        <h1>{t!(i18n, site.not_found.heading)}</h1>
+        <p>{t!(i18n, site.not_found.text)}</p>
         <p>
-            <PageLink page=super::paths::HOME>{t!(i18n, not_found.home_link)}</PageLink>
+            <PageLink page=super::paths::HOME>{t!(i18n, site.not_found.home_link)}</PageLink>
         </p>
     }
 }

@@ -8,30 +8,30 @@ use leptos::prelude::*;
 pub fn PrivacyPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <PageTitle text=move || t_string!(i18n, privacy.title) />
-        <h1>{t!(i18n, privacy.heading)}</h1>
-        <p class="lead">{t!(i18n, privacy.lead)}</p>
+        <PageTitle text=move || t_string!(i18n, site.privacy.title) />
+        <h1>{t!(i18n, site.privacy.heading)}</h1>
+        <p class="lead">{t!(i18n, site.privacy.lead)}</p>
         <section aria-labelledby="kept-heading">
-            <h2 id="kept-heading">{t!(i18n, privacy.kept_heading)}</h2>
-            <p>{t!(i18n, privacy.kept_pages)}</p>
+            <h2 id="kept-heading">{t!(i18n, site.privacy.kept_heading)}</h2>
+            <p>{t!(i18n, site.privacy.kept_pages)}</p>
         </section>
         <section aria-labelledby="not-kept-heading">
-            <h2 id="not-kept-heading">{t!(i18n, privacy.not_kept_heading)}</h2>
+            <h2 id="not-kept-heading">{t!(i18n, site.privacy.not_kept_heading)}</h2>
             <ul>
-                <li>{t!(i18n, privacy.not_kept_ip)}</li>
-                <li>{t!(i18n, privacy.not_kept_agent)}</li>
-                <li>{t!(i18n, privacy.not_kept_cookies)}</li>
+                <li>{t!(i18n, site.privacy.not_kept_ip)}</li>
+                <li>{t!(i18n, site.privacy.not_kept_agent)}</li>
+                <li>{t!(i18n, site.privacy.not_kept_cookies)}</li>
             </ul>
         </section>
         <section aria-labelledby="third-party-heading">
-            <h2 id="third-party-heading">{t!(i18n, privacy.third_party_heading)}</h2>
-            <p>{t!(i18n, privacy.third_party_text)}</p>
+            <h2 id="third-party-heading">{t!(i18n, site.privacy.third_party_heading)}</h2>
+            <p>{t!(i18n, site.privacy.third_party_text)}</p>
         </section>
         <section aria-labelledby="safer-heading">
-            <h2 id="safer-heading">{t!(i18n, privacy.safer_heading)}</h2>
+            <h2 id="safer-heading">{t!(i18n, site.privacy.safer_heading)}</h2>
             <ul>
-                <li>{t!(i18n, privacy.safer_device)}</li>
-                <li>{t!(i18n, privacy.safer_tor)}</li>
+                <li>{t!(i18n, site.privacy.safer_device)}</li>
+                <li>{t!(i18n, site.privacy.safer_tor)}</li>
             </ul>
         </section>
     }

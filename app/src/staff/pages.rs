@@ -25,20 +25,20 @@ pub fn OfficeLoginPage() -> impl IntoView {
     let username = query.with_untracked(|q| q.get("username")).unwrap_or_default();
     let prefix = language_prefix(i18n.get_locale_untracked());
     let message = error.map(|code| match code.as_str() {
-        "missing" => t_string!(i18n, office.error_missing),
-        "locked" => t_string!(i18n, office.error_locked),
-        "server" => t_string!(i18n, problem.server_error),
-        _ => t_string!(i18n, office.error_invalid),
+        "missing" => t_string!(i18n, staff.error_missing),
+        "locked" => t_string!(i18n, staff.error_locked),
+        "server" => t_string!(i18n, common.problem.server_error),
+        _ => t_string!(i18n, staff.error_invalid),
     });
     let has_error = message.is_some();
     view! {
-        <PageTitle text=move || t_string!(i18n, office.title) />
-        <h1>{t!(i18n, office.heading)}</h1>
-        <p class="lead">{t!(i18n, office.lead)}</p>
+        <PageTitle text=move || t_string!(i18n, staff.title) />
+        <h1>{t!(i18n, staff.heading)}</h1>
+        <p class="lead">{t!(i18n, staff.lead)}</p>
         {message.map(|text| {
             view! {
                 <div class="error-summary" role="alert" tabindex="-1" id="office-error" autofocus>
-                    <h2 class="error-summary__title">{t!(i18n, report_form.error_summary)}</h2>
+                    <h2 class="error-summary__title">{t!(i18n, common.form.error_summary)}</h2>
                     <ul>
                         <li><a href="#username" target="_self">{text}</a></li>
                     </ul>
@@ -48,16 +48,16 @@ pub fn OfficeLoginPage() -> impl IntoView {
         <form method="post" action=super::paths::SIGN_IN_POST.path() class="office-login">
             <input type="hidden" name="prefix" value=prefix />
             <div class="form-group" class:form-group--error=has_error>
-                <label for="username">{t!(i18n, office.username)}</label>
+                <label for="username">{t!(i18n, staff.username)}</label>
                 <input id="username" name="username" type="text" autocomplete="username" required value=username class="input" />
             </div>
             <div class="form-group">
-                <label for="password">{t!(i18n, office.password)}</label>
+                <label for="password">{t!(i18n, staff.password)}</label>
                 <input id="password" name="password" type="password" autocomplete="current-password" required class="input" />
             </div>
             <div class="form-group">
-                <label for="code">{t!(i18n, office.code)}</label>
-                <p class="hint" id="code-hint">{t!(i18n, office.code_hint)}</p>
+                <label for="code">{t!(i18n, staff.code)}</label>
+                <p class="hint" id="code-hint">{t!(i18n, staff.code_hint)}</p>
                 <input
                     id="code"
                     name="code"
@@ -69,7 +69,7 @@ pub fn OfficeLoginPage() -> impl IntoView {
                     class="input input--code"
                 />
             </div>
-            <button type="submit" class="button">{t!(i18n, office.sign_in)}</button>
+            <button type="submit" class="button">{t!(i18n, staff.sign_in)}</button>
         </form>
     }
 }

@@ -226,7 +226,7 @@ fn ProblemSummary(problems: Vec<FilterProblem>) -> impl IntoView {
             .collect_view();
         view! {
             <div class="error-summary" role="alert" tabindex="-1" id="filter-errors">
-                <h2 class="error-summary__title">{t!(i18n, report_form.error_summary)}</h2>
+                <h2 class="error-summary__title">{t!(i18n, common.form.error_summary)}</h2>
                 <ul>{items}</ul>
                 <p>{t!(i18n, transparency.problems_note)}</p>
             </div>

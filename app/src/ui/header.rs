@@ -17,8 +17,8 @@ pub fn SiteHeader() -> impl IntoView {
         <header class="site-header">
             <div class="site-header__bar">
                 <a class="site-header__name" href=home>
-                    <span class="site-header__municipality">{t!(i18n, site.municipality)}</span>
-                    <span class="site-header__portal">{t!(i18n, site.name)}</span>
+                    <span class="site-header__municipality">{t!(i18n, common.site.municipality)}</span>
+                    <span class="site-header__portal">{t!(i18n, common.site.name)}</span>
                 </a>
                 <LanguageSwitch />
             </div>
@@ -36,21 +36,21 @@ fn MainNavigation() -> impl IntoView {
     view! {
         <div class="site-nav">
             <button type="button" class="site-nav__toggle" aria-controls="site-nav-links" aria-expanded="false" hidden>
-                {t!(i18n, site.menu)}
+                {t!(i18n, common.site.menu)}
             </button>
-            <nav id="site-nav-links" class="site-nav__links" aria-label=move || t_string!(i18n, site.nav_label)>
+            <nav id="site-nav-links" class="site-nav__links" aria-label=move || t_string!(i18n, common.site.nav_label)>
                 <ul>
                     <li>
-                        <PageLink page=HOME>{t!(i18n, nav.home)}</PageLink>
+                        <PageLink page=HOME>{t!(i18n, common.nav.home)}</PageLink>
                     </li>
                     <li>
-                        <PageLink page=REPORT>{t!(i18n, nav.report)}</PageLink>
+                        <PageLink page=REPORT>{t!(i18n, common.nav.report)}</PageLink>
                     </li>
                     <li>
-                        <PageLink page=STATISTICS>{t!(i18n, nav.transparency)}</PageLink>
+                        <PageLink page=STATISTICS>{t!(i18n, common.nav.transparency)}</PageLink>
                     </li>
                     <li>
-                        <PageLink page=PRIVACY>{t!(i18n, nav.privacy)}</PageLink>
+                        <PageLink page=PRIVACY>{t!(i18n, common.nav.privacy)}</PageLink>
                     </li>
                 </ul>
             </nav>
@@ -75,9 +75,9 @@ fn LanguageSwitch() -> impl IntoView {
     };
     view! {
         <a class="language-switch" href=href hreflang=move || language_tag(other())>
-            <span class="visually-hidden">{t!(i18n, site.language_label)} ": "</span>
+            <span class="visually-hidden">{t!(i18n, common.site.language_label)} ": "</span>
             // Only the language's own name is in that language, so a screen reader voices it right.
-            <span lang=move || language_tag(other())>{t!(i18n, site.other_language)}</span>
+            <span lang=move || language_tag(other())>{t!(i18n, common.site.other_language)}</span>
         </a>
     }
 }

@@ -26,7 +26,7 @@ fn Frame(children: Children) -> impl IntoView {
         // target="_self" (the default anyway) keeps the router from handling this in-page link, so
         // the browser moves focus to <main> as a skip link must.
         <a class="skip-link" href=format!("#{MAIN_CONTENT_ID}") target="_self">
-            {crate::i18n::t!(i18n, site.skip_link)}
+            {crate::i18n::t!(i18n, common.site.skip_link)}
         </a>
         <SiteHeader />
         <main id=MAIN_CONTENT_ID tabindex="-1" class="page">

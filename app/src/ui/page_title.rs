@@ -7,5 +7,5 @@ use leptos_meta::Title;
 #[component]
 pub fn PageTitle(#[prop(into)] text: Signal<&'static str>) -> impl IntoView {
     let i18n = use_i18n();
-    view! { <Title text=move || format!("{} · {}", text.get(), t_string!(i18n, site.name)) /> }
+    view! { <Title text=move || format!("{} · {}", text.get(), t_string!(i18n, common.site.name)) /> }
 }

@@ -41,7 +41,7 @@ pub fn FollowUpPage() -> impl IntoView {
     let default_locale = use_context::<crate::locale::DefaultLocale>().unwrap_or_default().0;
     let locale = i18n.get_locale_untracked();
     view! {
-        <PageTitle text=move || t_string!(i18n, follow_up.title) />
+        <PageTitle text=move || t_string!(i18n, cases.follow_up.title) />
         <IslandHost bundle=Bundle::FollowUp>
             <FollowUpIsland locale default_locale settings />
         </IslandHost>
@@ -74,13 +74,13 @@ fn FollowUp(settings: ReportSettings) -> impl IntoView {
     let language = crate::locale::language_tag(i18n.get_locale_untracked());
 
     view! {
-        <h1>{t!(i18n, follow_up.heading)}</h1>
-        <p class="lead">{t!(i18n, follow_up.lead)}</p>
+        <h1>{t!(i18n, cases.follow_up.heading)}</h1>
+        <p class="lead">{t!(i18n, cases.follow_up.lead)}</p>
         <p class="notice" id="follow-up-needs-script" hidden=move || interactive.get()>
-            {t!(i18n, follow_up.needs_script)}
+            {t!(i18n, cases.follow_up.needs_script)}
         </p>
         <div class="error-summary" role="alert" tabindex="-1" node_ref=state.summary hidden=move || state.problems.get().is_empty()>
-            <h2 class="error-summary__title">{t!(i18n, report_form.error_summary)}</h2>
+            <h2 class="error-summary__title">{t!(i18n, common.form.error_summary)}</h2>
             <ul>
                 {move || {
                     state
@@ -94,8 +94,8 @@ fn FollowUp(settings: ReportSettings) -> impl IntoView {
         </div>
         <form class="follow-up-form" novalidate on:submit=move |event| start_lookup(event, state)>
             <div class="form-group">
-                <label for="receipt">{t!(i18n, follow_up.receipt_label)}</label>
-                <p class="hint" id="receipt-hint">{t!(i18n, follow_up.receipt_hint)}</p>
+                <label for="receipt">{t!(i18n, cases.follow_up.receipt_label)}</label>
+                <p class="hint" id="receipt-hint">{t!(i18n, cases.follow_up.receipt_hint)}</p>
                 <input
                     id="receipt"
                     name="receipt"
@@ -108,15 +108,15 @@ fn FollowUp(settings: ReportSettings) -> impl IntoView {
                 />
             </div>
             <button type="submit" class="button" disabled=move || !interactive.get() || state.busy.get() != Busy::Idle>
-                {t!(i18n, follow_up.look_up)}
+                {t!(i18n, cases.follow_up.look_up)}
             </button>
         </form>
         <p role="status" aria-live="polite" class="status-line">
             {move || match state.busy.get() {
                 Busy::Idle => "",
-                Busy::Keys => t_string!(i18n, follow_up.busy_keys),
-                Busy::Looking => t_string!(i18n, follow_up.busy_looking),
-                Busy::Sending => t_string!(i18n, follow_up.busy_sending),
+                Busy::Keys => t_string!(i18n, cases.follow_up.busy_keys),
+                Busy::Looking => t_string!(i18n, cases.follow_up.busy_looking),
+                Busy::Sending => t_string!(i18n, cases.follow_up.busy_sending),
             }}
         </p>
         {move || state.opened.get().map(|open| view! { <CaseView open state language settings=stored_settings /> })}
@@ -140,8 +140,8 @@ fn CaseView(
         .into_iter()
         .map(|message| {
             let from = match message.author {
-                Author::Office => t_string!(i18n, follow_up.from_office),
-                Author::Reporter => t_string!(i18n, follow_up.from_you),
+                Author::Office => t_string!(i18n, cases.follow_up.from_office),
+                Author::Reporter => t_string!(i18n, cases.follow_up.from_you),
             };
             let attachments = message
                 .attachments
@@ -152,7 +152,7 @@ fn CaseView(
                 <li class="message" class:message--office=message.author == Author::Office>
                     <h3 class="message__from">{from} " · " {format_day(&message.sent_on, locale)}</h3>
                     <p class="message__text">
-                        {message.text.unwrap_or_else(|| t_string!(i18n, follow_up.unreadable).to_string())}
+                        {message.text.unwrap_or_else(|| t_string!(i18n, cases.follow_up.unreadable).to_string())}
                     </p>
                     <ul class="message__attachments">{attachments}</ul>
                 </li>
@@ -163,33 +163,33 @@ fn CaseView(
     let keys_for_reply = open.keys.clone();
     view! {
         <section aria-labelledby="case-heading" class="case" id="case">
-            <h2 id="case-heading">{t!(i18n, follow_up.case_heading)}</h2>
+            <h2 id="case-heading">{t!(i18n, cases.follow_up.case_heading)}</h2>
             <dl class="case__facts">
-                <dt>{t!(i18n, follow_up.status)}</dt>
+                <dt>{t!(i18n, cases.follow_up.status)}</dt>
                 <dd id="case-status">{status_label(i18n.get_locale(), case.status)}</dd>
-                <dt>{t!(i18n, follow_up.received_on)}</dt>
+                <dt>{t!(i18n, cases.follow_up.received_on)}</dt>
                 <dd>{day(&case.received_on)}</dd>
-                <dt>{t!(i18n, follow_up.acknowledged)}</dt>
+                <dt>{t!(i18n, cases.follow_up.acknowledged)}</dt>
                 <dd>
                     {match &case.acknowledged_on {
                         Some(d) => day(d),
-                        None => t_string!(i18n, follow_up.due_by, day = day(&case.acknowledgement_due)).to_string(),
+                        None => t_string!(i18n, cases.follow_up.due_by, day = day(&case.acknowledgement_due)).to_string(),
                     }}
                 </dd>
-                <dt>{t!(i18n, follow_up.feedback)}</dt>
+                <dt>{t!(i18n, cases.follow_up.feedback)}</dt>
                 <dd>
                     {match &case.feedback_on {
                         Some(d) => day(d),
-                        None => t_string!(i18n, follow_up.due_by, day = day(&case.feedback_due)).to_string(),
+                        None => t_string!(i18n, cases.follow_up.due_by, day = day(&case.feedback_due)).to_string(),
                     }}
                 </dd>
-                {case.closed_on.clone().map(|d| view! { <dt>{t!(i18n, follow_up.closed_on)}</dt><dd>{day(&d)}</dd> })}
+                {case.closed_on.clone().map(|d| view! { <dt>{t!(i18n, cases.follow_up.closed_on)}</dt><dd>{day(&d)}</dd> })}
             </dl>
-            <h2>{t!(i18n, follow_up.messages_heading)}</h2>
-            {no_messages.then(|| view! { <p>{t!(i18n, follow_up.no_messages)}</p> })}
+            <h2>{t!(i18n, cases.follow_up.messages_heading)}</h2>
+            {no_messages.then(|| view! { <p>{t!(i18n, cases.follow_up.no_messages)}</p> })}
             <ol class="messages">{messages}</ol>
-            <h2 id="reply-heading">{t!(i18n, follow_up.reply_heading)}</h2>
-            <p hidden=move || !state.sent.get() class="notice notice--secure" id="message-sent">{t!(i18n, follow_up.sent)}</p>
+            <h2 id="reply-heading">{t!(i18n, cases.follow_up.reply_heading)}</h2>
+            <p hidden=move || !state.sent.get() class="notice notice--secure" id="message-sent">{t!(i18n, cases.follow_up.sent)}</p>
             <form
                 class="follow-up-reply"
                 novalidate
@@ -197,18 +197,18 @@ fn CaseView(
                 on:submit=move |event| start_message(event, keys_for_reply.clone(), settings.get_value(), language, state)
             >
                 <div class="form-group">
-                    <label for="description">{t!(i18n, follow_up.message_label)}</label>
+                    <label for="description">{t!(i18n, cases.follow_up.message_label)}</label>
                     <textarea id="description" name="message" rows="6" class="input"></textarea>
                 </div>
                 <div class="form-group">
-                    <label for="attachments">{t!(i18n, follow_up.attachments_label)}</label>
+                    <label for="attachments">{t!(i18n, cases.follow_up.attachments_label)}</label>
                     <p class="hint" id="attachments-hint">
-                        {t!(i18n, follow_up.attachments_hint, size = format_size(settings.with_value(|s| s.max_attachment_bytes)))}
+                        {t!(i18n, cases.follow_up.attachments_hint, size = format_size(settings.with_value(|s| s.max_attachment_bytes)))}
                     </p>
                     <input id="attachments" name="attachments" type="file" multiple aria-describedby="attachments-hint" />
                 </div>
                 <button type="submit" class="button" disabled=move || state.busy.get() != Busy::Idle>
-                    {t!(i18n, follow_up.send)}
+                    {t!(i18n, cases.follow_up.send)}
                 </button>
             </form>
         </section>
@@ -221,7 +221,7 @@ fn AttachmentItem(attachment: ShownAttachment, keys: crate::cases::CaseKeys, sta
     let label = format!("{} ({})", attachment.name, format_size(attachment.size));
     match attachment.object.is_some() {
         true => {
-            let text = t_string!(i18n, follow_up.download, name = label.clone()).to_string();
+            let text = t_string!(i18n, cases.follow_up.download, name = label.clone()).to_string();
             view! {
                 <li>
                     <button type="button" class="button button--secondary" on:click=move |_| start_download(keys.clone(), attachment.clone(), state)>

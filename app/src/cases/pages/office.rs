@@ -20,19 +20,19 @@ pub fn OfficeCasesPage() -> impl IntoView {
     let prefix = language_prefix(locale);
     if let Some(missing) = use_context::<crate::staff::MissingRole>() {
         return view! {
-            <PageTitle text=move || t_string!(i18n, office.cases_title) />
-            <h1>{t!(i18n, office.cases_heading)}</h1>
+            <PageTitle text=move || t_string!(i18n, cases.office.cases_title) />
+            <h1>{t!(i18n, cases.office.cases_heading)}</h1>
             <p class="notice" id="missing-role">
-                {t!(i18n, office.missing_role, username = missing.username.clone())}
+                {t!(i18n, cases.office.missing_role, username = missing.username.clone())}
             </p>
         }
         .into_any();
     }
     let Some(view_data) = use_context::<OfficeView>() else {
         return view! {
-            <PageTitle text=move || t_string!(i18n, office.cases_title) />
-            <h1>{t!(i18n, office.cases_heading)}</h1>
-            <p><a href=sign_in>{t!(i18n, office.sign_in)}</a></p>
+            <PageTitle text=move || t_string!(i18n, cases.office.cases_title) />
+            <h1>{t!(i18n, cases.office.cases_heading)}</h1>
+            <p><a href=sign_in>{t!(i18n, staff.sign_in)}</a></p>
         }
         .into_any();
     };
@@ -44,17 +44,18 @@ pub fn OfficeCasesPage() -> impl IntoView {
         .map(|case| {
             let ack = match &case.acknowledged_on {
                 Some(d) => format_day(d, locale),
-                None => {
-                    t_string!(i18n, follow_up.due_by, day = format_day(&case.acknowledgement_due, locale)).to_string()
-                }
+                None => t_string!(i18n, cases.follow_up.due_by, day = format_day(&case.acknowledgement_due, locale))
+                    .to_string(),
             };
             let feedback = match &case.feedback_on {
                 Some(d) => format_day(d, locale),
-                None => t_string!(i18n, follow_up.due_by, day = format_day(&case.feedback_due, locale)).to_string(),
+                None => {
+                    t_string!(i18n, cases.follow_up.due_by, day = format_day(&case.feedback_due, locale)).to_string()
+                }
             };
             let flags = [
-                case.acknowledgement_overdue.then(|| t_string!(i18n, office.ack_overdue)),
-                case.feedback_overdue.then(|| t_string!(i18n, office.feedback_overdue)),
+                case.acknowledgement_overdue.then(|| t_string!(i18n, cases.office.ack_overdue)),
+                case.feedback_overdue.then(|| t_string!(i18n, cases.office.feedback_overdue)),
             ]
             .into_iter()
             .flatten()
@@ -75,30 +76,30 @@ pub fn OfficeCasesPage() -> impl IntoView {
         })
         .collect_view();
     view! {
-        <PageTitle text=move || t_string!(i18n, office.cases_title) />
-        <h1>{t!(i18n, office.cases_heading)}</h1>
+        <PageTitle text=move || t_string!(i18n, cases.office.cases_title) />
+        <h1>{t!(i18n, cases.office.cases_heading)}</h1>
         <p>
-            {t!(i18n, office.signed_in_as, name = view_data.username.clone())} " · "
-            {t!(i18n, office.summary, count = count, overdue = overdue)}
+            {t!(i18n, cases.office.signed_in_as, name = view_data.username.clone())} " · "
+            {t!(i18n, cases.office.summary, count = count, overdue = overdue)}
         </p>
         <form method="post" action=crate::staff::paths::SIGN_OUT_POST.path() class="office-sign-out">
             <input type="hidden" name="prefix" value=prefix />
-            <button type="submit" class="button button--secondary">{t!(i18n, office.sign_out)}</button>
+            <button type="submit" class="button button--secondary">{t!(i18n, cases.office.sign_out)}</button>
         </form>
-        <p>{t!(i18n, office.metadata_only)}</p>
+        <p>{t!(i18n, cases.office.metadata_only)}</p>
         <div class="table-scroll" role="region" aria-labelledby="cases-caption" tabindex="0">
             <table class="cases">
-                <caption id="cases-caption">{t!(i18n, office.table_caption, day = format_day(&view_data.today, locale))}</caption>
+                <caption id="cases-caption">{t!(i18n, cases.office.table_caption, day = format_day(&view_data.today, locale))}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{t!(i18n, office.col_case)}</th>
-                        <th scope="col">{t!(i18n, office.col_received)}</th>
-                        <th scope="col">{t!(i18n, office.col_status)}</th>
-                        <th scope="col">{t!(i18n, office.col_category)}</th>
-                        <th scope="col">{t!(i18n, office.col_ack)}</th>
-                        <th scope="col">{t!(i18n, office.col_feedback)}</th>
-                        <th scope="col">{t!(i18n, office.col_messages)}</th>
-                        <th scope="col">{t!(i18n, office.col_flags)}</th>
+                        <th scope="col">{t!(i18n, cases.office.col_case)}</th>
+                        <th scope="col">{t!(i18n, cases.office.col_received)}</th>
+                        <th scope="col">{t!(i18n, cases.office.col_status)}</th>
+                        <th scope="col">{t!(i18n, cases.office.col_category)}</th>
+                        <th scope="col">{t!(i18n, cases.office.col_ack)}</th>
+                        <th scope="col">{t!(i18n, cases.office.col_feedback)}</th>
+                        <th scope="col">{t!(i18n, cases.office.col_messages)}</th>
+                        <th scope="col">{t!(i18n, cases.office.col_flags)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

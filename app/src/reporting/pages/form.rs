@@ -40,7 +40,7 @@ pub fn ReportFormPage() -> impl IntoView {
     let locale = i18n.get_locale_untracked();
     view! {
         <PageTitle text=move || {
-            if receipted { t_string!(i18n, receipt.title) } else { t_string!(i18n, report_form.title) }
+            if receipted { t_string!(i18n, reporting.receipt.title) } else { t_string!(i18n, reporting.report_form.title) }
         } />
         <IslandHost bundle=Bundle::ReportForm>
             <ReportFormIsland locale default_locale settings outcome form_ticket />
@@ -109,7 +109,7 @@ fn retitle_on_receipt(receipted: RwSignal<Option<Receipted>>) {
     let i18n = use_i18n();
     Effect::new(move |_| {
         if receipted.with(Option::is_some) {
-            let title = format!("{} · {}", t_string!(i18n, receipt.title), t_string!(i18n, site.name));
+            let title = format!("{} · {}", t_string!(i18n, reporting.receipt.title), t_string!(i18n, common.site.name));
             document().set_title(&title);
         }
     });
@@ -157,7 +157,7 @@ fn ReportForm(
 
     let attachments_hint = t_string!(
         i18n,
-        report_form.attachments_hint,
+        reporting.report_form.attachments_hint,
         count = settings.max_attachments,
         size = format_size(settings.max_attachment_bytes)
     )
@@ -165,13 +165,13 @@ fn ReportForm(
     let lives = prefill.lives_in_district.clone();
 
     view! {
-        <h1>{t!(i18n, report_form.heading)}</h1>
+        <h1>{t!(i18n, reporting.report_form.heading)}</h1>
         <p class="notice" class:notice--secure=move || interactive.get() id="encryption-mode">
             {move || {
                 if interactive.get() {
-                    t_string!(i18n, report_form.mode_browser)
+                    t_string!(i18n, reporting.report_form.mode_browser)
                 } else {
-                    t_string!(i18n, report_form.mode_server)
+                    t_string!(i18n, reporting.report_form.mode_server)
                 }
             }}
         </p>
@@ -182,7 +182,7 @@ fn ReportForm(
             node_ref=summary_ref
             hidden=move || problems.get().is_empty()
         >
-            <h2 class="error-summary__title">{t!(i18n, report_form.error_summary)}</h2>
+            <h2 class="error-summary__title">{t!(i18n, common.form.error_summary)}</h2>
             <ul>
                 {
                     move || {
@@ -207,7 +207,7 @@ fn ReportForm(
                     }
                 }
             </ul>
-            {files_lost.then(|| view! { <p>{t!(i18n, report_form.files_again)}</p> })}
+            {files_lost.then(|| view! { <p>{t!(i18n, reporting.report_form.files_again)}</p> })}
         </div>
         <form
             class="report-form"
@@ -219,8 +219,8 @@ fn ReportForm(
         >
             <input type="hidden" name=FORM_TICKET_FIELD value=form_ticket />
             <div class="form-group" class:form-group--error=move || errors.invalid(Field::Description)>
-                <label for="description">{t!(i18n, report_form.description)}</label>
-                <p class="hint" id="description-hint">{t!(i18n, report_form.description_hint)}</p>
+                <label for="description">{t!(i18n, reporting.report_form.description)}</label>
+                <p class="hint" id="description-hint">{t!(i18n, reporting.report_form.description_hint)}</p>
                 <ErrorLine errors field=Field::Description />
                 <textarea
                     id="description"
@@ -233,7 +233,7 @@ fn ReportForm(
                 </textarea>
             </div>
             <div class="form-group" class:form-group--error=move || errors.invalid(Field::Category)>
-                <label for="category">{t!(i18n, report_form.category)}</label>
+                <label for="category">{t!(i18n, reporting.report_form.category)}</label>
                 <ErrorLine errors field=Field::Category />
                 <select
                     id="category"
@@ -241,7 +241,7 @@ fn ReportForm(
                     aria-describedby=move || errors.described_by(Field::Category, false)
                     aria-invalid=move || errors.invalid(Field::Category).then_some("true")
                 >
-                    <option value="">{t!(i18n, report_form.category_choose)}</option>
+                    <option value="">{t!(i18n, reporting.report_form.category_choose)}</option>
                     {Category::ALL
                         .into_iter()
                         .map(|category| {
@@ -254,17 +254,17 @@ fn ReportForm(
                         .collect_view()}
                 </select>
             </div>
-            <TextField field=Field::Involved label=t_string!(i18n, report_form.involved) value=prefill.involved.clone() errors hint=None />
-            <TextField field=Field::Place label=t_string!(i18n, report_form.place) value=prefill.place.clone() errors hint=None />
+            <TextField field=Field::Involved label=t_string!(i18n, reporting.report_form.involved) value=prefill.involved.clone() errors hint=None />
+            <TextField field=Field::Place label=t_string!(i18n, reporting.report_form.place) value=prefill.place.clone() errors hint=None />
             <TextField
                 field=Field::ApproximateDate
-                label=t_string!(i18n, report_form.approximate_date)
+                label=t_string!(i18n, reporting.report_form.approximate_date)
                 value=prefill.approximate_date.clone()
                 errors
-                hint=Some(t_string!(i18n, report_form.approximate_date_hint).to_string())
+                hint=Some(t_string!(i18n, reporting.report_form.approximate_date_hint).to_string())
             />
             <div class="form-group" class:form-group--error=move || errors.invalid(Field::Attachments)>
-                <label for="attachments">{t!(i18n, report_form.attachments)}</label>
+                <label for="attachments">{t!(i18n, reporting.report_form.attachments)}</label>
                 <p class="hint" id="attachments-hint">{attachments_hint}</p>
                 <ErrorLine errors field=Field::Attachments />
                 <input
@@ -277,8 +277,8 @@ fn ReportForm(
                 />
             </div>
             <fieldset class="form-group identity">
-                <legend>{t!(i18n, report_form.identity_heading)}</legend>
-                <p class="hint" id="identity-hint">{t!(i18n, report_form.identity_hint)}</p>
+                <legend>{t!(i18n, reporting.report_form.identity_heading)}</legend>
+                <p class="hint" id="identity-hint">{t!(i18n, reporting.report_form.identity_hint)}</p>
                 <div class="checkbox">
                     <input
                         type="checkbox"
@@ -288,50 +288,50 @@ fn ReportForm(
                         checked=prefill.share_identity
                         aria-describedby="identity-hint"
                     />
-                    <label for="share_identity">{t!(i18n, report_form.share_identity)}</label>
+                    <label for="share_identity">{t!(i18n, reporting.report_form.share_identity)}</label>
                 </div>
-                <TextField field=Field::Names label=t_string!(i18n, report_form.names) value=prefill.names.clone() errors hint=None autocomplete="given-name" />
-                <TextField field=Field::Surnames label=t_string!(i18n, report_form.surnames) value=prefill.surnames.clone() errors hint=None autocomplete="family-name" />
-                <TextField field=Field::Phone label=t_string!(i18n, report_form.phone) value=prefill.phone.clone() errors hint=None input_type="tel" autocomplete="tel" />
-                <TextField field=Field::Email label=t_string!(i18n, report_form.email) value=prefill.email.clone() errors hint=None input_type="email" autocomplete="email" />
+                <TextField field=Field::Names label=t_string!(i18n, reporting.report_form.names) value=prefill.names.clone() errors hint=None autocomplete="given-name" />
+                <TextField field=Field::Surnames label=t_string!(i18n, reporting.report_form.surnames) value=prefill.surnames.clone() errors hint=None autocomplete="family-name" />
+                <TextField field=Field::Phone label=t_string!(i18n, reporting.report_form.phone) value=prefill.phone.clone() errors hint=None input_type="tel" autocomplete="tel" />
+                <TextField field=Field::Email label=t_string!(i18n, reporting.report_form.email) value=prefill.email.clone() errors hint=None input_type="email" autocomplete="email" />
                 <fieldset class="radios">
-                    <legend>{t!(i18n, report_form.lives_in_district)}</legend>
+                    <legend>{t!(i18n, reporting.report_form.lives_in_district)}</legend>
                     <div class="radio">
                         <input type="radio" id="lives-yes" name="lives_in_district" value="yes" checked=lives == "yes" />
-                        <label for="lives-yes">{t!(i18n, report_form.lives_yes)}</label>
+                        <label for="lives-yes">{t!(i18n, reporting.report_form.lives_yes)}</label>
                     </div>
                     <div class="radio">
                         <input type="radio" id="lives-no" name="lives_in_district" value="no" checked=lives == "no" />
-                        <label for="lives-no">{t!(i18n, report_form.lives_no)}</label>
+                        <label for="lives-no">{t!(i18n, reporting.report_form.lives_no)}</label>
                     </div>
                     <div class="radio">
                         <input type="radio" id="lives-unsaid" name="lives_in_district" value="" checked=lives.is_empty() />
-                        <label for="lives-unsaid">{t!(i18n, report_form.lives_unsaid)}</label>
+                        <label for="lives-unsaid">{t!(i18n, reporting.report_form.lives_unsaid)}</label>
                     </div>
                 </fieldset>
             </fieldset>
             <button type="submit" class="button" aria-disabled=move || (working.get() != Working::Idle).then_some("true")>
-                {t!(i18n, report_form.submit)}
+                {t!(i18n, reporting.report_form.submit)}
             </button>
             <div class="progress" hidden=move || working.get() == Working::Idle>
                 <p role="status" aria-live="polite">
                     {move || match working.get() {
                         Working::Idle => "",
-                        Working::Receipt => t_string!(i18n, report_form.stage_receipt),
-                        Working::Encrypting(_) => t_string!(i18n, report_form.stage_encrypting),
-                        Working::ProofOfWork => t_string!(i18n, report_form.stage_proof),
-                        Working::Uploading(_) => t_string!(i18n, report_form.stage_uploading),
+                        Working::Receipt => t_string!(i18n, reporting.report_form.stage_receipt),
+                        Working::Encrypting(_) => t_string!(i18n, reporting.report_form.stage_encrypting),
+                        Working::ProofOfWork => t_string!(i18n, reporting.report_form.stage_proof),
+                        Working::Uploading(_) => t_string!(i18n, reporting.report_form.stage_uploading),
                     }}
                 </p>
                 <progress
                     max="100"
-                    aria-label=move || t_string!(i18n, report_form.progress_label)
+                    aria-label=move || t_string!(i18n, reporting.report_form.progress_label)
                     value=move || match working.get() {
                         Working::Encrypting(f) | Working::Uploading(f) => Some(format!("{:.0}", f * 100.0)),
                         _ => None,
                     }
                 ></progress>
-                <p class="hint">{t!(i18n, report_form.working)}</p>
+                <p class="hint">{t!(i18n, reporting.report_form.working)}</p>
             </div>
         </form>
     }
@@ -455,7 +455,7 @@ fn ErrorLine(errors: FormErrors, field: Field) -> impl IntoView {
         errors.message(field).map(|text| {
             view! {
                 <p class="field-error" id=format!("{}-error", field.input_id())>
-                    <span class="visually-hidden">{t!(i18n, report_form.error_prefix)} " "</span>
+                    <span class="visually-hidden">{t!(i18n, common.form.error_prefix)} " "</span>
                     {text}
                 </p>
             }
@@ -500,7 +500,8 @@ fn ReceiptPanel(receipted: Receipted) -> impl IntoView {
     let i18n = use_i18n();
     let day = format_day(&receipted.received_on, i18n.get_locale_untracked());
     let file_text =
-        t_string!(i18n, receipt.file_text, receipt = receipted.receipt.clone(), date = day.clone()).to_string();
+        t_string!(i18n, reporting.receipt.file_text, receipt = receipted.receipt.clone(), date = day.clone())
+            .to_string();
     let download_href = format!("data:text/plain;charset=utf-8,{}", percent_encode(&file_text));
     let interactive = RwSignal::new(false);
     Effect::new(move |_| interactive.set(true));
@@ -523,34 +524,34 @@ fn ReceiptPanel(receipted: Receipted) -> impl IntoView {
     };
     view! {
         <section class="receipt" aria-labelledby="receipt-heading">
-            <h1 id="receipt-heading">{t!(i18n, receipt.heading)}</h1>
-            <p class="lead">{t!(i18n, receipt.received_on, date = day.clone())}</p>
+            <h1 id="receipt-heading">{t!(i18n, reporting.receipt.heading)}</h1>
+            <p class="lead">{t!(i18n, reporting.receipt.received_on, date = day.clone())}</p>
             <div class="receipt__box">
-                <h2>{t!(i18n, receipt.your_receipt)}</h2>
+                <h2>{t!(i18n, reporting.receipt.your_receipt)}</h2>
                 <p class="receipt__number" id="receipt-number">{receipted.receipt.clone()}</p>
                 <p class="notice notice--warning">
-                    <strong>{t!(i18n, receipt.warning)}</strong>
+                    <strong>{t!(i18n, reporting.receipt.warning)}</strong>
                 </p>
                 <div class="receipt__actions">
                     <button type="button" class="button button--secondary" hidden=move || !interactive.get() on:click=copy>
-                        {move || if copied.get() { t_string!(i18n, receipt.copied) } else { t_string!(i18n, receipt.copy) }}
+                        {move || if copied.get() { t_string!(i18n, reporting.receipt.copied) } else { t_string!(i18n, reporting.receipt.copy) }}
                     </button>
                     <a class="button button--secondary" href=download_href download="recibo-denuncia.txt" rel="external">
-                        {t!(i18n, receipt.download)}
+                        {t!(i18n, reporting.receipt.download)}
                     </a>
                     <button type="button" class="button button--secondary" hidden=move || !interactive.get() on:click=print>
-                        {t!(i18n, receipt.print)}
+                        {t!(i18n, reporting.receipt.print)}
                     </button>
                 </div>
             </div>
-            <h2>{t!(i18n, receipt.next_heading)}</h2>
+            <h2>{t!(i18n, reporting.receipt.next_heading)}</h2>
             <ul>
-                <li>{t!(i18n, receipt.next_ack)}</li>
+                <li>{t!(i18n, reporting.receipt.next_ack)}</li>
                 <li>
-                    {t!(i18n, receipt.next_follow)} " "
-                    <a href=use_localized_path(crate::cases::paths::FOLLOW_UP)>{t!(i18n, report.follow)}</a>
+                    {t!(i18n, reporting.receipt.next_follow)} " "
+                    <a href=use_localized_path(crate::cases::paths::FOLLOW_UP)>{t!(i18n, reporting.report.follow)}</a>
                 </li>
-                {receipted.encrypted_on_server.then(|| view! { <li>{t!(i18n, receipt.next_trust_server)}</li> })}
+                {receipted.encrypted_on_server.then(|| view! { <li>{t!(i18n, reporting.receipt.next_trust_server)}</li> })}
             </ul>
         </section>
     }

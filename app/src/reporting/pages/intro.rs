@@ -15,36 +15,36 @@ pub fn ReportPage() -> impl IntoView {
     let follow_path = use_localized_path(crate::cases::paths::FOLLOW_UP);
     let has_keys = !settings.office_keys.is_empty();
     view! {
-        <PageTitle text=move || t_string!(i18n, report.title) />
-        <h1>{t!(i18n, report.heading)}</h1>
-        <p class="lead">{t!(i18n, report.lead)}</p>
+        <PageTitle text=move || t_string!(i18n, reporting.report.title) />
+        <h1>{t!(i18n, reporting.report.heading)}</h1>
+        <p class="lead">{t!(i18n, reporting.report.lead)}</p>
         <section aria-labelledby="what-happens-heading">
-            <h2 id="what-happens-heading">{t!(i18n, report.what_happens_heading)}</h2>
+            <h2 id="what-happens-heading">{t!(i18n, reporting.report.what_happens_heading)}</h2>
             <ul>
-                <li>{t!(i18n, report.what_encrypted)}</li>
-                <li>{t!(i18n, report.what_kept)}</li>
-                <li>{t!(i18n, report.what_not_kept)}</li>
-                <li>{t!(i18n, report.what_identity)}</li>
-                <li>{t!(i18n, report.what_receipt)}</li>
+                <li>{t!(i18n, reporting.report.what_encrypted)}</li>
+                <li>{t!(i18n, reporting.report.what_kept)}</li>
+                <li>{t!(i18n, reporting.report.what_not_kept)}</li>
+                <li>{t!(i18n, reporting.report.what_identity)}</li>
+                <li>{t!(i18n, reporting.report.what_receipt)}</li>
             </ul>
         </section>
         <section aria-labelledby="safer-heading">
-            <h2 id="safer-heading">{t!(i18n, report.safer_heading)}</h2>
+            <h2 id="safer-heading">{t!(i18n, reporting.report.safer_heading)}</h2>
             <ul>
-                <li>{t!(i18n, report.safer_device)}</li>
-                <li>{t!(i18n, report.safer_tor)}</li>
-                <li>{t!(i18n, report.safer_metadata)}</li>
+                <li>{t!(i18n, reporting.report.safer_device)}</li>
+                <li>{t!(i18n, reporting.report.safer_tor)}</li>
+                <li>{t!(i18n, reporting.report.safer_metadata)}</li>
             </ul>
         </section>
         <section aria-labelledby="no-js-heading">
-            <h2 id="no-js-heading">{t!(i18n, report.no_js_heading)}</h2>
-            <p>{t!(i18n, report.no_js_text)}</p>
+            <h2 id="no-js-heading">{t!(i18n, reporting.report.no_js_heading)}</h2>
+            <p>{t!(i18n, reporting.report.no_js_text)}</p>
         </section>
         <section aria-labelledby="keys-heading">
-            <h2 id="keys-heading">{t!(i18n, report.keys_heading)}</h2>
+            <h2 id="keys-heading">{t!(i18n, reporting.report.keys_heading)}</h2>
             {if has_keys {
                 view! {
-                    <p>{t!(i18n, report.keys_text)}</p>
+                    <p>{t!(i18n, reporting.report.keys_text)}</p>
                     <ul class="office-keys">
                         {settings
                             .office_keys
@@ -54,10 +54,10 @@ pub fn ReportPage() -> impl IntoView {
                                     <li>
                                         <span class="office-keys__name">{key.name.clone()}</span>
                                         <span>
-                                            {t!(i18n, report.key_id)} ": " <code>{key.key_id.clone()}</code>
+                                            {t!(i18n, reporting.report.key_id)} ": " <code>{key.key_id.clone()}</code>
                                         </span>
                                         <span>
-                                            {t!(i18n, report.key_fingerprint)} ": "
+                                            {t!(i18n, reporting.report.key_fingerprint)} ": "
                                             <code class="fingerprint">{key.fingerprint.clone()}</code>
                                         </span>
                                     </li>
@@ -68,14 +68,14 @@ pub fn ReportPage() -> impl IntoView {
                 }
                     .into_any()
             } else {
-                view! { <p class="notice notice--warning">{t!(i18n, report.keys_none)}</p> }.into_any()
+                view! { <p class="notice notice--warning">{t!(i18n, reporting.report.keys_none)}</p> }.into_any()
             }}
         </section>
         {has_keys.then(|| view! {
             <p>
-                <a class="button" href=form_path>{t!(i18n, report.start)}</a>
+                <a class="button" href=form_path>{t!(i18n, reporting.report.start)}</a>
                 " "
-                <a class="button button--secondary" href=follow_path id="follow-up-link">{t!(i18n, report.follow)}</a>
+                <a class="button button--secondary" href=follow_path id="follow-up-link">{t!(i18n, reporting.report.follow)}</a>
             </p>
         })}
     }
