@@ -94,7 +94,7 @@ test('report, offline opening, acknowledgement and reply, the reporter reads and
   expect(officer(online, ['pull'])).toMatch(/Pulled \d+ new file/);
   expect(readFileSync(object).equals(whole)).toBe(true);
   // The server's audit log shows the second pull asked only for the missing bytes.
-  const ranged = sql("SELECT detail FROM audit_log WHERE action = 'case.pull_object'");
+  const ranged = sql("SELECT detail FROM audit_log WHERE action = 'cases.pull_object'");
   expect(ranged).toContain(`object=${objectName} bytes=${half}-`);
   officer(airgap, ['import', casesBundle]);
   expect(readdirSync(airgap).sort()).toEqual(['cases', 'keys.json']);

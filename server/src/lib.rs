@@ -10,6 +10,7 @@ pub mod transparency;
 pub mod config;
 pub mod demo;
 pub mod file_times;
+pub mod page_loaders;
 pub mod platform;
 pub mod render_owner;
 pub mod security;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub database: Database,
     pub page_context: PageContext,
     pub submissions: Arc<Submissions>,
+    /// The sealed-upload transport (the same as `submissions.sealed`), for the upload handlers.
+    pub sealed: Arc<platform::SealedTransport>,
     /// The incident counts in memory, following imports.
     pub cubes: Arc<app::transparency::storage::CubeCache>,
     /// The portal's public URL without a trailing slash, for absolute links in open-data metadata.
@@ -54,7 +57,7 @@ impl AppState {
             .map_err(|e| format!("cannot open the object store under {}: {e}", config.site.data_dir.display()))?;
         let referenced =
             app::reporting::storage::reports::referenced_objects(&database).await.map_err(|e| e.to_string())?;
-        let swept = submissions.store.sweep(&referenced).await.map_err(|e| e.to_string())?;
+        let swept = submissions.sealed.store.sweep(&referenced).await.map_err(|e| e.to_string())?;
         if swept > 0 {
             tracing::warn!(swept, "removed attachment files that no report refers to (an interrupted submission)");
         }
@@ -73,6 +76,7 @@ impl AppState {
             leptos_options,
             database,
             page_context,
+            sealed: submissions.sealed.clone(),
             submissions: Arc::new(submissions),
             cubes: Arc::default(),
             site_url,
@@ -110,20 +114,9 @@ impl PageContext {
         if let Some(nonce) = parts.as_ref().and_then(|parts| parts.extensions.get::<Nonce>().cloned()) {
             provide_context(nonce);
         }
-        // The officers' case list, loaded by `cases::office_web::load_case_list` for a signed-in officer.
-        if let Some(view) = parts.as_ref().and_then(|parts| parts.extensions.get::<app::cases::OfficeView>().cloned()) {
-            provide_context(view);
-        }
-        if let Some(missing) =
-            parts.as_ref().and_then(|parts| parts.extensions.get::<app::staff::MissingRole>().cloned())
-        {
-            provide_context(missing);
-        }
-        // The statistics of a transparency page, computed by `transparency::load_view`.
-        if let Some(view) =
-            parts.as_ref().and_then(|parts| parts.extensions.get::<app::transparency::TransparencyView>().cloned())
-        {
-            provide_context(view);
+        // The page's data, from its loader (`page_loaders`).
+        if let Some(data) = parts.as_ref().and_then(|parts| parts.extensions.get::<page_loaders::Provide>().cloned()) {
+            data.provide();
         }
     }
 
@@ -272,6 +265,18 @@ pub fn day_before(day: &str) -> String {
         .unwrap_or_else(|| day.to_string())
 }
 
+/// Every page that loads data before it renders, with its loader: one line a page.
+fn page_loaders() -> page_loaders::Loaders {
+    use app::{cases::paths as cases_paths, transparency::paths as transparency_paths};
+    page_loaders::Loaders::new(vec![
+        (cases_paths::OFFICE_CASES, cases::office_web::load_case_list),
+        (transparency_paths::STATISTICS, transparency::load_incidents),
+        (transparency_paths::MODULES, transparency::load_modules),
+        (transparency_paths::COMPLAINTS, transparency::load_complaints),
+        (transparency_paths::OPEN_DATA, transparency::load_open_data),
+    ])
+}
+
 /// The whole application: Leptos pages, static files, health check, and the layers every response
 /// passes through.
 pub fn router(config: &PortalConfig, state: AppState) -> Router {
@@ -289,8 +294,7 @@ pub fn router(config: &PortalConfig, state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, context.clone(), shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, app::shell))
         .layer(axum::middleware::from_fn(render_owner::bind))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), cases::office_web::load_case_list))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), transparency::load_view))
+        .layer(axum::middleware::from_fn_with_state((state.clone(), page_loaders()), page_loaders::load))
         .merge(staff::routes(state.submissions.body_limit()))
         .merge(cases::office_routes(state.submissions.body_limit()))
         .merge(transparency::routes())

@@ -1,7 +1,6 @@
-//! The transparency portal's page data: what the server computes for `/transparencia/…` before
-//! rendering (the middleware in the server's `transparency` module), carried to the browser in the page
-//! data so hydration renders the same thing. Pages compute their tables from it with the `statistics`
-//! crate, the same tables the downloads are made of.
+//! The transparency portal: its pages' data, what the server's loaders (`transparency` in the server,
+//! registered by path) compute for `/transparencia/…` before rendering. Pages compute their tables from
+//! it with the `statistics` crate, the same tables the downloads are made of.
 
 use crate::i18n::Locale;
 

@@ -12,7 +12,8 @@
 //! unknown: there is nothing to tell apart.
 
 use crate::AppState;
-use crate::reporting::{Submissions, refusal};
+use crate::platform::refusal;
+use crate::reporting::Submissions;
 use app::cases::storage as cases;
 use app::cases::{FollowUpCase, FollowUpMessage, FollowUpObjectRequest, FollowUpRequest, ObjectRef};
 use app::platform::database::{Database, StorageError};
@@ -79,7 +80,7 @@ async fn view(database: &Database, case: &str) -> Result<Option<FollowUpCase>, S
 pub async fn lookup(State(state): State<AppState>, request: Result<Json<FollowUpRequest>, JsonRejection>) -> Response {
     let Ok(Json(request)) = request else { return refusal(Problem::UploadMalformed) };
     let submissions: &Arc<Submissions> = &state.submissions;
-    if let Err(problem) = submissions.proof_of_work.redeem(&request.challenge, request.nonce) {
+    if let Err(problem) = submissions.sealed.proof_of_work.redeem(&request.challenge, request.nonce) {
         return refusal(problem);
     }
     if !submissions.lookups.try_acquire() {
@@ -112,7 +113,7 @@ pub async fn object(
         Ok(false) => return not_found(),
         Err(error) => return refusal(storage(error)),
     }
-    match tokio::fs::File::open(state.submissions.store.path_of(&request.object)).await {
+    match tokio::fs::File::open(state.submissions.sealed.store.path_of(&request.object)).await {
         Ok(file) => (
             [(http::header::CONTENT_TYPE, "application/octet-stream"), (http::header::CACHE_CONTROL, "no-store")],
             Body::from_stream(tokio_util::io::ReaderStream::new(file)),

@@ -15,7 +15,7 @@
 //!   audit log from entry N+1.
 
 use crate::AppState;
-use crate::reporting::PendingObjects;
+use crate::platform::PendingObjects;
 use crate::staff::{Authorized, IntegrityOffice, Staff, api_error as error, api_server_error as server_error};
 use app::cases::storage::{self as cases, CaseError, CaseUpdate, NewMessage};
 use app::cases::{CaseDetail, CaseStatus};
@@ -142,7 +142,7 @@ pub async fn object(
     if let Err(response) = audit_pull(&state.database, &officer, "pull_object", &id, &detail).await {
         return response;
     }
-    let path = state.submissions.store.path_of(&object);
+    let path = state.submissions.sealed.store.path_of(&object);
     match tower_http::services::ServeFile::new(path).oneshot(request).await {
         Ok(response) => {
             let mut response = response.map(Body::new);
@@ -220,10 +220,10 @@ pub async fn reply(
         Err(e) => return server_error(e),
     }
     let submissions = &state.submissions;
-    let recipients = submissions.recipients.len() + 1;
+    let recipients = submissions.sealed.recipients.len() + 1;
     let settings = &submissions.settings;
     let mut message: Option<Vec<u8>> = None;
-    let mut pending = PendingObjects::new(&submissions.store);
+    let mut pending = PendingObjects::new(&submissions.sealed.store);
     let received: Result<(), (StatusCode, &str)> = async {
         while let Some(mut field) = multipart.next_field().await.map_err(|_| (StatusCode::BAD_REQUEST, "malformed"))? {
             let name = field.name().unwrap_or_default().to_string();
@@ -248,6 +248,7 @@ pub async fn reply(
                         return Err((StatusCode::PAYLOAD_TOO_LARGE, "too_many_attachments"));
                     }
                     let mut object = submissions
+                        .sealed
                         .store
                         .create()
                         .await
@@ -277,13 +278,14 @@ pub async fn reply(
                     match written {
                         Ok(()) => pending.kept.push(
                             submissions
+                                .sealed
                                 .store
                                 .keep(object)
                                 .await
                                 .map_err(|_| (StatusCode::INTERNAL_SERVER_ERROR, "server_error"))?,
                         ),
                         Err(problem) => {
-                            submissions.store.discard_incoming(object).await;
+                            submissions.sealed.store.discard_incoming(object).await;
                             return Err(problem);
                         }
                     }

@@ -1,57 +1,42 @@
 //! The office's case list in the browser: its data, loaded for the page before it renders
-//! ([`load_case_list`]) for a signed-in officer.
+//! ([`load_case_list`], registered in `crate::router`) for a signed-in officer.
 
-use crate::AppState;
+use crate::page_loaders::{self, Loaded, LoaderFuture, Outcome, Request};
 use crate::staff::{accounts, session_cookie};
 use app::cases::OfficeView;
 use app::cases::storage as cases;
-use app::locale::split_path;
 use app::staff::{MissingRole, Role};
-use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
+use http::StatusCode;
 
-/// Middleware for the pages: on the case list, loads the signed-in officer's view into the request (the
-/// page renders it, and the browser hydrates from the same data), or sends a visitor without a live
-/// session to the sign-in page.
-pub async fn load_case_list(
-    State(state): State<AppState>,
-    mut request: http::Request<axum::body::Body>,
-    next: axum::middleware::Next,
-) -> Response {
-    let (prefix, rest) = split_path(request.uri().path());
-    if rest != app::cases::paths::OFFICE_CASES.path() {
-        return next.run(request).await;
-    }
-    let prefix = prefix.map(|locale| format!("/{}", app::locale::url_prefix(locale))).unwrap_or_default();
-    let (mut parts, body) = request.into_parts();
-    let token = session_cookie(&parts);
-    let username = match token {
-        Some(token) => accounts::authenticate(&state.database, &token, accounts::unix_now()).await.ok().flatten(),
-        None => None,
-    };
-    let Some((username, roles)) = username else {
-        return Redirect::to(&format!("{prefix}/oficina")).into_response();
-    };
-    if !roles.contains(&Role::IntegrityOfficer) {
-        // Signed in, but this page is the integrity office's: say so, and show nothing of the cases.
-        parts.extensions.insert(MissingRole { username, role: Role::IntegrityOfficer });
-        let mut response = next.run(http::Request::from_parts(parts, body)).await;
-        *response.status_mut() = http::StatusCode::FORBIDDEN;
-        response.headers_mut().insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
-        return response;
-    }
-    let today = crate::today_in_lima();
-    match cases::list_cases(&state.database, &today).await {
-        Ok(list) => {
-            parts.extensions.insert(OfficeView { username, today, cases: list });
-            request = http::Request::from_parts(parts, body);
-            let mut response = next.run(request).await;
-            response.headers_mut().insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
-            response
+/// The case list's loader: the signed-in officer's cases, by metadata only. A visitor without a live
+/// session is sent to sign in; a signed-in account without the integrity officer's role gets a `403`
+/// page that says so and shows nothing of the cases.
+pub fn load_case_list<'a>(request: &'a Request<'a>) -> LoaderFuture<'a> {
+    Box::pin(async move {
+        let state = request.state;
+        let username = match session_cookie(request.parts) {
+            Some(token) => accounts::authenticate(&state.database, &token, accounts::unix_now()).await.ok().flatten(),
+            None => None,
+        };
+        let Some((username, roles)) = username else {
+            let sign_in = format!("{}{}", request.prefix, app::staff::paths::SIGN_IN);
+            return Outcome::Respond(Redirect::to(&sign_in).into_response());
+        };
+        let no_store = (http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+        if !roles.contains(&Role::IntegrityOfficer) {
+            let missing = MissingRole { username, role: Role::IntegrityOfficer };
+            return Loaded::context(missing)
+                .with_status(StatusCode::FORBIDDEN)
+                .with_header(no_store.0, no_store.1)
+                .into();
         }
-        Err(error) => {
-            tracing::error!(%error, "loading the case list failed");
-            http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        let today = crate::today_in_lima();
+        match cases::list_cases(&state.database, &today).await {
+            Ok(list) => {
+                Loaded::context(OfficeView { username, today, cases: list }).with_header(no_store.0, no_store.1).into()
+            }
+            Err(error) => page_loaders::failed("loading the case list failed", error),
         }
-    }
+    })
 }

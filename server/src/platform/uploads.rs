@@ -20,8 +20,8 @@
 //! [`IDLE_LIMIT`] is dropped with its files. Like the proof-of-work challenges, they tie a submission to
 //! one server instance (sticky routing behind a load balancer).
 
+use super::{SealedTransport, io_failure, refusal, refused_for};
 use crate::AppState;
-use crate::reporting::{Submissions, io_failure, refusal, refused_for};
 use app::platform::files::{IncomingObject, ObjectStore};
 use app::reporting::form::{Problem, UploadOpened, UploadProgress, UploadRequest};
 use axum::Json;
@@ -205,11 +205,11 @@ impl Uploads {
 }
 
 /// Drops idle uploads every minute, for as long as the server runs.
-pub async fn expire_idle(submissions: Arc<Submissions>) {
+pub async fn expire_idle(sealed: Arc<SealedTransport>) {
     let mut every_minute = tokio::time::interval(Duration::from_secs(60));
     loop {
         every_minute.tick().await;
-        let dropped = submissions.uploads.expire(&submissions.store, IDLE_LIMIT).await;
+        let dropped = sealed.uploads.expire(&sealed.store, IDLE_LIMIT).await;
         if dropped > 0 {
             tracing::info!(dropped, "dropped idle attachment uploads and their files");
         }
@@ -218,17 +218,16 @@ pub async fn expire_idle(submissions: Arc<Submissions>) {
 
 /// `POST /api/uploads`.
 pub async fn open(
-    State(submissions): State<Arc<Submissions>>,
+    State(sealed): State<Arc<SealedTransport>>,
     request: Result<Json<UploadRequest>, JsonRejection>,
 ) -> Response {
     let opened = async {
         let Json(request) = request.map_err(|_| Problem::UploadMalformed)?;
-        let settings = &submissions.settings;
-        if request.lengths.len() > settings.max_attachments as usize {
+        if request.lengths.len() > sealed.max_attachments as usize {
             return Err(Problem::TooManyAttachments);
         }
         // The limit is on files; a padded, encrypted file may be up to 12% longer.
-        let limit = envelope::attachment::ciphertext_len(settings.max_attachment_bytes, submissions.recipients.len());
+        let limit = envelope::attachment::ciphertext_len(sealed.max_attachment_bytes, sealed.recipients.len());
         if request.lengths.iter().any(|&length| length > limit) {
             return Err(Problem::AttachmentTooLarge);
         }
@@ -237,16 +236,16 @@ pub async fn open(
         let padded_for = |recipients| {
             request.lengths.iter().all(|&length| envelope::attachment::is_ciphertext_len(length, recipients))
         };
-        if !padded_for(submissions.recipients.len()) {
+        if !padded_for(sealed.recipients.len()) {
             // Padded attachments for another number of office keys: the page predates a key change.
             return Err(if (1..=16).any(padded_for) { Problem::WrongRecipients } else { Problem::UploadMalformed });
         }
         // Proof of work first: a request that has not paid for it must not use up the global rate.
-        submissions.proof_of_work.redeem(&request.challenge, request.nonce)?;
-        if !submissions.rate_limit.try_acquire() {
+        sealed.proof_of_work.redeem(&request.challenge, request.nonce)?;
+        if !sealed.rate_limit.try_acquire() {
             return Err(Problem::RateLimited);
         }
-        submissions.uploads.begin(&submissions.store, &request.lengths, submissions.recipients.len()).await
+        sealed.uploads.begin(&sealed.store, &request.lengths, sealed.recipients.len()).await
     }
     .await;
     match opened {
@@ -261,17 +260,17 @@ pub struct Offset {
 }
 
 /// Upload `id`, locked, if it is still open.
-async fn lock_open(submissions: &Submissions, id: &str) -> Result<tokio::sync::OwnedMutexGuard<Upload>, Problem> {
-    let upload = submissions.uploads.get(id).ok_or(Problem::UploadExpired)?;
+async fn lock_open(sealed: &SealedTransport, id: &str) -> Result<tokio::sync::OwnedMutexGuard<Upload>, Problem> {
+    let upload = sealed.uploads.get(id).ok_or(Problem::UploadExpired)?;
     let upload = upload.lock_owned().await;
     if upload.closed { Err(Problem::UploadExpired) } else { Ok(upload) }
 }
 
 /// Ends upload `id` after a refused slice: it can no longer become a valid report, so its room is freed
 /// and its files removed now.
-async fn end_refused(submissions: &Submissions, id: &str) {
-    if let Some(upload) = submissions.uploads.take(id).await {
-        submissions.uploads.end(&submissions.store, id, upload).await;
+async fn end_refused(sealed: &SealedTransport, id: &str) {
+    if let Some(upload) = sealed.uploads.take(id).await {
+        sealed.uploads.end(&sealed.store, id, upload).await;
     }
 }
 
@@ -284,11 +283,11 @@ pub async fn append(
     offset: Result<Query<Offset>, QueryRejection>,
     body: Body,
 ) -> Response {
-    let submissions = &state.submissions;
+    let sealed = &state.sealed;
     let (Ok(Path((id, index))), Ok(Query(Offset { offset }))) = (path, offset) else {
         return refusal(Problem::UploadMalformed);
     };
-    let mut upload = match lock_open(submissions, &id).await {
+    let mut upload = match lock_open(sealed, &id).await {
         Ok(upload) => upload,
         Err(problem) => return refusal(problem),
     };
@@ -315,11 +314,11 @@ pub async fn append(
     drop(upload);
     match received {
         Ok(()) => {
-            submissions.uploads.touch(&id);
+            sealed.uploads.touch(&id);
             Json(UploadProgress { received: held }).into_response()
         }
         Err(problem) => {
-            end_refused(submissions, &id).await;
+            end_refused(sealed, &id).await;
             refusal(problem)
         }
     }
@@ -331,7 +330,7 @@ async fn append_bytes(attachment: &mut IncomingAttachment, bytes: &[u8]) -> Resu
     if attachment.object.len() + bytes.len() as u64 > attachment.declared {
         return Err(Problem::UploadMalformed);
     }
-    attachment.check.update(bytes).map_err(crate::reporting::inspect_problem)?;
+    attachment.check.update(bytes).map_err(super::inspect_problem)?;
     attachment.object.write(bytes).await.map_err(io_failure("cannot write an object file"))
 }
 
@@ -361,36 +360,36 @@ pub async fn socket(
     let (Ok(Path(id)), Ok(upgrade)) = (id, upgrade) else {
         return refusal(Problem::UploadMalformed);
     };
-    if state.submissions.uploads.get(&id).is_none() {
+    if state.sealed.uploads.get(&id).is_none() {
         return refusal(Problem::UploadExpired);
     }
-    let submissions = state.submissions.clone();
+    let sealed = state.sealed.clone();
     upgrade
         .max_message_size(MAX_SOCKET_MESSAGE)
         .max_frame_size(MAX_SOCKET_MESSAGE)
-        .on_upgrade(move |socket| serve_socket(submissions, id, socket))
+        .on_upgrade(move |socket| serve_socket(sealed, id, socket))
 }
 
-async fn serve_socket(submissions: Arc<Submissions>, id: String, mut socket: WebSocket) {
+async fn serve_socket(sealed: Arc<SealedTransport>, id: String, mut socket: WebSocket) {
     let mut position: Option<usize> = None;
     while let Some(Ok(message)) = socket.recv().await {
         let answer = match message {
-            Message::Text(text) => select(&submissions, &id, text.as_str()).await.map(|(index, held)| {
+            Message::Text(text) => select(&sealed, &id, text.as_str()).await.map(|(index, held)| {
                 position = Some(index);
                 held
             }),
-            Message::Binary(bytes) => extend(&submissions, &id, position, &bytes).await,
+            Message::Binary(bytes) => extend(&sealed, &id, position, &bytes).await,
             Message::Close(_) => break,
             Message::Ping(_) | Message::Pong(_) => continue,
         };
         let reply = match answer {
             Ok(received) => {
-                submissions.uploads.touch(&id);
+                sealed.uploads.touch(&id);
                 serde_json::to_string(&UploadProgress { received })
             }
             Err(problem) => {
                 if problem != Problem::UploadExpired {
-                    end_refused(&submissions, &id).await;
+                    end_refused(&sealed, &id).await;
                 }
                 serde_json::to_string(&refused_for(problem))
             }
@@ -407,15 +406,15 @@ async fn serve_socket(submissions: Arc<Submissions>, id: String, mut socket: Web
 
 /// A text message `{"index": i}`: the attachment that the next binary messages extend, and the bytes
 /// the server holds of it.
-async fn select(submissions: &Submissions, id: &str, text: &str) -> Result<(usize, u64), Problem> {
+async fn select(sealed: &SealedTransport, id: &str, text: &str) -> Result<(usize, u64), Problem> {
     let Position { index } = serde_json::from_str(text).map_err(|_| Problem::UploadMalformed)?;
-    let mut upload = lock_open(submissions, id).await?;
+    let mut upload = lock_open(sealed, id).await?;
     Ok((index, upload.attachment(index)?.object.len()))
 }
 
 /// A binary message: appended whole to the selected attachment; the bytes the server then holds.
-async fn extend(submissions: &Submissions, id: &str, position: Option<usize>, bytes: &[u8]) -> Result<u64, Problem> {
-    let mut upload = lock_open(submissions, id).await?;
+async fn extend(sealed: &SealedTransport, id: &str, position: Option<usize>, bytes: &[u8]) -> Result<u64, Problem> {
+    let mut upload = lock_open(sealed, id).await?;
     let attachment = upload.attachment(position.ok_or(Problem::UploadMalformed)?)?;
     append_bytes(attachment, bytes).await?;
     Ok(attachment.object.len())

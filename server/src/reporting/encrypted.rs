@@ -12,9 +12,10 @@
 //! are committed in one transaction; only then is `201` sent. A refused attachment discards the
 //! upload's files; a refused report part puts the upload back, so that the same files can be reported.
 
-use super::{PendingObjects, Submissions, inspect_problem, io_failure, refusal, storage_problem};
+use super::{Submissions, storage_problem};
 use crate::AppState;
 use crate::platform::uploads::Upload;
+use crate::platform::{PendingObjects, inspect_problem, io_failure, refusal};
 use app::cases::storage::{CaseError, NewMessage, add_message};
 use app::reporting::form::{Problem, SubmissionOutcome};
 use app::reporting::storage::reports::{EncryptedIn, NewReport};
@@ -30,7 +31,7 @@ use tokio::sync::OwnedMutexGuard;
 
 /// `POST /api/reports/challenge`: a fresh proof-of-work challenge.
 pub async fn challenge(State(submissions): State<Arc<Submissions>>) -> Response {
-    Json(submissions.proof_of_work.issue()).into_response()
+    Json(submissions.sealed.proof_of_work.issue()).into_response()
 }
 
 /// What a submission adds: a new report, or a message on the case a receipt opens.
@@ -153,11 +154,11 @@ async fn receive(state: &AppState, mut multipart: Multipart, kind: Kind) -> Resu
                 }
                 part if part == kind.document_part() && upload.is_none() => {
                     let id = declared.upload.as_deref().ok_or(Problem::UploadMalformed)?;
-                    upload = Some(submissions.uploads.take(id).await.ok_or(Problem::UploadExpired)?);
+                    upload = Some(submissions.sealed.uploads.take(id).await.ok_or(Problem::UploadExpired)?);
                     declared.verify(state, kind).await?;
                     // A message is also encrypted to the reporter's own reply key.
                     let extra = usize::from(kind == Kind::Message);
-                    let mut check = ObjectCheck::new(submissions.recipients.len() + extra);
+                    let mut check = ObjectCheck::new(submissions.sealed.recipients.len() + extra);
                     let mut bytes = Vec::new();
                     while let Some(chunk) = field.chunk().await.map_err(|_| Problem::UploadTruncated)? {
                         if (bytes.len() + chunk.len()) as u64 > submissions.settings.max_report_bytes {
@@ -171,7 +172,7 @@ async fn receive(state: &AppState, mut multipart: Multipart, kind: Kind) -> Resu
                     // few exact lengths: anything else was cut short and could never be opened.
                     if !envelope::report::is_document_ciphertext_len(
                         bytes.len() as u64,
-                        submissions.recipients.len() + extra,
+                        submissions.sealed.recipients.len() + extra,
                     ) {
                         return Err(Problem::UploadTruncated);
                     }
@@ -193,10 +194,10 @@ async fn receive(state: &AppState, mut multipart: Multipart, kind: Kind) -> Resu
     if let (Some(upload), Some(id)) = (upload, declared.upload.as_deref()) {
         if received.is_err() {
             // Refused before the attachments were touched: the report part was at fault, not the files.
-            submissions.uploads.put_back(id, upload);
+            submissions.sealed.uploads.put_back(id, upload);
         } else {
             // Whatever the upload still holds was not stored (all of it, on a refusal).
-            submissions.uploads.end(&submissions.store, id, upload).await;
+            submissions.sealed.uploads.end(&submissions.sealed.store, id, upload).await;
         }
     }
     if stored.is_err() {
@@ -216,14 +217,17 @@ async fn store(
     if upload.attachments.iter().any(|attachment| attachment.object.len() != attachment.declared) {
         return Err(Problem::UploadTruncated);
     }
-    let mut pending = PendingObjects::new(&submissions.store);
+    let mut pending = PendingObjects::new(&submissions.sealed.store);
     let mut incoming = std::mem::take(&mut upload.attachments).into_iter();
     while let Some(attachment) = incoming.next() {
         let kept = match attachment.check.finish() {
             Err(error) => Err(inspect_problem(error)),
-            Ok(_) => {
-                submissions.store.keep(attachment.object).await.map_err(io_failure("cannot make an object durable"))
-            }
+            Ok(_) => submissions
+                .sealed
+                .store
+                .keep(attachment.object)
+                .await
+                .map_err(io_failure("cannot make an object durable")),
         };
         match kept {
             Ok(object) => pending.kept.push(object),

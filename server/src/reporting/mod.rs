@@ -17,16 +17,15 @@ use crate::config::PortalConfig;
 use crate::platform::proof_of_work::ProofOfWork;
 use crate::platform::rate_limit::GlobalRateLimit;
 use crate::platform::uploads::{self, Uploads};
+use crate::platform::{SealedTransport, status_of};
 use app::platform::API_UPLOADS;
 use app::platform::database::{Database, StorageError};
-use app::platform::files::{ObjectStore, StoredObject};
-use app::reporting::form::{FieldProblem, OfficeKeyView, Problem, ReportSettings, SubmissionOutcome};
+use app::platform::files::ObjectStore;
+use app::reporting::form::{FieldProblem, OfficeKeyView, Problem, ReportSettings};
 use app::reporting::storage::reports::ReportWriter;
+use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
-use axum::{Json, Router};
-use envelope::inspect::InspectError;
 use form_ticket::FormTickets;
 use http::StatusCode;
 use std::sync::Arc;
@@ -35,17 +34,13 @@ use std::time::Duration;
 /// Everything the submission handlers share.
 pub struct Submissions {
     pub settings: ReportSettings,
-    pub recipients: Vec<envelope::Recipient>,
-    pub store: ObjectStore,
-    pub proof_of_work: ProofOfWork,
-    /// Browser-path reports per minute across the portal (each also pays a proof of work).
-    pub rate_limit: GlobalRateLimit,
+    /// The sealed-upload transport: recipients, files, proof of work, the browser path's rate, uploads.
+    pub sealed: Arc<SealedTransport>,
     /// Plain-form reports per minute: a budget apart, so that the path without a proof of work cannot
     /// use up the browser path's.
     pub plain_form_limit: GlobalRateLimit,
     /// The plain form's tickets (its cost in place of a proof of work), shared with the page renders.
     pub form_tickets: Arc<FormTickets>,
-    pub uploads: Uploads,
     /// Follow-up lookups per minute across the portal (each also pays a proof of work).
     pub lookups: GlobalRateLimit,
     /// Stores reports with group commit (one transaction and one fsync for reports arriving together).
@@ -78,13 +73,17 @@ impl Submissions {
                 max_attachments: limits.max_attachments,
                 form_wait_seconds: limits.plain_form_wait_seconds,
             },
-            recipients,
-            store: ObjectStore::open(config.site.data_dir.join("objects")).await?,
-            proof_of_work: ProofOfWork::new(limits.proof_of_work_bits),
-            rate_limit: GlobalRateLimit::new(limits.reports_per_minute),
+            sealed: Arc::new(SealedTransport {
+                recipients,
+                max_attachments: limits.max_attachments,
+                max_attachment_bytes: limits.max_attachment_bytes,
+                store: ObjectStore::open(config.site.data_dir.join("objects")).await?,
+                proof_of_work: ProofOfWork::new(limits.proof_of_work_bits),
+                rate_limit: GlobalRateLimit::new(limits.reports_per_minute),
+                uploads: Uploads::new(limits.max_pending_upload_bytes),
+            }),
             plain_form_limit: GlobalRateLimit::new(limits.plain_form_reports_per_minute),
             form_tickets: Arc::new(FormTickets::new(Duration::from_secs(limits.plain_form_wait_seconds))),
-            uploads: Uploads::new(limits.max_pending_upload_bytes),
             lookups: GlobalRateLimit::new(limits.follow_up_lookups_per_minute),
             reports: ReportWriter::start(database.clone()),
         })
@@ -122,71 +121,8 @@ pub fn routes(submissions: &Submissions) -> Router<AppState> {
         .layer(DefaultBodyLimit::max(submissions.body_limit()))
 }
 
-/// The HTTP status that goes with a problem.
-fn status_of(problem: Problem) -> StatusCode {
-    match problem {
-        Problem::RateLimited | Problem::FormTooSoon => StatusCode::TOO_MANY_REQUESTS,
-        Problem::ServerError | Problem::Network => StatusCode::INTERNAL_SERVER_ERROR,
-        Problem::AttachmentTooLarge | Problem::ReportTooLarge | Problem::TooManyAttachments => {
-            StatusCode::PAYLOAD_TOO_LARGE
-        }
-        Problem::WrongRecipients => StatusCode::CONFLICT,
-        Problem::ProofOfWorkFailed | Problem::ProofOfWorkExpired | Problem::FormExpired => StatusCode::FORBIDDEN,
-        Problem::UploadExpired => StatusCode::GONE,
-        Problem::CaseNotFound => StatusCode::NOT_FOUND,
-        Problem::UploadMalformed | Problem::NotEncrypted | Problem::UploadTruncated => StatusCode::BAD_REQUEST,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    }
-}
-
 fn overall_status(problems: &[FieldProblem]) -> StatusCode {
     problems.first().map(|p| status_of(p.problem)).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
-}
-
-/// The browser path's refusal of a request for one problem (an HTTP body or a socket message).
-pub(crate) fn refused_for(problem: Problem) -> SubmissionOutcome {
-    SubmissionOutcome::Refused { problems: vec![FieldProblem::general(problem)], fields: None }
-}
-
-/// The JSON answer of the browser path to a refused request.
-pub(crate) fn refusal(problem: Problem) -> Response {
-    (status_of(problem), Json(refused_for(problem))).into_response()
-}
-
-pub(crate) fn inspect_problem(error: InspectError) -> Problem {
-    match error {
-        InspectError::NotAge(_) => Problem::NotEncrypted,
-        InspectError::RecipientCount { .. } | InspectError::UnexpectedStanza(_) => Problem::WrongRecipients,
-        InspectError::Truncated => Problem::UploadTruncated,
-    }
-}
-
-/// Objects written for a submission (or an office reply) that is not (yet) stored: removed unless
-/// the report or message commits.
-pub(crate) struct PendingObjects<'a> {
-    store: &'a ObjectStore,
-    pub(crate) kept: Vec<StoredObject>,
-}
-
-impl<'a> PendingObjects<'a> {
-    pub(crate) fn new(store: &'a ObjectStore) -> Self {
-        Self { store, kept: Vec::new() }
-    }
-
-    pub(crate) async fn discard(self) {
-        for object in &self.kept {
-            self.store.discard(&object.name).await;
-        }
-    }
-}
-
-/// Maps a failure to read or write the object store to `ServerError`, logging what failed (never what
-/// was being written).
-pub(crate) fn io_failure(what: &'static str) -> impl Fn(std::io::Error) -> Problem {
-    move |error| {
-        tracing::error!(%error, "{what}");
-        Problem::ServerError
-    }
 }
 
 fn storage_problem(error: StorageError) -> Problem {

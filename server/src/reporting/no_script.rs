@@ -11,8 +11,9 @@
 
 use super::encrypted::drain;
 use super::form_ticket::ValidTicket;
-use super::{PendingObjects, Submissions, io_failure, overall_status, storage_problem};
+use super::{Submissions, overall_status, storage_problem};
 use crate::AppState;
+use crate::platform::{PendingObjects, io_failure};
 use app::i18n::Locale;
 use app::locale::split_path;
 use app::platform::files::StoredObject;
@@ -85,8 +86,8 @@ enum Attachment {
 async fn encrypt_attachment(submissions: &Submissions, field: &mut MultipartField<'_>) -> Result<Attachment, Problem> {
     let file_name = field.file_name().unwrap_or_default().to_string();
     let media_type = field.content_type().unwrap_or("application/octet-stream").to_string();
-    let mut encryptor = Encryptor::new(&submissions.recipients).map_err(|_| Problem::ServerError)?;
-    let mut object = submissions.store.create().await.map_err(io_failure("cannot create an object file"))?;
+    let mut encryptor = Encryptor::new(&submissions.sealed.recipients).map_err(|_| Problem::ServerError)?;
+    let mut object = submissions.sealed.store.create().await.map_err(io_failure("cannot create an object file"))?;
     let mut size = 0u64;
     // The ciphertext's digest, or `None` once the file has grown past the limit.
     let streamed: Result<Option<String>, Problem> = async {
@@ -122,13 +123,14 @@ async fn encrypt_attachment(submissions: &Submissions, field: &mut MultipartFiel
     .await;
     match streamed {
         Ok(Some(digest)) if !(file_name.is_empty() && size == 0) => {
-            let stored = submissions.store.keep(object).await.map_err(io_failure("cannot make an object durable"))?;
+            let stored =
+                submissions.sealed.store.keep(object).await.map_err(io_failure("cannot make an object durable"))?;
             let entry =
                 AttachmentEntry { name: clean_file_name(&file_name), media_type, size, ciphertext_sha256: digest };
             Ok(Attachment::Stored(stored, entry))
         }
         other => {
-            submissions.store.discard_incoming(object).await;
+            submissions.sealed.store.discard_incoming(object).await;
             other.map(|digest| if digest.is_some() { Attachment::Empty } else { Attachment::TooLarge })
         }
     }
@@ -150,7 +152,7 @@ async fn receive(
     let mut fields = ReportFields::default();
     let mut problems = Vec::new();
     let mut entries = Vec::new();
-    let mut pending = PendingObjects::new(&submissions.store);
+    let mut pending = PendingObjects::new(&submissions.sealed.store);
     // Decided by the first part, which a real form makes the ticket: without a good one no file is
     // encrypted or stored, only the typed fields are read (to show them again).
     let mut ticket: Option<Result<ValidTicket, Problem>> = None;
@@ -248,7 +250,7 @@ async fn receive(
         let padded = Zeroizing::new(report.to_padded_json(settings.max_report_bytes as usize).map_err(|_| {
             (vec![FieldProblem::at(Field::Description, Problem::ReportTooLarge)], Some(fields.clone()))
         })?);
-        let ciphertext = envelope::encrypt(&submissions.recipients, &padded).map_err(server_error)?;
+        let ciphertext = envelope::encrypt(&submissions.sealed.recipients, &padded).map_err(server_error)?;
         // Argon2id takes a noticeable fraction of a second: off the async workers.
         let (receipt, keys) = tokio::task::spawn_blocking(|| {
             let receipt = Receipt::generate();

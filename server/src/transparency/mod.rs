@@ -12,8 +12,7 @@
 pub mod import;
 
 use crate::AppState;
-use app::locale::split_path;
-use app::transparency::paths;
+use crate::page_loaders::{self, Loaded, LoaderFuture, Outcome, Request};
 use app::transparency::storage as incidents;
 use app::transparency::{
     ComplaintsView, StatisticsKind, StatisticsView, TransparencyPage, TransparencyView, complaints,
@@ -58,56 +57,59 @@ fn overview_for(
     (Some(cube.overview(&filter)), problems)
 }
 
-/// Middleware for the pages: computes the statistics of a transparency page into the request, for
-/// the page to render (and the browser to hydrate from).
-pub async fn load_view(
-    State(state): State<AppState>,
-    request: http::Request<axum::body::Body>,
-    next: axum::middleware::Next,
-) -> Response {
-    let (locale, rest) = split_path(request.uri().path());
-    let locale = locale.unwrap_or(state.page_context.default_locale.0);
-    let kind = match rest {
-        _ if rest == paths::STATISTICS.path() => Some(StatisticsKind::Incidents),
-        _ if rest == paths::MODULES.path() => Some(StatisticsKind::Modules),
-        _ if rest == paths::COMPLAINTS.path() || rest == paths::OPEN_DATA.path() => None,
-        _ => return next.run(request).await,
-    };
+/// `/transparencia`: the incident statistics the query asks for.
+pub fn load_incidents<'a>(request: &'a Request<'a>) -> LoaderFuture<'a> {
+    Box::pin(statistics(request, StatisticsKind::Incidents))
+}
+
+/// `/transparencia/modulos`: the security modules' statistics the query asks for.
+pub fn load_modules<'a>(request: &'a Request<'a>) -> LoaderFuture<'a> {
+    Box::pin(statistics(request, StatisticsKind::Modules))
+}
+
+/// A statistics page's view, computed from the counts in memory.
+async fn statistics(request: &Request<'_>, kind: StatisticsKind) -> Outcome {
     let started = std::time::Instant::now();
-    let page = match (kind, rest) {
-        (Some(kind), _) => {
-            let query: FilterQuery = Query::try_from_uri(request.uri()).map(|Query(q)| q).unwrap_or_default();
-            match state.cubes.cube(&state.database).await {
-                Ok(cube) => {
-                    let (overview, problems) = overview_for(&cube, kind, &query);
-                    Ok(TransparencyPage::Statistics(Box::new(StatisticsView { kind, query, problems, overview })))
-                }
-                Err(error) => Err(error),
-            }
+    let query: FilterQuery = Query::try_from_uri(&request.parts.uri).map(|Query(q)| q).unwrap_or_default();
+    let state = request.state;
+    match state.cubes.cube(&state.database).await {
+        Ok(cube) => {
+            let (overview, problems) = overview_for(&cube, kind, &query);
+            let page = TransparencyPage::Statistics(Box::new(StatisticsView { kind, query, problems, overview }));
+            loaded(state, page, started)
         }
-        (None, _) if rest == paths::COMPLAINTS.path() => {
-            complaints_view(&state, locale).await.map(TransparencyPage::Complaints)
-        }
-        (None, _) => state
-            .cubes
-            .cube(&state.database)
-            .await
-            .map(|cube| TransparencyPage::OpenData { data_range: cube.data_range() }),
-    };
-    match page {
-        Ok(page) => {
-            let (mut parts, body) = request.into_parts();
-            parts.extensions.insert(TransparencyView { site_url: state.site_url.clone(), page });
-            let computed = started.elapsed();
-            let mut response = next.run(http::Request::from_parts(parts, body)).await;
-            response.headers_mut().insert("server-timing", server_timing(computed));
-            response
-        }
-        Err(error) => {
-            tracing::error!(%error, "loading statistics failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+        Err(error) => page_loaders::failed("loading statistics failed", error),
     }
+}
+
+/// `/transparencia/denuncias`: how complaints were handled, from the cases' metadata.
+pub fn load_complaints<'a>(request: &'a Request<'a>) -> LoaderFuture<'a> {
+    Box::pin(async move {
+        let started = std::time::Instant::now();
+        match complaints_view(request.state, request.locale).await {
+            Ok(view) => loaded(request.state, TransparencyPage::Complaints(view), started),
+            Err(error) => page_loaders::failed("loading complaint statistics failed", error),
+        }
+    })
+}
+
+/// `/transparencia/datos`: the period the data sets cover.
+pub fn load_open_data<'a>(request: &'a Request<'a>) -> LoaderFuture<'a> {
+    Box::pin(async move {
+        let started = std::time::Instant::now();
+        let state = request.state;
+        match state.cubes.cube(&state.database).await {
+            Ok(cube) => loaded(state, TransparencyPage::OpenData { data_range: cube.data_range() }, started),
+            Err(error) => page_loaders::failed("loading statistics failed", error),
+        }
+    })
+}
+
+fn loaded(state: &AppState, page: TransparencyPage, started: std::time::Instant) -> Outcome {
+    let view = TransparencyView { site_url: state.site_url.clone(), page };
+    Loaded::context(view)
+        .with_header(http::HeaderName::from_static("server-timing"), server_timing(started.elapsed()))
+        .into()
 }
 
 /// How long the statistics took (loading the counts if they changed, and computing the view), as a

@@ -208,7 +208,7 @@ async fn sign_in_needs_password_and_a_fresh_code_and_locks_after_five_failures()
 }
 
 fn solve(portal: &Portal) -> (String, u64) {
-    let challenge = portal.state.submissions.proof_of_work.issue();
+    let challenge = portal.state.submissions.sealed.proof_of_work.issue();
     let nonce = envelope::pow::solve(challenge.token.as_bytes(), challenge.bits, |_| {});
     (challenge.token, nonce)
 }

@@ -194,7 +194,7 @@ fn refused(answer: &(StatusCode, String)) -> (StatusCode, String) {
 async fn assert_nothing_stored(portal: &Portal) {
     assert_eq!(count_reports(&portal.state.database).await.unwrap(), 0);
     assert_no_files_but_stored(portal).await;
-    assert!(portal.state.submissions.uploads.is_empty(), "an upload is still open");
+    assert!(portal.state.submissions.sealed.uploads.is_empty(), "an upload is still open");
 }
 
 /// The object store holds exactly the stored reports' attachments, and nothing is half-written.
@@ -239,7 +239,7 @@ async fn a_browser_submission_is_stored_whole_and_opens_with_the_office_key() {
         let object = std::fs::read(portal.dir.path().join("data/objects").join(&stored.name)).unwrap();
         assert_eq!(&open_attachment(&portal, &object, plaintext.len()), plaintext, "in order, byte for byte");
     }
-    assert!(portal.state.submissions.uploads.is_empty(), "the upload was used up");
+    assert!(portal.state.submissions.sealed.uploads.is_empty(), "the upload was used up");
     assert_no_files_but_stored(&portal).await;
 }
 
@@ -507,7 +507,7 @@ async fn file_times_tell_the_day_of_an_arrival_only() {
     tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
 
     let restamper = portal_server::file_times::Restamper {
-        store: portal.state.submissions.store.clone(),
+        store: portal.state.submissions.sealed.store.clone(),
         database: portal.state.database.clone(),
         sqlite_file: app::platform::database::sqlite_file(&format!("sqlite://{}/portal.db", data.display())),
     };
@@ -542,7 +542,7 @@ async fn stamping_file_times_keeps_sqlite_s_locks() {
     assert!(before > 0, "SQLite holds locks on its files while connected");
 
     let restamper = portal_server::file_times::Restamper {
-        store: portal.state.submissions.store.clone(),
+        store: portal.state.submissions.sealed.store.clone(),
         database: portal.state.database.clone(),
         sqlite_file: Some(files[0].clone()),
     };
@@ -574,7 +574,7 @@ fn posix_locks_held_on(file: &std::path::Path) -> usize {
 /// the idle sweep would, and says how many there were.
 async fn expire_put_back_uploads(portal: &Portal) -> usize {
     let submissions = &portal.state.submissions;
-    submissions.uploads.expire(&submissions.store, std::time::Duration::ZERO).await
+    submissions.sealed.uploads.expire(&submissions.sealed.store, std::time::Duration::ZERO).await
 }
 
 /// A report part refused for its own sake (here cut in transit) leaves its upload open: the browser
@@ -599,7 +599,7 @@ async fn a_refused_report_part_leaves_its_upload_for_a_retry() {
     assert_eq!((stored.len(), stored[0].attachments.len()), (1, 1));
     let object = std::fs::read(portal.dir.path().join("data/objects").join(&stored[0].attachments[0].name)).unwrap();
     assert_eq!(open_attachment(&portal, &object, plaintext.len()), plaintext);
-    assert!(portal.state.submissions.uploads.is_empty(), "the upload was used up by the report");
+    assert!(portal.state.submissions.sealed.uploads.is_empty(), "the upload was used up by the report");
     assert_no_files_but_stored(&portal).await;
 }
 
@@ -612,11 +612,11 @@ async fn an_idle_upload_expires_with_its_files() {
     assert_eq!(answer.0, StatusCode::OK);
     let submissions = &portal.state.submissions;
     assert_eq!(
-        submissions.uploads.expire(&submissions.store, std::time::Duration::from_secs(60)).await,
+        submissions.sealed.uploads.expire(&submissions.sealed.store, std::time::Duration::from_secs(60)).await,
         0,
         "not idle yet"
     );
-    assert_eq!(submissions.uploads.expire(&submissions.store, std::time::Duration::ZERO).await, 1);
+    assert_eq!(submissions.sealed.uploads.expire(&submissions.sealed.store, std::time::Duration::ZERO).await, 1);
     let answer = put_slice(&portal, &upload, 0, 50_000, Body::from(attachment[50_000..].to_vec())).await;
     assert_eq!(refused(&answer), code(StatusCode::GONE, "upload_expired"));
     let answer = post(&portal, "/api/reports", multipart(&report_parts(&portal, &upload))).await;
@@ -649,7 +649,7 @@ async fn uploads_over_the_limits_are_refused() {
     let answer = open_upload_with(&portal, json!({ "challenge": token, "nonce": nonce, "lengths": [small] })).await;
     assert_eq!(refused(&answer), code(StatusCode::TOO_MANY_REQUESTS, "rate_limited"));
     let submissions = &portal.state.submissions;
-    submissions.uploads.expire(&submissions.store, std::time::Duration::ZERO).await;
+    submissions.sealed.uploads.expire(&submissions.sealed.store, std::time::Duration::ZERO).await;
     open_upload(&portal, &[small as usize]).await;
     let answer = put_slice(&portal, &first, 0, 0, Body::empty()).await;
     assert_eq!(refused(&answer), code(StatusCode::GONE, "upload_expired"));
@@ -972,7 +972,7 @@ async fn a_resend_that_overtakes_the_cut_request_waits_for_its_upload() {
     let (status, answer) = resend.await.unwrap();
     assert_eq!(status, StatusCode::CREATED, "{answer}");
     assert_eq!(count_reports(&portal.state.database).await.unwrap(), 1);
-    assert!(portal.state.submissions.uploads.is_empty(), "the upload was used up by the report");
+    assert!(portal.state.submissions.sealed.uploads.is_empty(), "the upload was used up by the report");
     assert_no_files_but_stored(&portal).await;
 }
 

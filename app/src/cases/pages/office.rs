@@ -1,6 +1,6 @@
 //! The integrity office's case list: `/oficina/casos` (cases by metadata only: days, status, deadlines,
 //! overdue flags).
-//! The server loads the list for a signed-in officer before rendering (`cases::office_web` in the server);
+//! The server's loader (`cases::office_web::load_case_list`) loads the list for a signed-in officer;
 //! nothing here can decrypt anything, and nothing here needs JavaScript.
 
 use crate::cases::OfficeView;
