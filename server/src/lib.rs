@@ -16,7 +16,7 @@ pub mod render_owner;
 pub mod security;
 
 use app::locale::DefaultLocale;
-use app::platform::database::{Database, StorageError};
+use app::platform::database::Database;
 use app::reporting::form::{FormTicketSource, ReportSettings, SubmissionOutcome};
 use axum::Router;
 use axum::extract::State;
@@ -218,8 +218,9 @@ pub fn site_scripts(options: &LeptosOptions) -> app::ui::islands::SiteScripts {
     }
 }
 
-/// Opens the database (applying migrations) and records the configured office keys.
-pub async fn open_database(config: &PortalConfig) -> Result<Database, StorageError> {
+/// Opens the database (applying migrations) and records the configured office keys: fails on storage,
+/// or on keys that contradict the stored ones.
+pub async fn open_database(config: &PortalConfig) -> Result<Database, app::reporting::storage::office_keys::KeyError> {
     let database = Database::open(&config.database.url, config.database.max_connections).await?;
     let summary = app::reporting::storage::office_keys::sync_configured_keys(
         &database,

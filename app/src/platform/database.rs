@@ -18,18 +18,6 @@ pub enum StorageError {
     Database(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
-    #[error("key id {key_id:?} already belongs to another key ({stored}); a key id can never be reused")]
-    KeyIdReused { key_id: String, stored: String },
-    #[error("recipient {recipient} is already stored under key id {stored_key_id:?}, not {key_id:?}")]
-    RecipientRenamed { recipient: String, key_id: String, stored_key_id: String },
-    #[error("the report was encrypted to a different set of office keys than the active one")]
-    RecipientsChanged,
-    #[error("a group of reports could not be committed: {0}")]
-    GroupNotCommitted(String),
-    #[error("the report writer has stopped")]
-    WriterStopped,
-    #[error("another report already has this lookup hash")]
-    LookupHashTaken,
 }
 
 /// 128 random bits in hex: ids of reports and names of stored objects, which say nothing about when or

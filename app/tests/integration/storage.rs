@@ -3,11 +3,12 @@
 //! installs and starts one on loopback and runs them with `--include-ignored`.
 #![cfg(feature = "ssr")]
 
-use app::platform::database::{Backend, Database, StorageError};
+use app::platform::database::{Backend, Database};
 use app::platform::files::{ObjectStore, StoredObject};
-use app::reporting::storage::office_keys::{ConfiguredKey, list_office_keys, sync_configured_keys};
+use app::reporting::storage::office_keys::{ConfiguredKey, KeyError, list_office_keys, sync_configured_keys};
 use app::reporting::storage::reports::{
-    EncryptedIn, NewReport, ReportWriter, count_reports, insert_group, insert_report, list_reports, referenced_objects,
+    EncryptedIn, NewReport, ReportError, ReportWriter, count_reports, insert_group, insert_report, list_reports,
+    referenced_objects,
 };
 use sqlx::Row;
 
@@ -46,9 +47,9 @@ async fn keys_are_added_retired_and_reactivated(db: &Database) {
 async fn a_key_id_cannot_change_its_key(db: &Database) {
     sync_configured_keys(db, &[key("a", KEY_A)], "2026-11-01").await.unwrap();
     let error = sync_configured_keys(db, &[key("a", KEY_B)], "2026-11-02").await.unwrap_err();
-    assert!(matches!(error, StorageError::KeyIdReused { .. }), "{error}");
+    assert!(matches!(error, KeyError::KeyIdReused { .. }), "{error}");
     let error = sync_configured_keys(db, &[key("renamed", KEY_A)], "2026-11-02").await.unwrap_err();
-    assert!(matches!(error, StorageError::RecipientRenamed { .. }), "{error}");
+    assert!(matches!(error, KeyError::RecipientRenamed { .. }), "{error}");
     // The refused synchronisations left nothing behind: still exactly the original key.
     let stored = list_office_keys(db).await.unwrap();
     assert_eq!(stored.len(), 1);
@@ -94,7 +95,7 @@ async fn a_report_to_a_stale_key_set_is_refused_and_leaves_nothing(db: &Database
     sync_configured_keys(db, &[key("a", KEY_A), key("b", KEY_B)], "2026-11-01").await.unwrap();
     for key_ids in [&["a"][..], &["a", "b", "c"], &["a", "a"]] {
         let error = insert_report(db, &new_report(key_ids, vec![])).await.unwrap_err();
-        assert!(matches!(error, StorageError::RecipientsChanged), "{key_ids:?}: {error}");
+        assert!(matches!(error, ReportError::RecipientsChanged), "{key_ids:?}: {error}");
     }
     // A failure half-way (the second attachment's object name is taken) rolls the whole report back.
     let first = new_report(&["a", "b"], vec![StoredObject { name: "taken.age".into(), len: 1 }]);
@@ -165,9 +166,9 @@ async fn a_group_stores_its_good_reports_and_refuses_its_bad_ones(db: &Database)
     ];
     let outcomes = insert_group(db, &group).await;
     assert!(outcomes[0].is_ok() && outcomes[3].is_ok() && outcomes[4].is_ok(), "{outcomes:?}");
-    assert!(matches!(outcomes[1], Err(StorageError::RecipientsChanged)), "{outcomes:?}");
+    assert!(matches!(outcomes[1], Err(ReportError::RecipientsChanged)), "{outcomes:?}");
     assert!(outcomes[2].is_err(), "the second use of an object name fails alone");
-    assert!(matches!(outcomes[5], Err(StorageError::LookupHashTaken)), "{outcomes:?}");
+    assert!(matches!(outcomes[5], Err(ReportError::LookupHashTaken)), "{outcomes:?}");
     assert_eq!(count_reports(db).await.unwrap(), 3);
     assert!(!referenced_objects(db).await.unwrap().contains("fresh.age"), "the failed report left no row");
 
@@ -181,10 +182,10 @@ async fn a_group_stores_its_good_reports_and_refuses_its_bad_ones(db: &Database)
         new_report(&["a"], vec![StoredObject { name: "second.age".into(), len: 7 }]),
     ];
     let outcomes = insert_group(db, &group).await;
-    assert!(matches!(outcomes[0], Err(StorageError::LookupHashTaken)), "{outcomes:?}");
+    assert!(matches!(outcomes[0], Err(ReportError::LookupHashTaken)), "{outcomes:?}");
     assert!(outcomes[1].is_ok() && outcomes[4].is_ok(), "{outcomes:?}");
-    assert!(matches!(outcomes[2], Err(StorageError::LookupHashTaken)), "{outcomes:?}");
-    assert!(matches!(outcomes[3], Err(StorageError::RecipientsChanged)), "{outcomes:?}");
+    assert!(matches!(outcomes[2], Err(ReportError::LookupHashTaken)), "{outcomes:?}");
+    assert!(matches!(outcomes[3], Err(ReportError::RecipientsChanged)), "{outcomes:?}");
     assert_eq!(count_reports(db).await.unwrap(), 5);
     let stored = list_reports(db).await.unwrap();
     let with_attachment = stored.iter().find(|r| r.id == *outcomes[4].as_ref().unwrap()).unwrap();

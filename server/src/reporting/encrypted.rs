@@ -254,7 +254,7 @@ async fn store(
                 pending.discard().await;
                 Err(match error {
                     CaseError::NotFound => Problem::CaseNotFound,
-                    CaseError::Storage(error) => storage_problem(error),
+                    CaseError::Storage(error) => storage_problem(error.into()),
                     CaseError::BackToReceived | CaseError::FeedbackBeforeReceipt | CaseError::EmptyUpdate => {
                         Problem::ServerError
                     }

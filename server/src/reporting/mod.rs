@@ -19,9 +19,10 @@ use crate::platform::rate_limit::GlobalRateLimit;
 use crate::platform::uploads::{self, Uploads};
 use crate::platform::{SealedTransport, status_of};
 use app::platform::API_UPLOADS;
-use app::platform::database::{Database, StorageError};
+use app::platform::database::Database;
 use app::platform::files::ObjectStore;
 use app::reporting::form::{FieldProblem, OfficeKeyView, Problem, ReportSettings};
+use app::reporting::storage::reports::ReportError;
 use app::reporting::storage::reports::ReportWriter;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -125,10 +126,10 @@ fn overall_status(problems: &[FieldProblem]) -> StatusCode {
     problems.first().map(|p| status_of(p.problem)).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
 }
 
-fn storage_problem(error: StorageError) -> Problem {
+fn storage_problem(error: ReportError) -> Problem {
     match error {
-        StorageError::RecipientsChanged => Problem::WrongRecipients,
-        StorageError::LookupHashTaken => Problem::UploadMalformed,
+        ReportError::RecipientsChanged => Problem::WrongRecipients,
+        ReportError::LookupHashTaken => Problem::UploadMalformed,
         other => {
             // The error names a table or constraint, never a report's content.
             tracing::error!(error = %other, "storing a report failed");

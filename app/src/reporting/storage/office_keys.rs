@@ -3,6 +3,23 @@
 //! later retired can still be matched to it, and a key id cannot silently change meaning.
 
 use crate::platform::database::{Database, StorageError};
+
+/// Why the configured keys were refused.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("key id {key_id:?} already belongs to another key ({stored}); a key id can never be reused")]
+    KeyIdReused { key_id: String, stored: String },
+    #[error("recipient {recipient} is already stored under key id {stored_key_id:?}, not {key_id:?}")]
+    RecipientRenamed { recipient: String, key_id: String, stored_key_id: String },
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl From<sqlx::Error> for KeyError {
+    fn from(error: sqlx::Error) -> Self {
+        KeyError::Storage(StorageError::Database(error))
+    }
+}
 use sqlx::Row;
 
 /// A key as configured in `Leptos.toml`.
@@ -33,7 +50,7 @@ pub async fn sync_configured_keys(
     db: &Database,
     configured: &[ConfiguredKey],
     today: &str,
-) -> Result<SyncSummary, StorageError> {
+) -> Result<SyncSummary, KeyError> {
     let mut tx = db.begin_write().await?;
     let stored = list_in(&mut tx).await?;
     let mut summary = SyncSummary::default();
@@ -41,10 +58,7 @@ pub async fn sync_configured_keys(
     for key in configured {
         if let Some(existing) = stored.iter().find(|s| s.key_id == key.key_id) {
             if existing.recipient != key.recipient {
-                return Err(StorageError::KeyIdReused {
-                    key_id: key.key_id.clone(),
-                    stored: existing.recipient.clone(),
-                });
+                return Err(KeyError::KeyIdReused { key_id: key.key_id.clone(), stored: existing.recipient.clone() });
             }
             if existing.retired_on.is_some() {
                 sqlx::query("UPDATE office_keys SET retired_on = NULL, name = $1 WHERE key_id = $2")
@@ -61,7 +75,7 @@ pub async fn sync_configured_keys(
                     .await?;
             }
         } else if let Some(existing) = stored.iter().find(|s| s.recipient == key.recipient) {
-            return Err(StorageError::RecipientRenamed {
+            return Err(KeyError::RecipientRenamed {
                 recipient: key.recipient.clone(),
                 key_id: key.key_id.clone(),
                 stored_key_id: existing.key_id.clone(),

@@ -8,6 +8,27 @@ use std::collections::HashSet;
 
 pub use envelope::report::EncryptedIn;
 
+/// Why a report was not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("the report was encrypted to a different set of office keys than the active one")]
+    RecipientsChanged,
+    #[error("another report already has this lookup hash")]
+    LookupHashTaken,
+    #[error("a group of reports could not be committed: {0}")]
+    GroupNotCommitted(String),
+    #[error("the report writer has stopped")]
+    WriterStopped,
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl From<sqlx::Error> for ReportError {
+    fn from(error: sqlx::Error) -> Self {
+        ReportError::Storage(StorageError::Database(error))
+    }
+}
+
 /// A report ready to be stored; its attachments are already durable in the object store.
 #[derive(Clone, Debug)]
 pub struct NewReport {
@@ -36,7 +57,7 @@ pub struct StoredReport {
 
 /// Stores a report with its recipients and attachments in one transaction: all of it or none. The
 /// key ids must be exactly the office keys active now, so no report is encrypted to a stale set.
-pub async fn insert_report(db: &Database, report: &NewReport) -> Result<String, StorageError> {
+pub async fn insert_report(db: &Database, report: &NewReport) -> Result<String, ReportError> {
     insert_group(db, std::slice::from_ref(report)).await.pop().expect("one outcome per report")
 }
 
@@ -48,7 +69,7 @@ pub async fn insert_report(db: &Database, report: &NewReport) -> Result<String, 
 /// table was most of the writer's time: about 1,000 reports a second). A report whose lookup hash is
 /// taken is skipped by the statement itself; any other failure rolls the group back and stores it
 /// again one report at a time, each in a savepoint, so that only the failing report is refused.
-pub async fn insert_group(db: &Database, reports: &[NewReport]) -> Vec<Result<String, StorageError>> {
+pub async fn insert_group(db: &Database, reports: &[NewReport]) -> Vec<Result<String, ReportError>> {
     match write_group(db, reports, Rows::AllAtOnce).await {
         Err(GroupFailure::Statement(_)) => {
             write_group(db, reports, Rows::OneByOne).await.unwrap_or_else(|failure| group_failed(reports, &failure))
@@ -67,11 +88,11 @@ enum GroupFailure {
     Transaction(StorageError),
 }
 
-fn group_failed(reports: &[NewReport], failure: &GroupFailure) -> Vec<Result<String, StorageError>> {
-    reports.iter().map(|_| Err(StorageError::GroupNotCommitted(failure.to_string()))).collect()
+fn group_failed(reports: &[NewReport], failure: &GroupFailure) -> Vec<Result<String, ReportError>> {
+    reports.iter().map(|_| Err(ReportError::GroupNotCommitted(failure.to_string()))).collect()
 }
 
-type Outcomes = Vec<Result<String, StorageError>>;
+type Outcomes = Vec<Result<String, ReportError>>;
 
 /// How a group's rows are written.
 enum Rows {
@@ -86,7 +107,7 @@ enum Rows {
 async fn write_group(db: &Database, reports: &[NewReport], rows: Rows) -> Result<Outcomes, GroupFailure> {
     let mut tx = db.begin_write().await.map_err(|error| GroupFailure::Transaction(error.into()))?;
     let active = active_key_ids(&mut tx).await.map_err(GroupFailure::Transaction)?;
-    let mut outcomes: Vec<Option<Result<String, StorageError>>> = reports.iter().map(|_| None).collect();
+    let mut outcomes: Vec<Option<Result<String, ReportError>>> = reports.iter().map(|_| None).collect();
     let mut valid = Vec::with_capacity(reports.len());
     for (index, report) in reports.iter().enumerate() {
         let declared: HashSet<&String> = report.key_ids.iter().collect();
@@ -96,7 +117,7 @@ async fn write_group(db: &Database, reports: &[NewReport], rows: Rows) -> Result
         {
             valid.push((index, report));
         } else {
-            outcomes[index] = Some(Err(StorageError::RecipientsChanged));
+            outcomes[index] = Some(Err(ReportError::RecipientsChanged));
         }
     }
     let stored = match rows {
@@ -195,7 +216,7 @@ async fn insert_all_at_once(
     .await?;
     Ok(ids
         .into_iter()
-        .map(|id| if stored.contains(&id) { Ok(id) } else { Err(StorageError::LookupHashTaken) })
+        .map(|id| if stored.contains(&id) { Ok(id) } else { Err(ReportError::LookupHashTaken) })
         .collect())
 }
 
@@ -220,7 +241,7 @@ async fn active_key_ids(tx: &mut sqlx::Transaction<'static, sqlx::Any>) -> Resul
 async fn insert_in_savepoint(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     report: &NewReport,
-) -> Result<String, StorageError> {
+) -> Result<String, ReportError> {
     use sqlx::Acquire;
     let mut savepoint = tx.begin().await?;
     let id = random_id();
@@ -237,8 +258,8 @@ async fn insert_in_savepoint(
     .map_err(|error| match &error {
         // The id is 128 random bits, so the unique column that can clash is the lookup hash: a client
         // that sent the same one twice, which is its fault, not the server's.
-        sqlx::Error::Database(database) if database.is_unique_violation() => StorageError::LookupHashTaken,
-        _ => StorageError::Database(error),
+        sqlx::Error::Database(database) if database.is_unique_violation() => ReportError::LookupHashTaken,
+        _ => ReportError::Storage(StorageError::Database(error)),
     })?;
     sqlx::query("INSERT INTO report_ciphertexts (slot, report_id, ciphertext) VALUES ($1, $2, $3)")
         .bind(random_slot())
@@ -280,7 +301,7 @@ fn random_slot() -> i64 {
 const MAX_GROUP: usize = 256;
 
 /// A report waiting for its group's commit, and where its outcome goes.
-type Queued = (NewReport, tokio::sync::oneshot::Sender<Result<String, StorageError>>);
+type Queued = (NewReport, tokio::sync::oneshot::Sender<Result<String, ReportError>>);
 
 /// Group commit: submissions hand their reports to one writer task, which stores whatever has arrived
 /// while the previous group was committing in one transaction ([`insert_group`]). A commit on SQLite
@@ -311,10 +332,10 @@ impl ReportWriter {
     }
 
     /// Stores a report with the next group; returns its id once the group is committed.
-    pub async fn insert(&self, report: NewReport) -> Result<String, StorageError> {
+    pub async fn insert(&self, report: NewReport) -> Result<String, ReportError> {
         let (reply, outcome) = tokio::sync::oneshot::channel();
-        self.queue.send((report, reply)).await.map_err(|_| StorageError::WriterStopped)?;
-        outcome.await.map_err(|_| StorageError::WriterStopped)?
+        self.queue.send((report, reply)).await.map_err(|_| ReportError::WriterStopped)?;
+        outcome.await.map_err(|_| ReportError::WriterStopped)?
     }
 }
 
