@@ -134,20 +134,11 @@ async fn every_officer_endpoint_refuses_a_missing_wrong_or_ended_session_the_sam
     let (status, _) = json_request(&portal, "DELETE", "/api/officer/session", Some(&ended), Value::Null).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
 
-    let endpoints = [
-        ("DELETE", "/api/officer/session".to_string()),
-        ("GET", "/api/officer/cases".to_string()),
-        ("GET", format!("/api/officer/cases/{case}")),
-        ("PATCH", format!("/api/officer/cases/{case}")),
-        ("GET", format!("/api/officer/cases/{case}/report")),
-        ("POST", format!("/api/officer/cases/{case}/messages")),
-        ("GET", format!("/api/officer/cases/{case}/messages/00000000000000000000000000000000")),
-        ("GET", format!("/api/officer/cases/{case}/objects/00000000000000000000000000000000.age")),
-        ("GET", "/api/officer/keys".to_string()),
-        ("GET", "/api/officer/audit".to_string()),
-        // A case that does not exist gets the same answer: ids cannot be probed.
-        ("GET", "/api/officer/cases/ffffffffffffffffffffffffffffffff".to_string()),
-    ];
+    let mut endpoints = case_routes(&case);
+    endpoints.extend(account_routes());
+    endpoints.push(("DELETE", "/api/officer/session".to_string()));
+    // A case that does not exist gets the same answer: ids cannot be probed.
+    endpoints.push(("GET", "/api/officer/cases/ffffffffffffffffffffffffffffffff".to_string()));
     let wrong = "0".repeat(64);
     for (method, uri) in &endpoints {
         for token in [None, Some(wrong.as_str()), Some(ended.as_str()), Some("short")] {
