@@ -229,7 +229,8 @@ pub async fn open_database(config: &PortalConfig) -> Result<Database, app::repor
     )
     .await?;
     if !summary.added.is_empty() || !summary.retired.is_empty() || !summary.reactivated.is_empty() {
-        tracing::info!(added = ?summary.added, retired = ?summary.retired, reactivated = ?summary.reactivated, "integrity office keys updated");
+        let (added, retired, reactivated) = (&summary.added, &summary.retired, &summary.reactivated);
+        tracing::info!(?added, ?retired, ?reactivated, "integrity office keys updated");
     }
     // Key changes are made by editing the configuration, so the server records them as it applies them.
     let changes =

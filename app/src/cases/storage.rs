@@ -301,10 +301,13 @@ pub struct StoredMessage {
 pub async fn add_message(db: &Database, message: &NewMessage, officer: Option<&str>) -> Result<String, CaseError> {
     let _guard = audit::lock().await;
     let mut tx = db.begin_write().await?;
-    let Some(row) = sqlx::query("SELECT status, (SELECT COALESCE(MAX(position), -1) FROM case_messages WHERE report_id = $1) FROM reports WHERE id = $1")
-        .bind(&message.report_id)
-        .fetch_optional(&mut *tx)
-        .await?
+    let Some(row) = sqlx::query(
+        "SELECT status, (SELECT COALESCE(MAX(position), -1) FROM case_messages WHERE report_id = $1) \
+         FROM reports WHERE id = $1",
+    )
+    .bind(&message.report_id)
+    .fetch_optional(&mut *tx)
+    .await?
     else {
         return Err(CaseError::NotFound);
     };
@@ -333,7 +336,8 @@ pub async fn add_message(db: &Database, message: &NewMessage, officer: Option<&s
         let new_status =
             if status == CaseStatus::Received.as_str() { CaseStatus::Acknowledged.as_str() } else { status.as_str() };
         sqlx::query(
-            "UPDATE reports SET status = $1, acknowledged_on = COALESCE(acknowledged_on, $2), feedback_on = COALESCE(feedback_on, $2) WHERE id = $3",
+            "UPDATE reports SET status = $1, acknowledged_on = COALESCE(acknowledged_on, $2), \
+             feedback_on = COALESCE(feedback_on, $2) WHERE id = $3",
         )
         .bind(new_status)
         .bind(&message.sent_on)

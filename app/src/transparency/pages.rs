@@ -200,12 +200,48 @@ fn Filters(view: StatisticsView, overview: Overview, language: Language) -> impl
         <form method="get" action=action class="filters" aria-labelledby="filters-heading">
             <h2 id="filters-heading" class="filters__heading">{t!(i18n, transparency.filters)}</h2>
             <div class="filters__fields">
-                {select("desde", t_string!(i18n, transparency.from), months.clone(), value_or(&view.query.from, filter.from.to_string()), has(&[FilterProblem::From, FilterProblem::Reversed, FilterProblem::TooLong]))}
-                {select("hasta", t_string!(i18n, transparency.to), months, value_or(&view.query.to, filter.to.to_string()), has(&[FilterProblem::To]))}
-                {select("zona", t_string!(i18n, transparency.zone), zones, selected(&view.query.zone, filter.zone.map(|z| z.0.to_string())), has(&[FilterProblem::Zone]))}
-                {select("tipo", t_string!(i18n, transparency.incident_type), types, selected(&view.query.incident_type, filter.incident_type.map(|t| t.code().to_string())), has(&[FilterProblem::IncidentType]))}
-                {is_incidents.then(|| select("canal", t_string!(i18n, transparency.channel), channels.clone(), selected(&view.query.channel, filter.channel.map(|c| c.code().to_string())), has(&[FilterProblem::Channel])))}
-                {(!is_incidents).then(|| select("modulo", t_string!(i18n, transparency.module), modules.clone(), selected(&view.query.module, filter.module.map(|m| m.code().to_string())), has(&[FilterProblem::Module])))}
+                {select(
+                    "desde",
+                    t_string!(i18n, transparency.from),
+                    months.clone(),
+                    value_or(&view.query.from, filter.from.to_string()),
+                    has(&[FilterProblem::From, FilterProblem::Reversed, FilterProblem::TooLong]),
+                )}
+                {select(
+                    "hasta",
+                    t_string!(i18n, transparency.to),
+                    months,
+                    value_or(&view.query.to, filter.to.to_string()),
+                    has(&[FilterProblem::To]),
+                )}
+                {select(
+                    "zona",
+                    t_string!(i18n, transparency.zone),
+                    zones,
+                    selected(&view.query.zone, filter.zone.map(|z| z.0.to_string())),
+                    has(&[FilterProblem::Zone]),
+                )}
+                {select(
+                    "tipo",
+                    t_string!(i18n, transparency.incident_type),
+                    types,
+                    selected(&view.query.incident_type, filter.incident_type.map(|t| t.code().to_string())),
+                    has(&[FilterProblem::IncidentType]),
+                )}
+                {is_incidents.then(|| select(
+                    "canal",
+                    t_string!(i18n, transparency.channel),
+                    channels.clone(),
+                    selected(&view.query.channel, filter.channel.map(|c| c.code().to_string())),
+                    has(&[FilterProblem::Channel]),
+                ))}
+                {(!is_incidents).then(|| select(
+                    "modulo",
+                    t_string!(i18n, transparency.module),
+                    modules.clone(),
+                    selected(&view.query.module, filter.module.map(|m| m.code().to_string())),
+                    has(&[FilterProblem::Module]),
+                ))}
             </div>
             <div class="filters__actions">
                 <button type="submit" class="button">{t!(i18n, transparency.apply)}</button>
@@ -439,7 +475,12 @@ pub fn StatisticsPage(kind: StatisticsKind) -> impl IntoView {
                     <ProblemSummary problems=view.problems.clone() />
                     <Filters view=(*view).clone() overview=overview.clone() language />
                     <KeyFigures overview=overview.clone() kind language />
-                    <Downloads base="/datos/incidencias/resumen".to_string() query=query.clone() language name=t_string!(i18n, transparency.period).to_string() />
+                    <Downloads
+                        base="/datos/incidencias/resumen".to_string()
+                        query=query.clone()
+                        language
+                        name=t_string!(i18n, transparency.period).to_string()
+                    />
                     {modules}
                     {breakdowns}
                 }
@@ -572,7 +613,13 @@ pub fn OpenDataPage() -> impl IntoView {
         data_range,
         paths::OPEN_DATA.path(),
     );
-    let views = View::ALL.iter().map(|v| view! { <li><code>{format!("/datos/incidencias/{}.csv", v.code())}</code> " · " <code>".json"</code></li> }).collect_view();
+    let views = View::ALL
+        .iter()
+        .map(|v| {
+            let csv = format!("/datos/incidencias/{}.csv", v.code());
+            view! { <li><code>{csv}</code> " · " <code>".json"</code></li> }
+        })
+        .collect_view();
     let example = "/datos/incidencias/canal.csv?desde=2024-01&hasta=2024-05&idioma=es";
     view! {
         <PageTitle text=move || t_string!(i18n, transparency.open_data_title) />
@@ -603,7 +650,10 @@ pub fn OpenDataPage() -> impl IntoView {
         </ul>
         <h3>{t!(i18n, transparency.api_full)}</h3>
         <ul>
-            <li><code>"/datos/incidencias.csv"</code> " · " <code>"/datos/incidencias.json"</code> " · " <code>"/datos/datapackage.json"</code></li>
+            <li>
+                <code>"/datos/incidencias.csv"</code> " · " <code>"/datos/incidencias.json"</code> " · "
+                <code>"/datos/datapackage.json"</code>
+            </li>
         </ul>
     }
 }

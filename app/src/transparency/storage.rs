@@ -249,9 +249,12 @@ pub async fn dataset_version(db: &Database) -> Result<i64, StorageError> {
 
 /// Every stored count, as the cube the views are computed from.
 pub async fn load_cube(db: &Database) -> Result<Cube, StorageError> {
-    let rows = sqlx::query("SELECT month, channel, incident_type, subtype, CAST(zone AS BIGINT), module, CAST(incidents AS BIGINT) FROM incident_counts")
-        .fetch_all(db.pool())
-        .await?;
+    let rows = sqlx::query(
+        "SELECT month, channel, incident_type, subtype, CAST(zone AS BIGINT), module, CAST(incidents AS BIGINT) \
+         FROM incident_counts",
+    )
+    .fetch_all(db.pool())
+    .await?;
     let mut cells = Vec::with_capacity(rows.len());
     for row in rows {
         let text = |index: usize| row.try_get::<String, _>(index);

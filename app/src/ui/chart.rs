@@ -46,7 +46,14 @@ pub fn BarChart(id: String, title: String, bars: Vec<Bar>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <svg class="chart" role="img" aria-labelledby=labelled_by viewBox=format!("0 0 {WIDTH} {height}") width="100%" preserveAspectRatio="xMinYMin meet">
+        <svg
+            class="chart"
+            role="img"
+            aria-labelledby=labelled_by
+            viewBox=format!("0 0 {WIDTH} {height}")
+            width="100%"
+            preserveAspectRatio="xMinYMin meet"
+        >
             <title id=title_id>{title}</title>
             <desc id=desc_id>{desc}</desc>
             {rows}
@@ -86,7 +93,13 @@ pub fn MonthChart(
                 view! { <text x=x + step / 2.0 y=HEIGHT - 6.0 text-anchor="middle" class="chart__axis">{month.label.clone()}</text> }
             });
             view! {
-                <rect x=format!("{:.1}", x + step * 0.15) y=format!("{:.1}", TOP + plot - height) width=format!("{:.1}", step * 0.7) height=format!("{height:.1}") fill=BAR></rect>
+                <rect
+                    x=format!("{:.1}", x + step * 0.15)
+                    y=format!("{:.1}", TOP + plot - height)
+                    width=format!("{:.1}", step * 0.7)
+                    height=format!("{height:.1}")
+                    fill=BAR
+                ></rect>
                 {label}
             }
         })
@@ -101,7 +114,14 @@ pub fn MonthChart(
     });
     let has_line = line.is_some();
     view! {
-        <svg class="chart" role="img" aria-labelledby=labelled_by viewBox=format!("0 0 {WIDTH} {HEIGHT}") width="100%" preserveAspectRatio="xMinYMin meet">
+        <svg
+            class="chart"
+            role="img"
+            aria-labelledby=labelled_by
+            viewBox=format!("0 0 {WIDTH} {HEIGHT}")
+            width="100%"
+            preserveAspectRatio="xMinYMin meet"
+        >
             <title id=title_id>{title}</title>
             <desc id=desc_id>{desc}</desc>
             <rect x=LEFT y="6" width="14" height="14" fill=BAR></rect>

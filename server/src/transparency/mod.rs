@@ -333,23 +333,30 @@ async fn full_json(State(state): State<AppState>) -> Response {
 async fn datapackage(State(state): State<AppState>) -> Response {
     let site = state.site_url.as_str();
     let codes = |codes: Vec<&str>| serde_json::json!({"enum": codes});
+    let field = |name: &str, kind: &str, description: &str| serde_json::json!({"name": name, "type": kind, "description": description});
     let view_schema = |with_share: bool| {
         let mut fields = vec![
-            serde_json::json!({"name": "codigo", "type": "string", "description": "Stable code of the row (channel, type, zone number, month YYYY-MM…)"}),
-            serde_json::json!({"name": "nombre", "type": "string", "description": "Label in the language asked for (idioma=es|en)"}),
+            field("codigo", "string", "Stable code of the row (channel, type, zone number, month YYYY-MM…)"),
+            field("nombre", "string", "Label in the language asked for (idioma=es|en)"),
             serde_json::json!({"name": "incidencias", "type": "integer", "constraints": {"minimum": 0}}),
         ];
         if with_share {
-            fields.push(serde_json::json!({"name": "porcentaje", "type": "number", "description": "Share of the period's total (of module attentions in the module view), one decimal"}));
+            let share = "Share of the period's total (of module attentions in the module view), one decimal";
+            fields.push(field("porcentaje", "number", share));
         }
-        fields.push(serde_json::json!({"name": "anio_anterior", "type": "integer", "description": "Same months a year earlier; empty when the data do not reach back"}));
-        fields.push(serde_json::json!({"name": "variacion", "type": "number", "description": "Change against a year earlier, percent, one decimal"}));
+        fields.push(field(
+            "anio_anterior",
+            "integer",
+            "Same months a year earlier; empty when the data do not reach back",
+        ));
+        fields.push(field("variacion", "number", "Change against a year earlier, percent, one decimal"));
         serde_json::json!({"fields": fields})
     };
     let complaint_schema = serde_json::json!({"fields": [
         {"name": "codigo", "type": "string"},
         {"name": "nombre", "type": "string"},
-        {"name": "denuncias", "type": "string", "description": "A count of 10 or more, or \"x\": hidden, because it is under 10 or so that one under 10 cannot be worked out or narrowed to fewer than 10 possible values"}
+        {"name": "denuncias", "type": "string", "description": "A count of 10 or more, or \"x\": hidden, because it is \
+            under 10 or so that one under 10 cannot be worked out or narrowed to fewer than 10 possible values"}
     ]});
     let mut resources = vec![serde_json::json!({
         "name": "incidencias",
@@ -367,7 +374,12 @@ async fn datapackage(State(state): State<AppState>) -> Response {
                 {"name": "tipo", "type": "string", "constraints": codes(statistics::IncidentType::codes())},
                 {"name": "subtipo", "type": "string", "constraints": codes(statistics::Subtype::codes())},
                 {"name": "zona", "type": "integer", "constraints": {"minimum": 1, "maximum": statistics::Zone::COUNT}},
-                {"name": "modulo", "type": "string", "constraints": codes(statistics::Module::codes()), "description": "Only for canal=modulo"}
+                {
+                    "name": "modulo",
+                    "type": "string",
+                    "constraints": codes(statistics::Module::codes()),
+                    "description": "Only for canal=modulo"
+                }
             ]
         }
     })];
@@ -396,7 +408,11 @@ async fn datapackage(State(state): State<AppState>) -> Response {
         "name": "miraflores-transparencia",
         "title": "Transparencia — Municipalidad de Miraflores",
         "homepage": format!("{site}/transparencia/datos"),
-        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0"}],
+        "licenses": [{
+            "name": "CC-BY-4.0",
+            "path": "https://creativecommons.org/licenses/by/4.0/",
+            "title": "Creative Commons Attribution 4.0"
+        }],
         "resources": resources,
     }))
     .into_response()

@@ -1,5 +1,6 @@
 //! Submitting reports through the same router the binary serves: the browser's ciphertext path
-//! (attachments uploaded slice by slice, then the report) and the no-JavaScript form path. Every bad input gets its own answer and leaves nothing stored.
+//! (attachments uploaded slice by slice, then the report) and the no-JavaScript form path. Every bad input
+//! gets its own answer and leaves nothing stored.
 
 use crate::common;
 

@@ -224,7 +224,11 @@ fn AttachmentItem(attachment: ShownAttachment, keys: crate::cases::CaseKeys, sta
             let text = t_string!(i18n, cases.follow_up.download, name = label.clone()).to_string();
             view! {
                 <li>
-                    <button type="button" class="button button--secondary" on:click=move |_| start_download(keys.clone(), attachment.clone(), state)>
+                    <button
+                        type="button"
+                        class="button button--secondary"
+                        on:click=move |_| start_download(keys.clone(), attachment.clone(), state)
+                    >
                         {text}
                     </button>
                 </li>

@@ -254,8 +254,20 @@ fn ReportForm(
                         .collect_view()}
                 </select>
             </div>
-            <TextField field=Field::Involved label=t_string!(i18n, reporting.report_form.involved) value=prefill.involved.clone() errors hint=None />
-            <TextField field=Field::Place label=t_string!(i18n, reporting.report_form.place) value=prefill.place.clone() errors hint=None />
+            <TextField
+                field=Field::Involved
+                label=t_string!(i18n, reporting.report_form.involved)
+                value=prefill.involved.clone()
+                errors
+                hint=None
+            />
+            <TextField
+                field=Field::Place
+                label=t_string!(i18n, reporting.report_form.place)
+                value=prefill.place.clone()
+                errors
+                hint=None
+            />
             <TextField
                 field=Field::ApproximateDate
                 label=t_string!(i18n, reporting.report_form.approximate_date)
@@ -290,10 +302,40 @@ fn ReportForm(
                     />
                     <label for="share_identity">{t!(i18n, reporting.report_form.share_identity)}</label>
                 </div>
-                <TextField field=Field::Names label=t_string!(i18n, reporting.report_form.names) value=prefill.names.clone() errors hint=None autocomplete="given-name" />
-                <TextField field=Field::Surnames label=t_string!(i18n, reporting.report_form.surnames) value=prefill.surnames.clone() errors hint=None autocomplete="family-name" />
-                <TextField field=Field::Phone label=t_string!(i18n, reporting.report_form.phone) value=prefill.phone.clone() errors hint=None input_type="tel" autocomplete="tel" />
-                <TextField field=Field::Email label=t_string!(i18n, reporting.report_form.email) value=prefill.email.clone() errors hint=None input_type="email" autocomplete="email" />
+                <TextField
+                    field=Field::Names
+                    label=t_string!(i18n, reporting.report_form.names)
+                    value=prefill.names.clone()
+                    errors
+                    hint=None
+                    autocomplete="given-name"
+                />
+                <TextField
+                    field=Field::Surnames
+                    label=t_string!(i18n, reporting.report_form.surnames)
+                    value=prefill.surnames.clone()
+                    errors
+                    hint=None
+                    autocomplete="family-name"
+                />
+                <TextField
+                    field=Field::Phone
+                    label=t_string!(i18n, reporting.report_form.phone)
+                    value=prefill.phone.clone()
+                    errors
+                    hint=None
+                    input_type="tel"
+                    autocomplete="tel"
+                />
+                <TextField
+                    field=Field::Email
+                    label=t_string!(i18n, reporting.report_form.email)
+                    value=prefill.email.clone()
+                    errors
+                    hint=None
+                    input_type="email"
+                    autocomplete="email"
+                />
                 <fieldset class="radios">
                     <legend>{t!(i18n, reporting.report_form.lives_in_district)}</legend>
                     <div class="radio">
@@ -534,7 +576,13 @@ fn ReceiptPanel(receipted: Receipted) -> impl IntoView {
                 </p>
                 <div class="receipt__actions">
                     <button type="button" class="button button--secondary" hidden=move || !interactive.get() on:click=copy>
-                        {move || if copied.get() { t_string!(i18n, reporting.receipt.copied) } else { t_string!(i18n, reporting.receipt.copy) }}
+                        {move || {
+                            if copied.get() {
+                                t_string!(i18n, reporting.receipt.copied)
+                            } else {
+                                t_string!(i18n, reporting.receipt.copy)
+                            }
+                        }}
                     </button>
                     <a class="button button--secondary" href=download_href download="recibo-denuncia.txt" rel="external">
                         {t!(i18n, reporting.receipt.download)}
