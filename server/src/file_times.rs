@@ -12,7 +12,7 @@
 //! times (its data directory is the deployer's, and full-disk encryption covers it).
 
 use app::platform::database::Database;
-use app::platform::files::{ObjectStore, set_modified};
+use app::platform::files::{FileStore, set_modified};
 use app::reporting::storage::reports::objects_of_days;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -20,7 +20,7 @@ use std::time::Duration;
 /// What one pass stamps.
 #[derive(Clone)]
 pub struct Restamper {
-    pub store: ObjectStore,
+    pub store: FileStore,
     pub database: Database,
     /// The SQLite database file (with its `-wal` and `-shm` beside it), if the portal uses SQLite.
     pub sqlite_file: Option<PathBuf>,

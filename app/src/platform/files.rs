@@ -1,20 +1,41 @@
-//! Attachment ciphertexts on disk, under `data_dir/objects/`. An upload is written to `incoming/`,
-//! fsynced, then renamed into place and the directory fsynced, all before the report's transaction
-//! commits; so an acknowledged report never points at a missing or half-written file. Whatever a crash
-//! leaves behind (files in `incoming/`, or objects no report refers to) is removed at the next start.
+//! Stored files, through one interface: [`FileStore`]. Today they are the ciphertext objects of reports
+//! and messages; filed documents, receipts and minutes will be too. Callers write through
+//! [`IncomingObject`], make it durable with [`FileStore::keep`], read with [`FileStore::read`] (a stream
+//! from an offset, with the length), and never see a path, so that an S3-compatible store can be added
+//! as a second [`Backend`] without touching them.
+//!
+//! The local folder (the only backend today) is `data_dir/objects/`. An upload is written to
+//! `incoming/`, fsynced, then renamed into place and the directory fsynced, all before the report's
+//! transaction commits; so an acknowledged report never points at a missing or half-written file.
+//! Whatever a crash leaves behind (files in `incoming/`, or objects no report refers to) is removed at
+//! the next start.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::pin::Pin;
 use tokio::fs::{self, File};
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncRead, AsyncSeekExt, AsyncWriteExt};
 
+/// Where stored files live.
 #[derive(Clone, Debug)]
-pub struct ObjectStore {
-    dir: PathBuf,
+pub enum Backend {
+    /// A folder on this machine (fsynced writes, atomic renames).
+    LocalFolder(PathBuf),
 }
 
-/// An object being written. Dropping it without [`ObjectStore::keep`] leaves a file in `incoming/`
-/// that [`ObjectStore::discard`] or the next start removes.
+#[derive(Clone, Debug)]
+pub struct FileStore {
+    backend: Backend,
+}
+
+/// A stored file being read: its whole length, and its bytes from the offset asked for.
+pub struct StoredRead {
+    pub len: u64,
+    pub bytes: Pin<Box<dyn AsyncRead + Send>>,
+}
+
+/// An object being written. Dropping it without [`FileStore::keep`] leaves a file in `incoming/`
+/// that [`FileStore::discard`] or the next start removes.
 #[derive(Debug)]
 pub struct IncomingObject {
     file: File,
@@ -46,8 +67,9 @@ impl IncomingObject {
     }
 }
 
-impl ObjectStore {
-    /// Opens (creating) the store and removes what an interrupted upload left in `incoming/`.
+impl FileStore {
+    /// Opens (creating) a store in a local folder and removes what an interrupted upload left in
+    /// `incoming/`.
     pub async fn open(dir: impl Into<PathBuf>) -> std::io::Result<Self> {
         let dir = dir.into();
         let incoming = dir.join("incoming");
@@ -55,20 +77,42 @@ impl ObjectStore {
             fs::remove_dir_all(&incoming).await?;
         }
         fs::create_dir_all(&incoming).await?;
-        Ok(Self { dir })
+        Ok(Self { backend: Backend::LocalFolder(dir) })
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
+    /// The local folder, for the code that must work on the files themselves (their times).
+    fn dir(&self) -> &PathBuf {
+        match &self.backend {
+            Backend::LocalFolder(dir) => dir,
+        }
     }
 
-    pub fn path_of(&self, name: &str) -> PathBuf {
-        self.dir.join(name)
+    /// Where a stored file is on this machine, if the backend keeps files here: for tests and
+    /// operators' tools, never for serving (use [`FileStore::read`]).
+    pub fn local_path(&self, name: &str) -> Option<PathBuf> {
+        match &self.backend {
+            Backend::LocalFolder(dir) => Some(dir.join(name)),
+        }
+    }
+
+    /// Reads stored file `name` from byte `from` (at most its length); `NotFound` if there is none.
+    pub async fn read(&self, name: &str, from: u64) -> std::io::Result<StoredRead> {
+        if name.contains(['/', '\\']) || name.starts_with('.') {
+            return Err(std::io::ErrorKind::NotFound.into());
+        }
+        match &self.backend {
+            Backend::LocalFolder(dir) => {
+                let mut file = File::open(dir.join(name)).await?;
+                let len = file.metadata().await?.len();
+                file.seek(std::io::SeekFrom::Start(from.min(len))).await?;
+                Ok(StoredRead { len, bytes: Box::pin(file) })
+            }
+        }
     }
 
     pub async fn create(&self) -> std::io::Result<IncomingObject> {
         let name = super::database::random_id() + ".age";
-        let path = self.dir.join("incoming").join(&name);
+        let path = self.dir().join("incoming").join(&name);
         let file = fs::OpenOptions::new().write(true).create_new(true).open(&path).await?;
         Ok(IncomingObject { file, path, name, len: 0 })
     }
@@ -84,15 +128,15 @@ impl ObjectStore {
             .map_err(std::io::Error::other)??;
         object.file.sync_all().await?;
         drop(object.file);
-        let target = self.dir.join(&object.name);
+        let target = self.dir().join(&object.name);
         fs::rename(&object.path, &target).await?;
-        File::open(&self.dir).await?.sync_all().await?;
+        File::open(self.dir()).await?.sync_all().await?;
         Ok(StoredObject { name: object.name, len: object.len })
     }
 
     /// Removes a kept object whose report then failed to commit.
     pub async fn discard(&self, name: &str) {
-        let _ = fs::remove_file(self.dir.join(name)).await;
+        let _ = fs::remove_file(self.dir().join(name)).await;
     }
 
     pub async fn discard_incoming(&self, object: IncomingObject) {
@@ -105,15 +149,16 @@ impl ObjectStore {
     /// every few seconds over the recent objects, their ctimes tell when the last pass ran, not when each
     /// arrived. Objects that are gone are skipped. Returns how many files were stamped.
     pub async fn restamp(&self, names: Vec<String>) -> std::io::Result<usize> {
-        let mut paths: Vec<PathBuf> = names.iter().map(|name| self.dir.join(name)).collect();
-        paths.extend([self.dir.join("incoming"), self.dir.clone()]);
+        let dir = self.dir();
+        let mut paths: Vec<PathBuf> = names.iter().map(|name| dir.join(name)).collect();
+        paths.extend([dir.join("incoming"), dir.clone()]);
         set_modified(paths, std::time::UNIX_EPOCH).await
     }
 
     /// Removes stored objects no report refers to (left by a crash between rename and commit).
     pub async fn sweep(&self, referenced: &HashSet<String>) -> std::io::Result<usize> {
         let mut removed = 0;
-        let mut entries = fs::read_dir(&self.dir).await?;
+        let mut entries = fs::read_dir(self.dir()).await?;
         while let Some(entry) = entries.next_entry().await? {
             let name = entry.file_name().to_string_lossy().to_string();
             if name.ends_with(".age") && !referenced.contains(&name) && entry.file_type().await?.is_file() {

@@ -4,7 +4,7 @@
 #![cfg(feature = "ssr")]
 
 use app::platform::database::{Backend, Database};
-use app::platform::files::{ObjectStore, StoredObject};
+use app::platform::files::{FileStore, StoredObject};
 use app::reporting::storage::office_keys::{ConfiguredKey, KeyError, list_office_keys, sync_configured_keys};
 use app::reporting::storage::reports::{
     EncryptedIn, NewReport, ReportError, ReportWriter, count_reports, insert_group, insert_report, list_reports,
@@ -268,12 +268,12 @@ async fn postgres_concurrent_reports_all_land() {
 #[tokio::test]
 async fn object_store_keeps_discards_and_sweeps() {
     let dir = tempfile::tempdir().unwrap();
-    let store = ObjectStore::open(dir.path().join("objects")).await.unwrap();
+    let store = FileStore::open(dir.path().join("objects")).await.unwrap();
     let mut kept = store.create().await.unwrap();
     kept.write(b"age-encryption.org/v1\n").await.unwrap();
     let kept = store.keep(kept).await.unwrap();
-    assert_eq!(std::fs::read(store.path_of(&kept.name)).unwrap(), b"age-encryption.org/v1\n");
-    let modified = std::fs::metadata(store.path_of(&kept.name)).unwrap().modified().unwrap();
+    assert_eq!(std::fs::read(store.local_path(&kept.name).unwrap()).unwrap(), b"age-encryption.org/v1\n");
+    let modified = std::fs::metadata(store.local_path(&kept.name).unwrap()).unwrap().modified().unwrap();
     assert_eq!(modified, std::time::UNIX_EPOCH, "no arrival time in the file's metadata");
     let mut orphan = store.create().await.unwrap();
     orphan.write(b"x").await.unwrap();
@@ -282,11 +282,11 @@ async fn object_store_keeps_discards_and_sweeps() {
     interrupted.write(b"half").await.unwrap();
     drop(interrupted);
     assert_eq!(store.sweep(&[kept.name.clone()].into()).await.unwrap(), 1);
-    assert!(!store.path_of(&orphan.name).exists());
+    assert!(!store.local_path(&orphan.name).unwrap().exists());
     // Reopening (a restart) clears whatever an interrupted upload left in incoming/.
-    let store = ObjectStore::open(dir.path().join("objects")).await.unwrap();
-    assert_eq!(std::fs::read_dir(store.dir().join("incoming")).unwrap().count(), 0);
-    assert!(store.path_of(&kept.name).exists());
+    let store = FileStore::open(dir.path().join("objects")).await.unwrap();
+    assert_eq!(std::fs::read_dir(store.local_path("incoming").unwrap()).unwrap().count(), 0);
+    assert!(store.local_path(&kept.name).unwrap().exists());
 }
 
 #[tokio::test]

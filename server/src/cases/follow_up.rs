@@ -113,10 +113,10 @@ pub async fn object(
         Ok(false) => return not_found(),
         Err(error) => return refusal(storage(error)),
     }
-    match tokio::fs::File::open(state.submissions.sealed.store.path_of(&request.object)).await {
-        Ok(file) => (
+    match state.submissions.sealed.store.read(&request.object, 0).await {
+        Ok(read) => (
             [(http::header::CONTENT_TYPE, "application/octet-stream"), (http::header::CACHE_CONTROL, "no-store")],
-            Body::from_stream(tokio_util::io::ReaderStream::new(file)),
+            Body::from_stream(tokio_util::io::ReaderStream::new(read.bytes)),
         )
             .into_response(),
         Err(error) => {

@@ -23,16 +23,14 @@ use app::platform::audit::{self, Action, Capability};
 use app::platform::database::{Database, StorageError};
 use app::reporting::storage::office_keys;
 use axum::Json;
-use axum::body::Body;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use envelope::inspect::ObjectCheck;
 use envelope::message::Author;
-use http::{Request, StatusCode};
+use http::StatusCode;
 use serde::Deserialize;
-use tower::ServiceExt;
 
 pub async fn cases(State(database): State<Database>, _officer: Authorized<IntegrityOffice>) -> Response {
     match cases::list_cases(&database, &crate::today_in_lima()).await {
@@ -130,27 +128,21 @@ pub async fn object(
     State(state): State<AppState>,
     officer: Authorized<IntegrityOffice>,
     Path((id, object)): Path<(String, String)>,
-    request: Request<Body>,
+    headers: http::HeaderMap,
 ) -> Response {
     match cases::case_has_object(&state.database, &id, &object).await {
         Ok(true) => {}
         Ok(false) => return error(StatusCode::NOT_FOUND, "not_found"),
         Err(e) => return server_error(e),
     }
-    let range = request.headers().get(http::header::RANGE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let range = headers.get(http::header::RANGE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let detail = if range.is_empty() { format!("object={object}") } else { format!("object={object} {range}") };
     if let Err(response) = audit_pull(&state.database, &officer, "pull_object", &id, &detail).await {
         return response;
     }
-    let path = state.submissions.sealed.store.path_of(&object);
-    match tower_http::services::ServeFile::new(path).oneshot(request).await {
-        Ok(response) => {
-            let mut response = response.map(Body::new);
-            response
-                .headers_mut()
-                .insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/octet-stream"));
-            response
-        }
+    let range = (!range.is_empty()).then_some(range.as_str());
+    match crate::platform::download(&state.submissions.sealed.store, &object, range).await {
+        Ok(response) => response,
         Err(e) => server_error(e),
     }
 }

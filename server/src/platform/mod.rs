@@ -5,7 +5,7 @@ pub mod proof_of_work;
 pub mod rate_limit;
 pub mod uploads;
 
-use app::platform::files::{ObjectStore, StoredObject};
+use app::platform::files::{FileStore, StoredObject};
 use app::reporting::form::{FieldProblem, Problem, SubmissionOutcome};
 use axum::Json;
 use axum::response::{IntoResponse, Response};
@@ -23,7 +23,7 @@ pub struct SealedTransport {
     pub max_attachments: u32,
     /// The largest file, before padding and encryption.
     pub max_attachment_bytes: u64,
-    pub store: ObjectStore,
+    pub store: FileStore,
     pub proof_of_work: ProofOfWork,
     /// Sealed submissions per minute across the portal (each also pays a proof of work).
     pub rate_limit: GlobalRateLimit,
@@ -68,12 +68,12 @@ pub(crate) fn inspect_problem(error: InspectError) -> Problem {
 /// Objects written for a submission (or an office reply) that is not (yet) stored: removed unless
 /// the report or message commits.
 pub(crate) struct PendingObjects<'a> {
-    store: &'a ObjectStore,
+    store: &'a FileStore,
     pub(crate) kept: Vec<StoredObject>,
 }
 
 impl<'a> PendingObjects<'a> {
-    pub(crate) fn new(store: &'a ObjectStore) -> Self {
+    pub(crate) fn new(store: &'a FileStore) -> Self {
         Self { store, kept: Vec::new() }
     }
 
@@ -90,5 +90,78 @@ pub(crate) fn io_failure(what: &'static str) -> impl Fn(std::io::Error) -> Probl
     move |error| {
         tracing::error!(%error, "{what}");
         Problem::ServerError
+    }
+}
+
+/// Answers a download of stored file `name` with its bytes, honouring one `Range: bytes=start-[end]`
+/// (the officer tool resumes an interrupted pull with `bytes=N-`): `206` with `Content-Range`, or `416`
+/// past the end. Any other `Range` (several ranges, a suffix) is ignored and the whole file sent, as
+/// RFC 9110 allows. `NotFound` if the store has no such file.
+pub async fn download(store: &FileStore, name: &str, range: Option<&str>) -> std::io::Result<Response> {
+    use http::header::{ACCEPT_RANGES, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE};
+    use tokio::io::AsyncReadExt;
+    let wanted = range.and_then(single_range);
+    let read = store.read(name, wanted.map_or(0, |(start, _)| start)).await?;
+    let len = read.len;
+    let mut response = match wanted {
+        None => {
+            let mut response =
+                axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(read.bytes)).into_response();
+            response.headers_mut().insert(CONTENT_LENGTH, len.into());
+            response
+        }
+        Some((start, end)) => {
+            let end = end.map_or(len.saturating_sub(1), |end| end.min(len.saturating_sub(1)));
+            if start >= len || end < start {
+                let mut response = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
+                let unsatisfied = http::HeaderValue::from_str(&format!("bytes */{len}")).expect("ASCII header");
+                response.headers_mut().insert(CONTENT_RANGE, unsatisfied);
+                return Ok(response);
+            }
+            let count = end - start + 1;
+            let bytes = tokio_util::io::ReaderStream::new(read.bytes.take(count));
+            let mut response = (StatusCode::PARTIAL_CONTENT, axum::body::Body::from_stream(bytes)).into_response();
+            let headers = response.headers_mut();
+            headers.insert(
+                CONTENT_RANGE,
+                http::HeaderValue::from_str(&format!("bytes {start}-{end}/{len}")).expect("ASCII"),
+            );
+            headers.insert(CONTENT_LENGTH, count.into());
+            response
+        }
+    };
+    let headers = response.headers_mut();
+    headers.insert(ACCEPT_RANGES, http::HeaderValue::from_static("bytes"));
+    headers.insert(CONTENT_TYPE, http::HeaderValue::from_static("application/octet-stream"));
+    Ok(response)
+}
+
+/// `bytes=start-` or `bytes=start-end`; `None` for anything else.
+fn single_range(value: &str) -> Option<(u64, Option<u64>)> {
+    let spec = value.trim().strip_prefix("bytes=")?;
+    let (start, end) = spec.split_once('-')?;
+    if spec.contains(',') {
+        return None;
+    }
+    let start = start.trim().parse().ok()?;
+    let end = match end.trim() {
+        "" => None,
+        end => Some(end.parse().ok()?),
+    };
+    Some((start, end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::single_range;
+
+    #[test]
+    fn only_single_byte_ranges_from_a_start_are_honoured() {
+        assert_eq!(single_range("bytes=100-"), Some((100, None)));
+        assert_eq!(single_range("bytes=0-99"), Some((0, Some(99))));
+        assert_eq!(single_range("bytes=-500"), None);
+        assert_eq!(single_range("bytes=0-1,5-9"), None);
+        assert_eq!(single_range("items=0-1"), None);
+        assert_eq!(single_range("bytes=x-"), None);
     }
 }

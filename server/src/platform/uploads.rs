@@ -22,7 +22,7 @@
 
 use super::{SealedTransport, io_failure, refusal, refused_for};
 use crate::AppState;
-use app::platform::files::{IncomingObject, ObjectStore};
+use app::platform::files::{FileStore, IncomingObject};
 use app::reporting::form::{Problem, UploadOpened, UploadProgress, UploadRequest};
 use axum::Json;
 use axum::body::Body;
@@ -93,7 +93,7 @@ impl Uploads {
     }
 
     /// Opens an upload of attachments with these ciphertext lengths, creating their files.
-    pub async fn begin(&self, store: &ObjectStore, lengths: &[u64], recipients: usize) -> Result<String, Problem> {
+    pub async fn begin(&self, store: &FileStore, lengths: &[u64], recipients: usize) -> Result<String, Problem> {
         let total: u64 = lengths.iter().sum();
         {
             let mut open = self.open();
@@ -162,7 +162,7 @@ impl Uploads {
     /// Ends upload `id` for good (its report stored, or its files refused): it is no longer listed,
     /// its room is freed, and the files it still holds (all of them, unless a report stored them) are
     /// removed. The lock is held until then, so a request waiting for it finds it closed.
-    pub async fn end(&self, store: &ObjectStore, id: &str, mut upload: tokio::sync::OwnedMutexGuard<Upload>) {
+    pub async fn end(&self, store: &FileStore, id: &str, mut upload: tokio::sync::OwnedMutexGuard<Upload>) {
         upload.closed = true;
         {
             let mut open = self.open();
@@ -177,7 +177,7 @@ impl Uploads {
 
     /// Drops uploads idle for longer than `idle`, with their files, whatever state they are in (a
     /// report request that never ended leaves its upload closed). Returns how many.
-    pub async fn expire(&self, store: &ObjectStore, idle: Duration) -> usize {
+    pub async fn expire(&self, store: &FileStore, idle: Duration) -> usize {
         let is_idle = |entry: &Entry| entry.last_active.elapsed() >= idle;
         let expired: Vec<(String, Arc<tokio::sync::Mutex<Upload>>)> = self
             .open()

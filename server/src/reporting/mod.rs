@@ -20,7 +20,7 @@ use crate::platform::uploads::{self, Uploads};
 use crate::platform::{SealedTransport, status_of};
 use app::platform::API_UPLOADS;
 use app::platform::database::Database;
-use app::platform::files::ObjectStore;
+use app::platform::files::FileStore;
 use app::reporting::form::{FieldProblem, OfficeKeyView, Problem, ReportSettings};
 use app::reporting::storage::reports::ReportError;
 use app::reporting::storage::reports::ReportWriter;
@@ -78,7 +78,7 @@ impl Submissions {
                 recipients,
                 max_attachments: limits.max_attachments,
                 max_attachment_bytes: limits.max_attachment_bytes,
-                store: ObjectStore::open(config.site.data_dir.join("objects")).await?,
+                store: FileStore::open(config.site.data_dir.join("objects")).await?,
                 proof_of_work: ProofOfWork::new(limits.proof_of_work_bits),
                 rate_limit: GlobalRateLimit::new(limits.reports_per_minute),
                 uploads: Uploads::new(limits.max_pending_upload_bytes),

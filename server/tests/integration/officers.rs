@@ -595,3 +595,58 @@ async fn an_account_admin_manages_department_accounts_but_never_the_integrity_of
     }
     assert_eq!(envelope::audit::verify(&entries), Ok(()));
 }
+
+#[tokio::test]
+async fn an_attachment_download_resumes_from_a_byte_and_refuses_a_range_past_its_end() {
+    let portal = portal().await;
+    let store = &portal.state.submissions.sealed.store;
+    let content: Vec<u8> = (0..5000u32).map(|i| (i % 251) as u8).collect();
+    let mut incoming = store.create().await.unwrap();
+    incoming.write(&content).await.unwrap();
+    let object = store.keep(incoming).await.unwrap();
+    let receipt = Receipt::generate();
+    let keys = receipt.derive_keys();
+    let report = NewReport {
+        received_on: portal_server::today_in_lima(),
+        lookup_hash: keys.lookup_hash(),
+        reply_recipient: keys.reply_identity.to_public().to_string(),
+        encrypted_in: EncryptedIn::Browser,
+        ciphertext: envelope::encrypt(&[portal.office.to_public()], b"{}").unwrap(),
+        key_ids: vec!["integridad-1".into()],
+        attachments: vec![object.clone()],
+    };
+    insert_report(&portal.state.database, &report).await.unwrap();
+    let token = sign_in(&portal, 0).await;
+    let case = only_case(&portal, &token).await["id"].as_str().unwrap().to_string();
+    let uri = format!("/api/officer/cases/{case}/objects/{}", object.name);
+    let get = |range: Option<&str>| {
+        let mut request = Request::get(uri.as_str()).header("authorization", format!("Bearer {token}"));
+        if let Some(range) = range {
+            request = request.header("range", range);
+        }
+        portal.app.clone().oneshot(request.body(Body::empty()).unwrap())
+    };
+    let body = |response: http::Response<Body>| async move { response.into_body().collect().await.unwrap().to_bytes() };
+
+    let whole = get(None).await.unwrap();
+    assert_eq!((whole.status(), whole.headers()["accept-ranges"].to_str().unwrap()), (StatusCode::OK, "bytes"));
+    assert_eq!(body(whole).await.as_ref(), content.as_slice());
+    let rest = get(Some("bytes=2048-")).await.unwrap();
+    assert_eq!(rest.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(rest.headers()["content-range"], "bytes 2048-4999/5000");
+    assert_eq!(body(rest).await.as_ref(), &content[2048..]);
+    let middle = get(Some("bytes=10-19")).await.unwrap();
+    assert_eq!(middle.headers()["content-range"], "bytes 10-19/5000");
+    assert_eq!(body(middle).await.as_ref(), &content[10..20]);
+    let past = get(Some("bytes=5000-")).await.unwrap();
+    assert_eq!(
+        (past.status(), past.headers()["content-range"].to_str().unwrap()),
+        (StatusCode::RANGE_NOT_SATISFIABLE, "bytes */5000")
+    );
+    // Several ranges, or a suffix, are ignored: the whole file, as RFC 9110 allows.
+    for ignored in ["bytes=0-1,5-9", "bytes=-100", "lines=1-2"] {
+        let response = get(Some(ignored)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{ignored}");
+        assert_eq!(body(response).await.len(), content.len(), "{ignored}");
+    }
+}
