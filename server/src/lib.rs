@@ -42,6 +42,8 @@ pub struct AppState {
     pub submissions: Arc<Submissions>,
     /// The sealed-upload transport (the same as `submissions.sealed`), for the upload handlers.
     pub sealed: Arc<platform::SealedTransport>,
+    /// The cases capability's own state (the follow-up's lookup budget).
+    pub cases: Arc<cases::Cases>,
     /// The incident counts in memory, following imports.
     pub cubes: Arc<app::transparency::storage::CubeCache>,
     /// The portal's public URL without a trailing slash, for absolute links in open-data metadata.
@@ -77,6 +79,9 @@ impl AppState {
             database,
             page_context,
             sealed: submissions.sealed.clone(),
+            cases: Arc::new(cases::Cases {
+                lookups: platform::rate_limit::GlobalRateLimit::new(config.limits.follow_up_lookups_per_minute),
+            }),
             submissions: Arc::new(submissions),
             cubes: Arc::default(),
             site_url,
@@ -303,6 +308,7 @@ pub fn router(config: &PortalConfig, state: AppState) -> Router {
         .layer(request_log());
     // Submissions are merged outside the request log: when a report arrived is not written anywhere.
     Router::new()
+        .merge(platform::routes(state.submissions.body_limit()))
         .merge(reporting::routes(&state.submissions))
         .merge(cases::follow_up_routes(state.submissions.body_limit()))
         .merge(pages)

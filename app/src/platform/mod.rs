@@ -5,6 +5,9 @@
 /// Attachment uploads: `POST` opens one; `…/{upload}/{index}?offset=N` (`PUT`) and `…/{upload}/socket`
 /// (WebSocket) carry its slices.
 pub const API_UPLOADS: &str = "/api/uploads";
+/// A proof-of-work challenge, which every sealed submission pays (a report, a follow-up lookup or
+/// message). Its path predates the transport's own home and stays for the browsers that have it.
+pub const API_CHALLENGE: &str = "/api/reports/challenge";
 
 #[cfg(feature = "ssr")]
 pub mod audit;

@@ -7,7 +7,5 @@ pub const REPORT: Page = Page::new("/denuncia");
 pub const REPORT_FORM: Page = Page::new("/denuncia/formulario");
 /// Where the plain form posts (the path without JavaScript); also under `/en` and `/es`.
 pub const PLAIN_SUBMIT: Page = Page::new("/denuncia/enviar");
-/// A proof-of-work challenge for a report or a message.
-pub const API_CHALLENGE: &str = "/api/reports/challenge";
 /// A report encrypted in the browser.
 pub const API_REPORTS: &str = "/api/reports";

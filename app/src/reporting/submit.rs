@@ -292,7 +292,7 @@ async fn arrived_on(lookup_token: &str) -> Option<String> {
 
 /// Fetches a challenge and solves it in slices, yielding to the page between them.
 pub async fn prove_work() -> Result<(String, u64), Vec<FieldProblem>> {
-    let (status, body) = request("POST", super::paths::API_CHALLENGE, Body::Empty, |_| {})
+    let (status, body) = request("POST", crate::platform::API_CHALLENGE, Body::Empty, |_| {})
         .await
         .map_err(|_| general(Problem::Network))?;
     if status != 200 {

@@ -13,7 +13,6 @@
 
 use crate::AppState;
 use crate::platform::refusal;
-use crate::reporting::Submissions;
 use app::cases::storage as cases;
 use app::cases::{FollowUpCase, FollowUpMessage, FollowUpObjectRequest, FollowUpRequest, ObjectRef};
 use app::platform::database::{Database, StorageError};
@@ -26,7 +25,6 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use http::StatusCode;
 use sha2::{Digest, Sha256};
-use std::sync::Arc;
 
 fn not_found() -> Response {
     (
@@ -79,11 +77,10 @@ async fn view(database: &Database, case: &str) -> Result<Option<FollowUpCase>, S
 
 pub async fn lookup(State(state): State<AppState>, request: Result<Json<FollowUpRequest>, JsonRejection>) -> Response {
     let Ok(Json(request)) = request else { return refusal(Problem::UploadMalformed) };
-    let submissions: &Arc<Submissions> = &state.submissions;
-    if let Err(problem) = submissions.sealed.proof_of_work.redeem(&request.challenge, request.nonce) {
+    if let Err(problem) = state.sealed.proof_of_work.redeem(&request.challenge, request.nonce) {
         return refusal(problem);
     }
-    if !submissions.lookups.try_acquire() {
+    if !state.cases.lookups.try_acquire() {
         return refusal(Problem::RateLimited);
     }
     let case = match case_of(&state.database, &request.lookup_token).await {
@@ -113,7 +110,7 @@ pub async fn object(
         Ok(false) => return not_found(),
         Err(error) => return refusal(storage(error)),
     }
-    match state.submissions.sealed.store.read(&request.object, 0).await {
+    match state.sealed.store.read(&request.object, 0).await {
         Ok(read) => (
             [(http::header::CONTENT_TYPE, "application/octet-stream"), (http::header::CACHE_CONTROL, "no-store")],
             Body::from_stream(tokio_util::io::ReaderStream::new(read.bytes)),

@@ -6,9 +6,16 @@ mod office_api;
 pub mod office_web;
 
 use crate::AppState;
+use crate::platform::rate_limit::GlobalRateLimit;
 use crate::staff::no_store;
 use axum::Router;
 use axum::routing::{get, post};
+
+/// What the cases capability's handlers share.
+pub struct Cases {
+    /// Follow-up lookups per minute across the portal (each also pays a proof of work).
+    pub lookups: GlobalRateLimit,
+}
 
 /// The reporter's follow-up: a case by its lookup token, its attachments, and new messages (sealed
 /// like reports, through the same transport).

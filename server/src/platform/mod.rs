@@ -15,6 +15,24 @@ use proof_of_work::ProofOfWork;
 use rate_limit::GlobalRateLimit;
 use uploads::Uploads;
 
+/// The transport's routes: proof-of-work challenges and attachment uploads, for every sealed submission
+/// (reports, follow-up messages, and later sealed bids).
+pub fn routes(body_limit: usize) -> axum::Router<crate::AppState> {
+    use app::platform::{API_CHALLENGE, API_UPLOADS};
+    use axum::routing::{get, post, put};
+    axum::Router::new()
+        .route(API_CHALLENGE, post(challenge))
+        .route(API_UPLOADS, post(uploads::open))
+        .route(&format!("{API_UPLOADS}/{{upload}}/socket"), get(uploads::socket))
+        .route(&format!("{API_UPLOADS}/{{upload}}/{{index}}"), put(uploads::append))
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
+}
+
+/// `POST /api/reports/challenge`: a fresh proof-of-work challenge.
+async fn challenge(axum::extract::State(sealed): axum::extract::State<std::sync::Arc<SealedTransport>>) -> Response {
+    Json(sealed.proof_of_work.issue()).into_response()
+}
+
 /// The sealed-upload transport's state: what a sealed submission is encrypted to, where its files go,
 /// what it must pay, and the uploads in progress.
 pub struct SealedTransport {

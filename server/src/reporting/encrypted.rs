@@ -12,7 +12,7 @@
 //! are committed in one transaction; only then is `201` sent. A refused attachment discards the
 //! upload's files; a refused report part puts the upload back, so that the same files can be reported.
 
-use super::{Submissions, storage_problem};
+use super::storage_problem;
 use crate::AppState;
 use crate::platform::uploads::Upload;
 use crate::platform::{PendingObjects, inspect_problem, io_failure, refusal};
@@ -26,13 +26,7 @@ use axum::response::{IntoResponse, Response};
 use envelope::inspect::ObjectCheck;
 use envelope::message::Author;
 use http::StatusCode;
-use std::sync::Arc;
 use tokio::sync::OwnedMutexGuard;
-
-/// `POST /api/reports/challenge`: a fresh proof-of-work challenge.
-pub async fn challenge(State(submissions): State<Arc<Submissions>>) -> Response {
-    Json(submissions.sealed.proof_of_work.issue()).into_response()
-}
 
 /// What a submission adds: a new report, or a message on the case a receipt opens.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -16,9 +16,8 @@ use crate::AppState;
 use crate::config::PortalConfig;
 use crate::platform::proof_of_work::ProofOfWork;
 use crate::platform::rate_limit::GlobalRateLimit;
-use crate::platform::uploads::{self, Uploads};
+use crate::platform::uploads::Uploads;
 use crate::platform::{SealedTransport, status_of};
-use app::platform::API_UPLOADS;
 use app::platform::database::Database;
 use app::platform::files::FileStore;
 use app::reporting::form::{FieldProblem, OfficeKeyView, Problem, ReportSettings};
@@ -26,7 +25,7 @@ use app::reporting::storage::reports::ReportError;
 use app::reporting::storage::reports::ReportWriter;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post, put};
+use axum::routing::post;
 use form_ticket::FormTickets;
 use http::StatusCode;
 use std::sync::Arc;
@@ -42,8 +41,6 @@ pub struct Submissions {
     pub plain_form_limit: GlobalRateLimit,
     /// The plain form's tickets (its cost in place of a proof of work), shared with the page renders.
     pub form_tickets: Arc<FormTickets>,
-    /// Follow-up lookups per minute across the portal (each also pays a proof of work).
-    pub lookups: GlobalRateLimit,
     /// Stores reports with group commit (one transaction and one fsync for reports arriving together).
     pub reports: ReportWriter,
 }
@@ -85,7 +82,6 @@ impl Submissions {
             }),
             plain_form_limit: GlobalRateLimit::new(limits.plain_form_reports_per_minute),
             form_tickets: Arc::new(FormTickets::new(Duration::from_secs(limits.plain_form_wait_seconds))),
-            lookups: GlobalRateLimit::new(limits.follow_up_lookups_per_minute),
             reports: ReportWriter::start(database.clone()),
         })
     }
@@ -106,15 +102,11 @@ impl Submissions {
     }
 }
 
-/// Reporting's routes and the sealed-upload transport's (which follow-up messages use too).
+/// Reporting's routes: the sealed report, the plain form (`platform::routes` has the transport's).
 pub fn routes(submissions: &Submissions) -> Router<AppState> {
-    use app::reporting::paths::{API_CHALLENGE, API_REPORTS, PLAIN_SUBMIT};
+    use app::reporting::paths::{API_REPORTS, PLAIN_SUBMIT};
     let plain = PLAIN_SUBMIT.path();
     Router::new()
-        .route(API_CHALLENGE, post(encrypted::challenge))
-        .route(API_UPLOADS, post(uploads::open))
-        .route(&format!("{API_UPLOADS}/{{upload}}/socket"), get(uploads::socket))
-        .route(&format!("{API_UPLOADS}/{{upload}}/{{index}}"), put(uploads::append))
         .route(API_REPORTS, post(encrypted::submit_report))
         .route(plain, post(no_script::submit))
         .route(&format!("/es{plain}"), post(no_script::submit))
