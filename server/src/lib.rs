@@ -40,8 +40,6 @@ pub struct AppState {
     pub database: Database,
     pub page_context: PageContext,
     pub submissions: Arc<Submissions>,
-    /// The sealed-upload transport (the same as `submissions.sealed`), for the upload handlers.
-    pub sealed: Arc<platform::SealedTransport>,
     /// The cases capability's own state (the follow-up's lookup budget).
     pub cases: Arc<cases::Cases>,
     /// The incident counts in memory, following imports.
@@ -78,7 +76,6 @@ impl AppState {
             leptos_options,
             database,
             page_context,
-            sealed: submissions.sealed.clone(),
             cases: Arc::new(cases::Cases {
                 lookups: platform::rate_limit::GlobalRateLimit::new(config.limits.follow_up_lookups_per_minute),
             }),
@@ -86,6 +83,13 @@ impl AppState {
             cubes: Arc::default(),
             site_url,
         })
+    }
+}
+
+/// The upload and challenge handlers take the sealed-upload transport, which reporting's state holds.
+impl axum::extract::FromRef<AppState> for Arc<platform::SealedTransport> {
+    fn from_ref(state: &AppState) -> Self {
+        state.submissions.sealed.clone()
     }
 }
 

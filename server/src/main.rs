@@ -316,7 +316,7 @@ async fn serve(config: PortalConfig, demo_mode: bool) -> Result<(), String> {
     let database = state.database.clone();
     // Load the incident counts now, so no visitor waits for the first load (~0.1-0.4 s at 2.5 million).
     state.cubes.cube(&state.database).await.map_err(|e| format!("loading incident statistics: {e}"))?;
-    tokio::spawn(portal_server::platform::uploads::expire_idle(state.sealed.clone()));
+    tokio::spawn(portal_server::platform::uploads::expire_idle(state.submissions.sealed.clone()));
     let restamper = portal_server::file_times::Restamper {
         store: state.submissions.sealed.store.clone(),
         database: state.database.clone(),

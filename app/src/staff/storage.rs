@@ -134,15 +134,32 @@ pub async fn list_accounts(db: &Database) -> Result<Vec<AccountSummary>, Storage
         .await?;
     let mut accounts = Vec::with_capacity(rows.len());
     for row in rows {
-        let username: String = row.try_get(0)?;
-        accounts.push(AccountSummary {
-            roles: roles_of(db, &username).await?,
-            created_at: row.try_get(1)?,
-            disabled_at: row.try_get(2)?,
-            username,
-        });
+        accounts.push(summary_of(db, &row).await?);
     }
     Ok(accounts)
+}
+
+/// One account as [`list_accounts`] lists it, if there is one of that name.
+pub async fn account_summary(db: &Database, username: &str) -> Result<Option<AccountSummary>, StorageError> {
+    let row = sqlx::query("SELECT username, created_at, disabled_at FROM staff WHERE username = $1")
+        .bind(username)
+        .fetch_optional(db.pool())
+        .await?;
+    match row {
+        Some(row) => Ok(Some(summary_of(db, &row).await?)),
+        None => Ok(None),
+    }
+}
+
+/// A row of `username, created_at, disabled_at`, with the account's roles.
+async fn summary_of(db: &Database, row: &sqlx::any::AnyRow) -> Result<AccountSummary, StorageError> {
+    let username: String = row.try_get(0)?;
+    Ok(AccountSummary {
+        roles: roles_of(db, &username).await?,
+        created_at: row.try_get(1)?,
+        disabled_at: row.try_get(2)?,
+        username,
+    })
 }
 
 /// Records a TOTP time step as used; false if it (or a later one) was used already, so a code

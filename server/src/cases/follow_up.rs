@@ -77,7 +77,7 @@ async fn view(database: &Database, case: &str) -> Result<Option<FollowUpCase>, S
 
 pub async fn lookup(State(state): State<AppState>, request: Result<Json<FollowUpRequest>, JsonRejection>) -> Response {
     let Ok(Json(request)) = request else { return refusal(Problem::UploadMalformed) };
-    if let Err(problem) = state.sealed.proof_of_work.redeem(&request.challenge, request.nonce) {
+    if let Err(problem) = state.submissions.sealed.proof_of_work.redeem(&request.challenge, request.nonce) {
         return refusal(problem);
     }
     if !state.cases.lookups.try_acquire() {
@@ -110,7 +110,7 @@ pub async fn object(
         Ok(false) => return not_found(),
         Err(error) => return refusal(storage(error)),
     }
-    match state.sealed.store.read(&request.object, 0).await {
+    match state.submissions.sealed.store.read(&request.object, 0).await {
         Ok(read) => (
             [(http::header::CONTENT_TYPE, "application/octet-stream"), (http::header::CACHE_CONTROL, "no-store")],
             Body::from_stream(tokio_util::io::ReaderStream::new(read.bytes)),

@@ -2,10 +2,10 @@
 //! ([`load_case_list`], registered in `crate::router`) for a signed-in officer.
 
 use crate::page_loaders::{self, Loaded, LoaderFuture, Outcome, Request};
-use crate::staff::{accounts, session_cookie};
+use crate::staff::{IntegrityOffice, Permission, session_cookie, staff_for};
 use app::cases::OfficeView;
 use app::cases::storage as cases;
-use app::staff::{MissingRole, Role};
+use app::staff::MissingRole;
 use axum::response::{IntoResponse, Redirect};
 use http::StatusCode;
 
@@ -15,17 +15,15 @@ use http::StatusCode;
 pub fn load_case_list<'a>(request: &'a Request<'a>) -> LoaderFuture<'a> {
     Box::pin(async move {
         let state = request.state;
-        let username = match session_cookie(request.parts) {
-            Some(token) => accounts::authenticate(&state.database, &token, accounts::unix_now()).await.ok().flatten(),
-            None => None,
-        };
-        let Some((username, roles)) = username else {
+        // Without a live session (or when it cannot be checked), sign in first.
+        let Ok(staff) = staff_for(&state.database, session_cookie(request.parts)).await else {
             let sign_in = format!("{}{}", request.prefix, app::staff::paths::SIGN_IN);
             return Outcome::Respond(Redirect::to(&sign_in).into_response());
         };
         let no_store = (http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
-        if !roles.contains(&Role::IntegrityOfficer) {
-            let missing = MissingRole { username, role: Role::IntegrityOfficer };
+        let username = staff.username.clone();
+        if !staff.holds(IntegrityOffice::ROLE) {
+            let missing = MissingRole { username, role: IntegrityOffice::ROLE };
             return Loaded::context(missing)
                 .with_status(StatusCode::FORBIDDEN)
                 .with_header(no_store.0, no_store.1)

@@ -283,7 +283,7 @@ pub async fn append(
     offset: Result<Query<Offset>, QueryRejection>,
     body: Body,
 ) -> Response {
-    let sealed = &state.sealed;
+    let sealed = &state.submissions.sealed;
     let (Ok(Path((id, index))), Ok(Query(Offset { offset }))) = (path, offset) else {
         return refusal(Problem::UploadMalformed);
     };
@@ -360,10 +360,10 @@ pub async fn socket(
     let (Ok(Path(id)), Ok(upgrade)) = (id, upgrade) else {
         return refusal(Problem::UploadMalformed);
     };
-    if state.sealed.uploads.get(&id).is_none() {
+    if state.submissions.sealed.uploads.get(&id).is_none() {
         return refusal(Problem::UploadExpired);
     }
-    let sealed = state.sealed.clone();
+    let sealed = state.submissions.sealed.clone();
     upgrade
         .max_message_size(MAX_SOCKET_MESSAGE)
         .max_frame_size(MAX_SOCKET_MESSAGE)

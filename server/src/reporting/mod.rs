@@ -106,12 +106,12 @@ impl Submissions {
 pub fn routes(submissions: &Submissions) -> Router<AppState> {
     use app::reporting::paths::{API_REPORTS, PLAIN_SUBMIT};
     let plain = PLAIN_SUBMIT.path();
-    Router::new()
-        .route(API_REPORTS, post(encrypted::submit_report))
-        .route(plain, post(no_script::submit))
-        .route(&format!("/es{plain}"), post(no_script::submit))
-        .route(&format!("/en{plain}"), post(no_script::submit))
-        .layer(DefaultBodyLimit::max(submissions.body_limit()))
+    let mut router =
+        Router::new().route(API_REPORTS, post(encrypted::submit_report)).route(plain, post(no_script::submit));
+    for locale in app::locale::LOCALES {
+        router = router.route(&format!("/{}{plain}", app::locale::url_prefix(locale)), post(no_script::submit));
+    }
+    router.layer(DefaultBodyLimit::max(submissions.body_limit()))
 }
 
 fn overall_status(problems: &[FieldProblem]) -> StatusCode {

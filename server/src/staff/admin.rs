@@ -151,11 +151,9 @@ pub async fn update(
             return server_error(e);
         }
     }
-    match staff::list_accounts(&database).await {
-        Ok(accounts) => match accounts.into_iter().find(|account| account.username == username) {
-            Some(account) => Json(account).into_response(),
-            None => error(StatusCode::NOT_FOUND, "not_found"),
-        },
+    match staff::account_summary(&database, &username).await {
+        Ok(Some(account)) => Json(account).into_response(),
+        Ok(None) => error(StatusCode::NOT_FOUND, "not_found"),
         Err(e) => server_error(e),
     }
 }

@@ -133,7 +133,7 @@ where
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let staff = staff_for(&Database::from_ref(state), bearer(parts)).await?;
+        let staff = Staff::from_request_parts(parts, state).await?;
         if !staff.holds(P::ROLE) {
             return Err(forbidden());
         }

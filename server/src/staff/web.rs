@@ -4,6 +4,8 @@
 use super::accounts::{self, LoginError};
 use super::{SESSION_COOKIE, WebStaff};
 use crate::AppState;
+use app::cases::paths::OFFICE_CASES;
+use app::staff::paths::SIGN_IN;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -40,7 +42,7 @@ pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -
     let username: String = form.username.trim().chars().take(64).collect();
     let back = |error: &str| {
         let query = format!("error={error}&username={}", super::percent_encode(&username));
-        Redirect::to(&format!("{prefix}/oficina?{query}")).into_response()
+        Redirect::to(&format!("{prefix}{SIGN_IN}?{query}")).into_response()
     };
     if username.is_empty() || form.password.is_empty() || form.code.trim().is_empty() {
         return back("missing");
@@ -48,7 +50,7 @@ pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -
     match accounts::login(&state.database, &username, &form.password, &form.code, accounts::unix_now()).await {
         Ok(session) => {
             let secure = state.page_context.secure_cookies;
-            let mut response = Redirect::to(&format!("{prefix}/oficina/casos")).into_response();
+            let mut response = Redirect::to(&format!("{prefix}{OFFICE_CASES}")).into_response();
             let value = cookie(&session.token, accounts::SESSION_MAX_SECONDS, secure);
             response.headers_mut().insert(http::header::SET_COOKIE, value.parse().expect("valid cookie"));
             response
@@ -72,7 +74,7 @@ pub async fn logout(
     {
         tracing::error!(%error, "officer sign-out failed");
     }
-    let mut response = Redirect::to(&format!("{}/oficina", prefix_of(&form.prefix))).into_response();
+    let mut response = Redirect::to(&format!("{}{SIGN_IN}", prefix_of(&form.prefix))).into_response();
     let value = cookie("", 0, state.page_context.secure_cookies);
     response.headers_mut().insert(http::header::SET_COOKIE, value.parse().expect("valid cookie"));
     response
