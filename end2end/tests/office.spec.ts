@@ -209,3 +209,34 @@ test('without JavaScript the follow-up page says why it cannot work and sends no
   await expect(page.locator('#follow-up-needs-script')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Consultar' })).toBeDisabled();
 });
+
+test('a signed-in staff member without the integrity officer role sees no case', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop', 'one browser is enough for a server-rendered page');
+  // An account of another department, made as a deployer makes it: with the server's command line.
+  const username = `tesoreria-${randomBytes(4).toString('hex')}`;
+  const password = 'una clave de tesorería bastante larga';
+  // The binary and the configuration the e2e server runs with (scripts/test starts it from the repository).
+  const repository = join(process.cwd(), '..');
+  const server = process.env.SERVER_BIN ?? join(repository, 'target', 'debug', 'server');
+  const added = execFileSync(server, ['--demo', 'staff', 'add', username, '--role', 'treasury'], {
+    cwd: repository,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      PORTAL_OFFICER_PASSWORD: password,
+      PORTAL_SITE__DATA_DIR: DATA_DIR,
+      PORTAL_DATABASE__URL: `sqlite://${join(DATA_DIR, 'portal.db')}`,
+    },
+  });
+  const secret = added.match(/secret: ([A-Z2-7]+)/)![1];
+  await page.goto('/oficina');
+  await page.getByLabel('Usuario').fill(username);
+  await page.getByLabel('Contraseña').fill(password);
+  await page.getByLabel('Código de verificación').fill(totp(secret));
+  await page.getByRole('button', { name: 'Ingresar' }).click();
+  await expect(page).toHaveURL(/\/oficina\/casos$/);
+  await expect(page.locator('#missing-role')).toContainText(username);
+  await expect(page.locator('table')).toHaveCount(0);
+  const status = await page.evaluate(async () => (await fetch('/oficina/casos')).status);
+  expect(status).toBe(403);
+});
