@@ -19,6 +19,7 @@ pub mod transparency;
 pub mod locale;
 pub mod paths;
 pub mod platform;
+pub mod problem;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

@@ -316,7 +316,11 @@ fn config_toml() {
     let run = portal_fuzz::config_toml;
     run_saved(TARGET, run);
     let valid = read_regression(TARGET, "valid.toml");
+    // valid.toml keeps every limit in the `[limits]` section of earlier portals; the repository's own
+    // Leptos.toml has them in their capabilities' sections. Both load.
     assert!(run_one(TARGET, "regressions/valid.toml", &valid, run).is_ok());
+    let current = read_regression(TARGET, "repo-Leptos.toml");
+    assert!(run_one(TARGET, "regressions/repo-Leptos.toml", &current, run).is_ok());
     let invalid_values = read_regression(TARGET, "invalid-values.toml");
     let invalid = run_one(TARGET, "regressions/invalid-values.toml", &invalid_values, run);
     assert!(matches!(invalid, Err(ConfigError::Invalid(ref problems)) if problems.len() >= 5), "{invalid:?}");
@@ -327,8 +331,21 @@ fn config_toml() {
     for i in 0..300 {
         let _ = run_one(TARGET, &format!("valid-mutation-{i}"), &mutate(&valid, &mut rng), run);
     }
-    let pieces: [&[u8]; 10] =
-        [b"[site]\n", b"[limits]\n", b"address = ", b"\"127.0.0.1:0\"", b"=", b"\n", b"[", b"{", b"\"\xff\"", b"1e999"];
+    let pieces: [&[u8]; 13] = [
+        b"[site]\n",
+        b"[limits]\n",
+        b"[sealed_uploads]\n",
+        b"[reporting]\n",
+        b"max_attachments = ",
+        b"address = ",
+        b"\"127.0.0.1:0\"",
+        b"=",
+        b"\n",
+        b"[",
+        b"{",
+        b"\"\xff\"",
+        b"1e999",
+    ];
     for i in 0..200 {
         let input: Vec<u8> = (0..rng.index(30)).flat_map(|_| pieces[rng.index(pieces.len())].to_vec()).collect();
         let _ = run_one(TARGET, &format!("generated-{i}"), &input, run);

@@ -68,11 +68,12 @@ async fn start_server(database_url: Option<String>, office: &Identity) -> Server
     let url = database_url.unwrap_or_else(|| format!("sqlite://{}/portal.db", data.display()));
     // The benchmark's own limits: the minimum proof of work, no rate limit to speak of, and as many
     // database connections as the release configuration.
-    let config = portal_server::config::sample(&data, &address.to_string(), &office.to_public().to_string())
-        .replace(&format!("sqlite://{}/portal.db", data.display()), &url)
-        .replace("max_connections = 4", "max_connections = 8")
-        .replace("reports_per_minute = 30", "reports_per_minute = 4000000000")
-        .replace("proof_of_work_bits = 12", "proof_of_work_bits = 8");
+    use portal_server::config::set_key;
+    let config = portal_server::config::sample(&data, &address.to_string(), &office.to_public().to_string());
+    let config = set_key(&config, "database.url", &format!("{url:?}"));
+    let config = set_key(&config, "database.max_connections", "8");
+    let config = set_key(&config, "sealed_uploads.submissions_per_minute", "4000000000");
+    let config = set_key(&config, "sealed_uploads.proof_of_work_bits", "8");
     let path = dir.path().join("Leptos.toml");
     std::fs::write(&path, config).unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_server"));

@@ -13,6 +13,10 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+pub use crate::cases::FollowUpConfig;
+pub use crate::platform::SealedUploadsConfig;
+pub use crate::reporting::ReportingConfig;
+
 /// Prefix of the environment variables that override `Leptos.toml`.
 pub const ENV_PREFIX: &str = "PORTAL_";
 
@@ -22,7 +26,56 @@ pub struct PortalConfig {
     pub site: SiteConfig,
     pub database: DatabaseConfig,
     pub integrity_office: IntegrityOfficeConfig,
-    pub limits: LimitsConfig,
+    pub sealed_uploads: SealedUploadsConfig,
+    pub reporting: ReportingConfig,
+    #[serde(default)]
+    pub follow_up: FollowUpConfig,
+    /// `[limits]`: where these capabilities' keys were before each got its section. Read only to move
+    /// its keys ([`LEGACY_LIMITS`]); a configuration written for an older portal keeps working.
+    #[serde(default, rename = "limits")]
+    _legacy_limits: serde::de::IgnoredAny,
+    /// Keys of `[limits]` (or `PORTAL_LIMITS__*`) that were moved, for a warning at start.
+    #[serde(skip)]
+    pub moved_keys: Vec<String>,
+    #[serde(skip)]
+    legacy_problems: Vec<Problem>,
+}
+
+/// Where each key of the old `[limits]` section lives now.
+pub const LEGACY_LIMITS: [(&str, &str); 9] = [
+    ("max_report_bytes", "reporting.max_report_bytes"),
+    ("plain_form_reports_per_minute", "reporting.plain_form_reports_per_minute"),
+    ("plain_form_wait_seconds", "reporting.plain_form_wait_seconds"),
+    ("reports_per_minute", "sealed_uploads.submissions_per_minute"),
+    ("max_attachment_bytes", "sealed_uploads.max_attachment_bytes"),
+    ("max_attachments", "sealed_uploads.max_attachments"),
+    ("proof_of_work_bits", "sealed_uploads.proof_of_work_bits"),
+    ("max_pending_upload_bytes", "sealed_uploads.max_pending_upload_bytes"),
+    ("follow_up_lookups_per_minute", "follow_up.lookups_per_minute"),
+];
+
+/// Moves the keys of `[limits]` to their sections, unless a key is also set in its new place (then
+/// that is a problem to fix, not a guess to make). Unknown `[limits]` keys are problems too.
+fn move_legacy_limits(figment: Figment) -> (Figment, Vec<String>, Vec<Problem>) {
+    let Ok(figment::value::Value::Dict(_, limits)) = figment.find_value("limits") else {
+        return (figment, Vec::new(), Vec::new());
+    };
+    let (mut moved, mut problems) = (Vec::new(), Vec::new());
+    let mut figment = figment;
+    for (key, value) in limits {
+        let old = format!("limits.{key}");
+        let Some((_, new)) = LEGACY_LIMITS.iter().find(|(legacy, _)| *legacy == key) else {
+            problems.push(Problem { key: old, reason: "unknown key".into() });
+            continue;
+        };
+        if figment.find_value(new).is_ok() {
+            problems.push(Problem { key: old, reason: format!("set twice: also as {new}, its place now; keep one") });
+            continue;
+        }
+        figment = figment.merge(figment::providers::Serialized::default(new, value));
+        moved.push(format!("{old} -> {new}"));
+    }
+    (figment, moved, problems)
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -68,50 +121,6 @@ pub struct RecipientConfig {
     pub recipient: String,
 }
 
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LimitsConfig {
-    /// Largest encrypted report document accepted, in bytes.
-    pub max_report_bytes: u64,
-    /// Largest encrypted attachment accepted, in bytes.
-    pub max_attachment_bytes: u64,
-    /// Most attachments in one report.
-    pub max_attachments: u32,
-    /// Reports accepted per minute across the whole portal through the browser path, which pays a
-    /// proof of work for each (a global limit: no per-IP state).
-    pub reports_per_minute: u32,
-    /// Reports accepted per minute through the plain form (no JavaScript), which cannot pay a proof of
-    /// work: a budget of its own, so a flood of plain forms cannot take the browser path's.
-    #[serde(default = "default_plain_form_reports_per_minute")]
-    pub plain_form_reports_per_minute: u32,
-    /// Seconds a plain form must have been open before it is accepted (its ticket's minimum age): the
-    /// cost a browser without JavaScript pays in place of a proof of work. A person takes longer than
-    /// this to write a report; a script must fetch a form and wait before every submission.
-    #[serde(default = "default_plain_form_wait_seconds")]
-    pub plain_form_wait_seconds: u64,
-    /// Proof-of-work difficulty in bits: a browser computes about 2^bits SHA-256 hashes per report.
-    pub proof_of_work_bits: u32,
-    /// Disk room for attachments still being uploaded, in bytes: the declared ciphertext lengths of all
-    /// open uploads together. A new upload that would exceed it is asked to wait.
-    pub max_pending_upload_bytes: u64,
-    /// Receipt lookups on the follow-up page per minute across the whole portal (each also pays a
-    /// proof of work), so receipts cannot be guessed quickly even by many clients together.
-    #[serde(default = "default_lookups_per_minute")]
-    pub follow_up_lookups_per_minute: u32,
-}
-
-fn default_lookups_per_minute() -> u32 {
-    120
-}
-
-fn default_plain_form_reports_per_minute() -> u32 {
-    10
-}
-
-fn default_plain_form_wait_seconds() -> u64 {
-    10
-}
-
 /// A complete, valid configuration listening on `address`, keeping its data (an SQLite file and the
 /// attachments) under `data_dir`, with `recipient` as the one office key and small limits for machines
 /// rather than people (a 12-bit proof of work, no wait on the plain form): what the tests, the fuzz
@@ -134,17 +143,36 @@ recipients = [
   {{ name = "Oficina de Integridad", key_id = "integridad-1", recipient = "{recipient}" }},
 ]
 
-[limits]
-max_report_bytes = 1048576
+[sealed_uploads]
 max_attachment_bytes = 104857600
 max_attachments = 10
-reports_per_minute = 30
+submissions_per_minute = 30
 proof_of_work_bits = 12
-plain_form_wait_seconds = 0
 max_pending_upload_bytes = 4294967296
+
+[reporting]
+max_report_bytes = 1048576
+plain_form_wait_seconds = 0
 "#,
         data = data_dir.display()
     )
+}
+
+/// `text` (a configuration such as [`sample`]'s) with `section.key` set to `value` (TOML as written):
+/// the key's line replaced, or added under its section's header. Panics if the section is missing, so
+/// a test or benchmark never runs quietly with the value it meant to change.
+pub fn set_key(text: &str, path: &str, value: &str) -> String {
+    let (section, key) = path.split_once('.').expect("a key path is section.key");
+    let header = format!("[{section}]\n");
+    let start = text.find(&header).unwrap_or_else(|| panic!("no [{section}] section")) + header.len();
+    let end = text[start..].find("\n[").map_or(text.len(), |at| start + at + 1);
+    let mut lines: Vec<String> = text[start..end].lines().map(str::to_string).collect();
+    let line = format!("{key} = {value}");
+    match lines.iter_mut().find(|l| l.split('=').next().is_some_and(|name| name.trim() == key)) {
+        Some(existing) => *existing = line,
+        None => lines.insert(0, line),
+    }
+    format!("{}{}\n{}", &text[..start], lines.join("\n"), &text[end..])
 }
 
 /// One thing wrong with the configuration, tied to the key that has it.
@@ -184,11 +212,18 @@ impl PortalConfig {
         if !path.is_file() {
             return Err(ConfigError::NotFound(path.to_path_buf()));
         }
-        let config: PortalConfig = Figment::new()
+        let figment = Figment::new()
             .merge(Toml::file_exact(path))
-            .merge(Env::prefixed(ENV_PREFIX).filter(|key| key.as_str().contains("__")).split("__"))
-            .extract()
-            .map_err(|error| ConfigError::Syntax(Box::new(error)))?;
+            .merge(Env::prefixed(ENV_PREFIX).filter(|key| key.as_str().contains("__")).split("__"));
+        Self::extract(figment)
+    }
+
+    /// The configuration in `figment`, its old `[limits]` keys moved, validated.
+    pub fn extract(figment: Figment) -> Result<Self, ConfigError> {
+        let (figment, moved_keys, legacy_problems) = move_legacy_limits(figment);
+        let mut config: PortalConfig = figment.extract().map_err(|error| ConfigError::Syntax(Box::new(error)))?;
+        config.moved_keys = moved_keys;
+        config.legacy_problems = legacy_problems;
         config.validate()?;
         Ok(config)
     }
@@ -253,41 +288,10 @@ impl PortalConfig {
             }
         }
 
-        let limits = &self.limits;
-        if limits.max_report_bytes == 0 {
-            problem("limits.max_report_bytes", "must be greater than 0".into());
-        }
-        if limits.max_attachment_bytes == 0 {
-            problem("limits.max_attachment_bytes", "must be greater than 0".into());
-        }
-        if limits.follow_up_lookups_per_minute == 0 {
-            problem("limits.follow_up_lookups_per_minute", "must be greater than 0".into());
-        }
-        if limits.reports_per_minute == 0 {
-            problem("limits.reports_per_minute", "must be greater than 0".into());
-        }
-        if limits.plain_form_reports_per_minute == 0 {
-            problem("limits.plain_form_reports_per_minute", "must be greater than 0".into());
-        }
-        if limits.plain_form_wait_seconds > 3600 {
-            // A ticket lives a day; an hour's wait would already turn reporters away.
-            problem(
-                "limits.plain_form_wait_seconds",
-                format!("{} is more than 3600 (an hour)", limits.plain_form_wait_seconds),
-            );
-        }
-        if !(8..=32).contains(&limits.proof_of_work_bits) {
-            problem("limits.proof_of_work_bits", format!("{} is outside 8..=32", limits.proof_of_work_bits));
-        }
-        if limits.max_pending_upload_bytes < limits.max_attachment_bytes {
-            problem(
-                "limits.max_pending_upload_bytes",
-                format!(
-                    "must be at least max_attachment_bytes ({}), or no large attachment could ever be sent",
-                    limits.max_attachment_bytes
-                ),
-            );
-        }
+        self.sealed_uploads.check(&mut problem);
+        self.reporting.check(&mut problem);
+        self.follow_up.check(&mut problem);
+        problems.extend(self.legacy_problems.iter().cloned());
 
         if problems.is_empty() { Ok(()) } else { Err(ConfigError::Invalid(problems)) }
     }
@@ -338,6 +342,19 @@ recipients = [
   { name = "Oficina de Integridad", key_id = "integridad-1", recipient = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p" },
 ]
 
+[sealed_uploads]
+max_attachment_bytes = 104857600
+max_attachments = 10
+submissions_per_minute = 30
+proof_of_work_bits = 20
+max_pending_upload_bytes = 4294967296
+
+[reporting]
+max_report_bytes = 1048576
+"#;
+
+    /// The same limits in the one `[limits]` section of earlier portals.
+    const LEGACY: &str = r#"
 [limits]
 max_report_bytes = 1048576
 max_attachment_bytes = 104857600
@@ -345,7 +362,12 @@ max_attachments = 10
 reports_per_minute = 30
 proof_of_work_bits = 20
 max_pending_upload_bytes = 4294967296
+follow_up_lookups_per_minute = 60
 "#;
+
+    fn head() -> &'static str {
+        &VALID[..VALID.find("[sealed_uploads]").unwrap()]
+    }
 
     fn parse(text: &str) -> PortalConfig {
         Figment::new().merge(Toml::string(text)).extract().expect("parses")
@@ -358,12 +380,50 @@ max_pending_upload_bytes = 4294967296
         }
     }
 
+    fn load(text: &str) -> Result<PortalConfig, ConfigError> {
+        PortalConfig::extract(Figment::new().merge(Toml::string(text)))
+    }
+
+    #[test]
+    fn an_older_limits_section_is_moved_to_each_capability() {
+        let config = load(&format!("{}{LEGACY}", head())).expect("valid");
+        assert_eq!(config.reporting.max_report_bytes, 1_048_576);
+        assert_eq!(config.sealed_uploads.submissions_per_minute, 30);
+        assert_eq!(config.sealed_uploads.max_pending_upload_bytes, 4_294_967_296);
+        assert_eq!(config.follow_up.lookups_per_minute, 60);
+        assert_eq!(config.moved_keys.len(), 7);
+        assert!(
+            config.moved_keys.contains(&"limits.reports_per_minute -> sealed_uploads.submissions_per_minute".into())
+        );
+    }
+
+    #[test]
+    fn an_older_key_beside_its_new_place_or_unknown_is_refused() {
+        let text = format!("{VALID}{}", LEGACY.replace("follow_up_lookups_per_minute = 60", "max_reports_per_day = 3"));
+        let Err(ConfigError::Invalid(problems)) = load(&text) else { panic!("refused") };
+        let keys: Vec<_> = problems.iter().map(|p| p.key.as_str()).collect();
+        assert!(keys.contains(&"limits.max_report_bytes"), "{keys:?}");
+        assert!(keys.contains(&"limits.max_reports_per_day"), "{keys:?}");
+        assert_eq!(problems.len(), 7, "{problems:?}");
+        assert!(problems[0].reason.contains("set twice"), "{}", problems[0].reason);
+    }
+
     #[test]
     fn the_example_configuration_is_valid() {
         let config = parse(VALID);
         config.validate().expect("valid");
         assert_eq!(config.default_locale(), Locale::es_PE);
         assert_eq!(config.configured_keys()[0].key_id, "integridad-1");
+    }
+
+    #[test]
+    fn set_key_replaces_or_adds_within_its_section() {
+        let text = set_key(VALID, "sealed_uploads.max_attachments", "2");
+        let text = set_key(&text, "reporting.plain_form_wait_seconds", "3");
+        let config = parse(&text);
+        assert_eq!((config.sealed_uploads.max_attachments, config.reporting.plain_form_wait_seconds), (2, 3));
+        assert_eq!(config.reporting.max_report_bytes, 1_048_576);
+        assert_eq!(text.lines().count(), VALID.lines().count() + 1);
     }
 
     #[test]
@@ -389,10 +449,11 @@ max_pending_upload_bytes = 4294967296
 
     #[test]
     fn a_wait_longer_than_an_hour_is_refused() {
-        let config =
-            parse(&VALID.replace("proof_of_work_bits = 20", "proof_of_work_bits = 20\nplain_form_wait_seconds = 3601"));
+        let config = parse(
+            &VALID.replace("max_report_bytes = 1048576", "max_report_bytes = 1048576\nplain_form_wait_seconds = 3601"),
+        );
         let keys: Vec<_> = problems(&config).into_iter().map(|p| p.key).collect();
-        assert_eq!(keys, ["limits.plain_form_wait_seconds"]);
+        assert_eq!(keys, ["reporting.plain_form_wait_seconds"]);
     }
 
     #[test]
@@ -402,7 +463,7 @@ max_pending_upload_bytes = 4294967296
                 .replace("\"es-PE\"", "\"fr\"")
                 .replace("sqlite://data/portal.db", "mysql://db")
                 .replace("integridad-1", "Bad Id!")
-                .replace("reports_per_minute = 30", "reports_per_minute = 0"),
+                .replace("submissions_per_minute = 30", "submissions_per_minute = 0"),
         );
         let keys: Vec<_> = problems(&config).into_iter().map(|p| p.key).collect();
         assert_eq!(
@@ -411,7 +472,7 @@ max_pending_upload_bytes = 4294967296
                 "site.default_language",
                 "database.url",
                 "integrity_office.recipients[0].key_id",
-                "limits.reports_per_minute"
+                "sealed_uploads.submissions_per_minute"
             ]
         );
     }
@@ -421,7 +482,7 @@ max_pending_upload_bytes = 4294967296
         let config = parse(&VALID.replace("max_pending_upload_bytes = 4294967296", "max_pending_upload_bytes = 1000"));
         let problems = problems(&config);
         assert_eq!(problems.len(), 1);
-        assert_eq!(problems[0].key, "limits.max_pending_upload_bytes");
+        assert_eq!(problems[0].key, "sealed_uploads.max_pending_upload_bytes");
         assert!(problems[0].reason.contains("104857600"), "{}", problems[0].reason);
     }
 

@@ -77,7 +77,7 @@ impl AppState {
             database,
             page_context,
             cases: Arc::new(cases::Cases {
-                lookups: platform::rate_limit::GlobalRateLimit::new(config.limits.follow_up_lookups_per_minute),
+                lookups: platform::rate_limit::GlobalRateLimit::new(config.follow_up.lookups_per_minute),
             }),
             submissions: Arc::new(submissions),
             cubes: Arc::default(),

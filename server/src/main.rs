@@ -143,6 +143,9 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_CONFIG);
         }
     };
+    for moved in &config.moved_keys {
+        tracing::warn!(%moved, "configuration: a [limits] key read in its new section; write it there");
+    }
 
     // Importing incidents touches nothing of the integrity office's.
     let needs_keys = !matches!(args.command, Some(Command::Incidents(_)));

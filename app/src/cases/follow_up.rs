@@ -4,11 +4,13 @@
 //! is encrypted to the office keys and to the reporter's own reply key (so it shows again next time),
 //! attachments to the office keys.
 
+use crate::cases::CaseProblem;
 use crate::cases::{
     CaseKeys, FollowUpCase, FollowUpObjectRequest, FollowUpRequest, OpenCase, ShownAttachment, ShownMessage,
 };
+use crate::platform::problem::TransportProblem;
 use crate::platform::sealed_upload::{Body, general, refused_problems, request, sleep};
-use crate::reporting::form::{FieldProblem, Problem, ReportSettings};
+use crate::reporting::form::{FieldProblem, ReportProblem, ReportSettings};
 use crate::reporting::submit::{Stage, chosen_files, post_document, prove_work, send_attachments};
 use base64::Engine;
 use envelope::message::{Author, Message};
@@ -19,7 +21,7 @@ use web_sys::{FormData, HtmlFormElement};
 
 /// Turns a typed receipt into its keys; a mistyped one is refused before any request.
 pub async fn keys_for(typed: &str) -> Result<CaseKeys, Vec<FieldProblem>> {
-    let receipt = Receipt::parse(typed).map_err(|_| vec![FieldProblem::general(Problem::CaseNotFound)])?;
+    let receipt = Receipt::parse(typed).map_err(|_| vec![FieldProblem::general(CaseProblem::CaseNotFound)])?;
     // Let the page show that work is under way before Argon2id takes the thread.
     sleep(0).await;
     let keys = receipt.derive_keys();
@@ -42,9 +44,9 @@ pub async fn fetch_case(lookup_token: &str) -> Result<FollowUpCase, Vec<FieldPro
         .expect("JSON");
     let (status, body) = request("POST", super::paths::API_FOLLOW_UP, Body::Json(&lookup), |_| {})
         .await
-        .map_err(|_| general(Problem::Network))?;
+        .map_err(|_| general(TransportProblem::Network))?;
     if status == 404 {
-        return Err(general(Problem::CaseNotFound));
+        return Err(general(CaseProblem::CaseNotFound));
     }
     match serde_json::from_str(&body) {
         Ok(case) if status == 200 => Ok(case),
@@ -55,7 +57,7 @@ pub async fn fetch_case(lookup_token: &str) -> Result<FollowUpCase, Vec<FieldPro
 /// Looks the case up and decrypts its messages.
 pub async fn look_up(keys: CaseKeys) -> Result<OpenCase, Vec<FieldProblem>> {
     let case = fetch_case(&keys.lookup_token).await?;
-    let identity: Identity = keys.reply_secret.parse().map_err(|_| general(Problem::ServerError))?;
+    let identity: Identity = keys.reply_secret.parse().map_err(|_| general(TransportProblem::ServerError))?;
     let messages = case
         .messages
         .iter()
@@ -92,20 +94,20 @@ pub async fn look_up(keys: CaseKeys) -> Result<OpenCase, Vec<FieldProblem>> {
 
 /// Fetches an office attachment, decrypts it here and hands it to the browser as a download.
 pub async fn download(keys: CaseKeys, attachment: ShownAttachment) -> Result<(), Vec<FieldProblem>> {
-    let object = attachment.object.ok_or_else(|| general(Problem::ServerError))?;
+    let object = attachment.object.ok_or_else(|| general(TransportProblem::ServerError))?;
     let fetch =
         serde_json::to_string(&FollowUpObjectRequest { lookup_token: keys.lookup_token, object: object.object })
             .expect("JSON");
     let bytes = crate::platform::sealed_upload::request_bytes("POST", super::paths::API_FOLLOW_UP_OBJECT, &fetch)
         .await
-        .map_err(|_| general(Problem::Network))?;
-    let identity: Identity = keys.reply_secret.parse().map_err(|_| general(Problem::ServerError))?;
-    let plain = envelope::decrypt(&[identity], &bytes).map_err(|_| general(Problem::NotEncrypted))?;
+        .map_err(|_| general(TransportProblem::Network))?;
+    let identity: Identity = keys.reply_secret.parse().map_err(|_| general(TransportProblem::ServerError))?;
+    let plain = envelope::decrypt(&[identity], &bytes).map_err(|_| general(TransportProblem::NotEncrypted))?;
     // The file, without the padding the office added (older replies have none).
     let mut unpadder = envelope::attachment::Unpadder::new(attachment.size);
     let file = unpadder.take(&plain);
     if unpadder.finish() == envelope::attachment::PaddingCheck::Mismatch {
-        return Err(general(Problem::NotEncrypted));
+        return Err(general(TransportProblem::NotEncrypted));
     }
     crate::platform::sealed_upload::save_as(file, &attachment.name, &attachment.media_type);
     Ok(())
@@ -123,31 +125,42 @@ pub async fn send_message(
     let text = data.get("message").as_string().unwrap_or_default();
     let files = chosen_files(&data);
     if text.trim().is_empty() {
-        return Err(vec![FieldProblem::at(crate::reporting::form::Field::Description, Problem::DescriptionMissing)]);
+        return Err(vec![FieldProblem::at(
+            crate::reporting::form::Field::Description,
+            ReportProblem::DescriptionMissing,
+        )]);
     }
     if text.chars().count() > crate::reporting::form::MAX_DESCRIPTION_CHARS {
-        return Err(vec![FieldProblem::at(crate::reporting::form::Field::Description, Problem::DescriptionTooLong)]);
+        return Err(vec![FieldProblem::at(
+            crate::reporting::form::Field::Description,
+            ReportProblem::DescriptionTooLong,
+        )]);
     }
     let office: Vec<envelope::Recipient> = settings
         .office_keys
         .iter()
         .map(|key| key.recipient.parse())
         .collect::<Result<_, _>>()
-        .map_err(|_| general(Problem::WrongRecipients))?;
+        .map_err(|_| general(TransportProblem::WrongRecipients))?;
     if office.is_empty() || files.len() > settings.max_attachments as usize {
-        return Err(general(if office.is_empty() { Problem::WrongRecipients } else { Problem::TooManyAttachments }));
+        return Err(general(if office.is_empty() {
+            TransportProblem::WrongRecipients
+        } else {
+            TransportProblem::TooManyAttachments
+        }));
     }
-    let identity: Identity = keys.reply_secret.parse().map_err(|_| general(Problem::ServerError))?;
+    let identity: Identity = keys.reply_secret.parse().map_err(|_| general(TransportProblem::ServerError))?;
     on_stage(Stage::ProofOfWork);
     let (token, nonce) = prove_work().await?;
     let (upload, attachments) = send_attachments(&files, &office, token, nonce, on_stage.clone()).await?;
     let mut message = Message::new(Author::Reporter, language, text);
     message.attachments = attachments;
-    let padded =
-        message.to_padded_json(settings.max_report_bytes as usize).map_err(|_| general(Problem::ReportTooLarge))?;
+    let padded = message
+        .to_padded_json(settings.max_report_bytes as usize)
+        .map_err(|_| general(TransportProblem::DocumentTooLarge))?;
     let mut recipients = office;
     recipients.push(identity.to_public());
-    let ciphertext = envelope::encrypt(&recipients, &padded).map_err(|_| general(Problem::WrongRecipients))?;
+    let ciphertext = envelope::encrypt(&recipients, &padded).map_err(|_| general(TransportProblem::WrongRecipients))?;
     let submission = FormData::new().expect("FormData");
     let field = |name: &str, value: &str| submission.append_with_str(name, value).expect("append");
     field("upload", &upload);

@@ -17,6 +17,23 @@ pub use case_api::{
     MessageRef, ObjectRef, OfficeKey,
 };
 
+/// What can be wrong on the follow-up page beyond the transport's problems, as a stable wire code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseProblem {
+    /// No case opens with this receipt (mistyped, or not ours). Told apart from nothing else, so that
+    /// the answer says nothing about which receipts exist.
+    CaseNotFound,
+}
+
+/// The message for a case problem, in the reader's language.
+pub fn problem_message(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, problem: CaseProblem) -> String {
+    use crate::i18n::t_string;
+    match problem {
+        CaseProblem::CaseNotFound => t_string!(i18n, cases.problem.case_not_found).to_string(),
+    }
+}
+
 /// A status as the reader's language names it (pages, and the complaint statistics' tables).
 pub fn status_label(locale: crate::i18n::Locale, status: CaseStatus) -> &'static str {
     use crate::i18n::td_string;

@@ -15,5 +15,6 @@ pub mod audit;
 pub mod database;
 #[cfg(feature = "ssr")]
 pub mod files;
+pub mod problem;
 #[cfg(feature = "hydrate")]
 pub mod sealed_upload;

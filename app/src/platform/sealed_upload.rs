@@ -6,7 +6,9 @@
 //! go as `PUT` requests instead. Either way a dropped connection is retried after a growing wait and
 //! resumes from the bytes the server says it holds.
 
-use crate::reporting::form::{FieldProblem, Problem, SubmissionOutcome, UploadProgress};
+use crate::platform::problem::TransportProblem;
+use crate::problem::Problem;
+use crate::reporting::form::{FieldProblem, SubmissionOutcome, UploadProgress};
 use js_sys::Promise;
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -19,7 +21,7 @@ use web_sys::{BinaryType, FormData, MessageEvent, ProgressEvent, WebSocket, XmlH
 /// Retries of one slice after a dropped connection or a server error.
 const SLICE_RETRIES: u32 = 6;
 
-pub fn general(problem: Problem) -> Vec<FieldProblem> {
+pub fn general(problem: impl Into<Problem>) -> Vec<FieldProblem> {
     vec![FieldProblem::general(problem)]
 }
 
@@ -28,7 +30,7 @@ pub fn general(problem: Problem) -> Vec<FieldProblem> {
 async fn back_off(failures: &mut u32) -> Result<(), Vec<FieldProblem>> {
     *failures += 1;
     if *failures > SLICE_RETRIES {
-        return Err(general(Problem::Network));
+        return Err(general(TransportProblem::Network));
     }
     sleep(1000 << (*failures).min(5)).await;
     Ok(())
@@ -133,8 +135,8 @@ pub fn save_as(bytes: &[u8], name: &str, media_type: &str) {
 pub fn refused_problems(status: u16, body: &str) -> Vec<FieldProblem> {
     match serde_json::from_str::<SubmissionOutcome>(body) {
         Ok(SubmissionOutcome::Refused { problems, .. }) if !problems.is_empty() => problems,
-        _ if status == 429 => general(Problem::RateLimited),
-        _ => general(Problem::ServerError),
+        _ if status == 429 => general(TransportProblem::RateLimited),
+        _ => general(TransportProblem::ServerError),
     }
 }
 
@@ -346,7 +348,7 @@ impl Uploader {
             held = socket.exchange(|ws| ws.send_with_u8_array(bytes)).await?;
             self.selected = Some((index, held));
         }
-        if held == end { Ok(()) } else { Err(Attempt::Refused(general(Problem::ServerError))) }
+        if held == end { Ok(()) } else { Err(Attempt::Refused(general(TransportProblem::ServerError))) }
     }
 }
 

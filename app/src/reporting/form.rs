@@ -2,6 +2,7 @@
 //! into both the server (which always validates, and encrypts on the no-JavaScript path) and the
 //! browser (which validates before encrypting, so a mistake costs no proof of work and no upload).
 
+pub use crate::problem::Problem;
 use envelope::report::{Category, EncryptedIn, Report, ReporterIdentity};
 use serde::{Deserialize, Serialize};
 
@@ -93,11 +94,12 @@ impl Field {
     }
 }
 
-/// Everything that can be wrong with a submission, as a stable code the server sends and both sides
-/// turn into a message in the reporter's language.
+/// What can be wrong with a report's fields or its plain form, as stable codes the server sends and
+/// both sides turn into a message in the reporter's language. The transport's problems (proof of work,
+/// uploads, limits on files) are [`TransportProblem`](crate::platform::problem::TransportProblem).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Problem {
+pub enum ReportProblem {
     DescriptionMissing,
     DescriptionTooLong,
     CategoryMissing,
@@ -106,29 +108,35 @@ pub enum Problem {
     IdentityNotConfirmed,
     EmailInvalid,
     PhoneInvalid,
-    TooManyAttachments,
-    AttachmentTooLarge,
-    ReportTooLarge,
-    ProofOfWorkFailed,
-    ProofOfWorkExpired,
-    UploadMalformed,
-    NotEncrypted,
-    WrongRecipients,
-    UploadTruncated,
-    /// The upload named by a report is unknown: it expired while idle, or was already used.
-    UploadExpired,
-    RateLimited,
-    ServerError,
-    /// The browser could not reach the server (never sent by the server itself).
-    Network,
-    /// The browser could not read a chosen file, or it changed while being sent (browser only).
-    AttachmentUnreadable,
-    /// A follow-up message names a case no receipt of ours opens (a wrong or unknown receipt).
-    CaseNotFound,
     /// The plain form was sent sooner after it was opened than a person could write a report.
     FormTooSoon,
     /// The plain form's ticket is missing, forged, a day old, already used, or from before a restart.
     FormExpired,
+}
+
+/// The message for a report problem, in the reader's language.
+pub fn problem_message(
+    i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
+    problem: ReportProblem,
+    settings: &ReportSettings,
+) -> String {
+    use crate::i18n::t_string;
+    use ReportProblem::*;
+    let text = match problem {
+        DescriptionMissing => t_string!(i18n, reporting.problem.description_missing),
+        DescriptionTooLong => t_string!(i18n, reporting.problem.description_too_long),
+        CategoryMissing => t_string!(i18n, reporting.problem.category_missing),
+        FieldTooLong => t_string!(i18n, reporting.problem.field_too_long),
+        IdentityEmpty => t_string!(i18n, reporting.problem.identity_empty),
+        IdentityNotConfirmed => t_string!(i18n, reporting.problem.identity_not_confirmed),
+        EmailInvalid => t_string!(i18n, reporting.problem.email_invalid),
+        PhoneInvalid => t_string!(i18n, reporting.problem.phone_invalid),
+        FormTooSoon => {
+            return t_string!(i18n, reporting.problem.form_too_soon, seconds = settings.form_wait_seconds).to_string();
+        }
+        FormExpired => t_string!(i18n, reporting.problem.form_expired),
+    };
+    text.to_string()
 }
 
 /// One problem, tied to a field when it concerns one.
@@ -139,12 +147,12 @@ pub struct FieldProblem {
 }
 
 impl FieldProblem {
-    pub fn at(field: Field, problem: Problem) -> Self {
-        Self { field: Some(field), problem }
+    pub fn at(field: Field, problem: impl Into<Problem>) -> Self {
+        Self { field: Some(field), problem: problem.into() }
     }
 
-    pub fn general(problem: Problem) -> Self {
-        Self { field: None, problem }
+    pub fn general(problem: impl Into<Problem>) -> Self {
+        Self { field: None, problem: problem.into() }
     }
 }
 
@@ -186,12 +194,12 @@ impl ReportFields {
     pub fn validate(&self) -> Vec<FieldProblem> {
         let mut problems = Vec::new();
         if self.description.trim().is_empty() {
-            problems.push(FieldProblem::at(Field::Description, Problem::DescriptionMissing));
+            problems.push(FieldProblem::at(Field::Description, ReportProblem::DescriptionMissing));
         } else if too_long(&self.description, MAX_DESCRIPTION_CHARS) {
-            problems.push(FieldProblem::at(Field::Description, Problem::DescriptionTooLong));
+            problems.push(FieldProblem::at(Field::Description, ReportProblem::DescriptionTooLong));
         }
         if Category::parse(&self.category).is_none() {
-            problems.push(FieldProblem::at(Field::Category, Problem::CategoryMissing));
+            problems.push(FieldProblem::at(Field::Category, ReportProblem::CategoryMissing));
         }
         for (field, value) in [
             (Field::Involved, &self.involved),
@@ -199,30 +207,30 @@ impl ReportFields {
             (Field::ApproximateDate, &self.approximate_date),
         ] {
             if too_long(value, MAX_SHORT_FIELD_CHARS) {
-                problems.push(FieldProblem::at(field, Problem::FieldTooLong));
+                problems.push(FieldProblem::at(field, ReportProblem::FieldTooLong));
             }
         }
         let identity = [&self.names, &self.surnames, &self.phone, &self.email];
         if !self.share_identity && identity.iter().any(|value| !value.trim().is_empty()) {
             // Details typed but not confirmed: ask, rather than silently drop or silently send them.
-            problems.push(FieldProblem::at(Field::Names, Problem::IdentityNotConfirmed));
+            problems.push(FieldProblem::at(Field::Names, ReportProblem::IdentityNotConfirmed));
         }
         if self.share_identity {
             if identity.iter().all(|value| value.trim().is_empty()) {
-                problems.push(FieldProblem::at(Field::Names, Problem::IdentityEmpty));
+                problems.push(FieldProblem::at(Field::Names, ReportProblem::IdentityEmpty));
             }
             for (field, value) in [(Field::Names, &self.names), (Field::Surnames, &self.surnames)] {
                 if too_long(value, MAX_SHORT_FIELD_CHARS) {
-                    problems.push(FieldProblem::at(field, Problem::FieldTooLong));
+                    problems.push(FieldProblem::at(field, ReportProblem::FieldTooLong));
                 }
             }
             if !self.phone.trim().is_empty() && !plausible_phone(self.phone.trim()) {
-                problems.push(FieldProblem::at(Field::Phone, Problem::PhoneInvalid));
+                problems.push(FieldProblem::at(Field::Phone, ReportProblem::PhoneInvalid));
             }
             if !self.email.trim().is_empty()
                 && (!plausible_email(self.email.trim()) || too_long(&self.email, MAX_SHORT_FIELD_CHARS))
             {
-                problems.push(FieldProblem::at(Field::Email, Problem::EmailInvalid));
+                problems.push(FieldProblem::at(Field::Email, ReportProblem::EmailInvalid));
             }
         }
         problems
@@ -329,28 +337,28 @@ mod tests {
         assert_eq!(
             empty.validate(),
             [
-                FieldProblem::at(Field::Description, Problem::DescriptionMissing),
-                FieldProblem::at(Field::Category, Problem::CategoryMissing)
+                FieldProblem::at(Field::Description, ReportProblem::DescriptionMissing),
+                FieldProblem::at(Field::Category, ReportProblem::CategoryMissing)
             ]
         );
         let mut fields = valid();
         fields.description = "   \n ".into();
-        assert_eq!(fields.validate()[0], FieldProblem::at(Field::Description, Problem::DescriptionMissing));
+        assert_eq!(fields.validate()[0], FieldProblem::at(Field::Description, ReportProblem::DescriptionMissing));
         fields.description = "x".repeat(MAX_DESCRIPTION_CHARS + 1);
-        assert_eq!(fields.validate()[0], FieldProblem::at(Field::Description, Problem::DescriptionTooLong));
+        assert_eq!(fields.validate()[0], FieldProblem::at(Field::Description, ReportProblem::DescriptionTooLong));
         let mut fields = valid();
         fields.place = "x".repeat(MAX_SHORT_FIELD_CHARS + 1);
-        assert_eq!(fields.validate(), [FieldProblem::at(Field::Place, Problem::FieldTooLong)]);
+        assert_eq!(fields.validate(), [FieldProblem::at(Field::Place, ReportProblem::FieldTooLong)]);
         let mut fields = valid();
         fields.share_identity = true;
-        assert_eq!(fields.validate(), [FieldProblem::at(Field::Names, Problem::IdentityEmpty)]);
+        assert_eq!(fields.validate(), [FieldProblem::at(Field::Names, ReportProblem::IdentityEmpty)]);
         fields.email = "rosa@ejemplo".into();
         fields.phone = "12".into();
         assert_eq!(
             fields.validate(),
             [
-                FieldProblem::at(Field::Phone, Problem::PhoneInvalid),
-                FieldProblem::at(Field::Email, Problem::EmailInvalid)
+                FieldProblem::at(Field::Phone, ReportProblem::PhoneInvalid),
+                FieldProblem::at(Field::Email, ReportProblem::EmailInvalid)
             ]
         );
         fields.email = "rosa@ejemplo.pe".into();
@@ -363,7 +371,7 @@ mod tests {
         let mut fields = valid();
         fields.names = "Rosa".into();
         fields.email = "rosa@ejemplo.pe".into();
-        assert_eq!(fields.validate(), [FieldProblem::at(Field::Names, Problem::IdentityNotConfirmed)]);
+        assert_eq!(fields.validate(), [FieldProblem::at(Field::Names, ReportProblem::IdentityNotConfirmed)]);
         assert_eq!(fields.to_report("es-PE", EncryptedIn::Browser).identity, None);
         fields.share_identity = true;
         fields.lives_in_district = "yes".into();

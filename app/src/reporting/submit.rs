@@ -5,6 +5,7 @@
 //! (which lists each attachment's ciphertext SHA-256) and send it naming the upload. No plaintext byte
 //! and no attachment name ever leaves this module: requests carry age files and generic names only.
 
+use crate::platform::problem::TransportProblem;
 use crate::platform::sealed_upload::{Body, Progress, Uploader, general, refused_problems, request, sleep};
 use crate::reporting::form::{
     Challenge, Field, FieldProblem, Problem, ReportFields, ReportSettings, SubmissionOutcome, UploadOpened,
@@ -73,17 +74,17 @@ pub fn chosen_files(data: &FormData) -> Vec<File> {
 pub fn check(fields: &ReportFields, files: &[File], settings: &ReportSettings) -> Vec<FieldProblem> {
     let mut problems = fields.validate();
     if files.len() > settings.max_attachments as usize {
-        problems.push(FieldProblem::at(Field::Attachments, Problem::TooManyAttachments));
+        problems.push(FieldProblem::at(Field::Attachments, TransportProblem::TooManyAttachments));
     }
     if files.iter().any(|file| file.size() as u64 > settings.max_attachment_bytes) {
-        problems.push(FieldProblem::at(Field::Attachments, Problem::AttachmentTooLarge));
+        problems.push(FieldProblem::at(Field::Attachments, TransportProblem::AttachmentTooLarge));
     }
     problems
 }
 
 /// A chosen file could not be read, or changed while it was being sent.
 fn unreadable() -> Vec<FieldProblem> {
-    vec![FieldProblem::at(Field::Attachments, Problem::AttachmentUnreadable)]
+    vec![FieldProblem::at(Field::Attachments, TransportProblem::AttachmentUnreadable)]
 }
 
 /// Encrypts a file slice by slice and sends each encrypted slice as it is made, so the page holds one
@@ -96,7 +97,7 @@ async fn encrypt_and_send(
     uploader: &mut Uploader,
     index: usize,
 ) -> Result<(u64, String), Vec<FieldProblem>> {
-    let mut encryptor = Encryptor::new(recipients).map_err(|_| general(Problem::WrongRecipients))?;
+    let mut encryptor = Encryptor::new(recipients).map_err(|_| general(TransportProblem::WrongRecipients))?;
     let mut digest = Sha256::new();
     let mut out = Vec::with_capacity(READ_SLICE + 64 * 1024);
     let mut sent = 0u64;
@@ -215,9 +216,9 @@ pub async fn submit(
         .iter()
         .map(|key| key.recipient.parse())
         .collect::<Result<_, _>>()
-        .map_err(|_| general(Problem::WrongRecipients))?;
+        .map_err(|_| general(TransportProblem::WrongRecipients))?;
     if recipients.is_empty() {
-        return Err(general(Problem::WrongRecipients));
+        return Err(general(TransportProblem::WrongRecipients));
     }
 
     on_stage(Stage::Receipt);
@@ -231,9 +232,11 @@ pub async fn submit(
     let (upload, attachments) = send_attachments(&files, &recipients, token, nonce, on_stage.clone()).await?;
     let mut report = fields.to_report(language, EncryptedIn::Browser);
     report.attachments = attachments;
-    let padded =
-        report.to_padded_json(settings.max_report_bytes as usize).map_err(|_| general(Problem::ReportTooLarge))?;
-    let report_ciphertext = envelope::encrypt(&recipients, &padded).map_err(|_| general(Problem::WrongRecipients))?;
+    let padded = report
+        .to_padded_json(settings.max_report_bytes as usize)
+        .map_err(|_| general(TransportProblem::DocumentTooLarge))?;
+    let report_ciphertext =
+        envelope::encrypt(&recipients, &padded).map_err(|_| general(TransportProblem::WrongRecipients))?;
     drop(padded);
 
     let lookup_hash = keys.lookup_hash();
@@ -273,11 +276,11 @@ async fn send_report(
             post_document(submission(), "report", ciphertext, super::paths::API_REPORTS, on_stage.clone()).await;
         let problem = answer.as_ref().err().and_then(|problems| problems.first()).map(|p| p.problem);
         match problem {
-            Some(Problem::Network) if failures < REPORT_RETRIES => {
+            Some(Problem::Transport(TransportProblem::Network)) if failures < REPORT_RETRIES => {
                 failures += 1;
                 sleep(2000 << failures).await;
             }
-            Some(Problem::UploadExpired) if failures > 0 => {
+            Some(Problem::Transport(TransportProblem::UploadExpired)) if failures > 0 => {
                 return arrived_on(lookup_token).await.ok_or_else(|| answer.unwrap_err());
             }
             _ => return answer,
@@ -294,11 +297,11 @@ async fn arrived_on(lookup_token: &str) -> Option<String> {
 pub async fn prove_work() -> Result<(String, u64), Vec<FieldProblem>> {
     let (status, body) = request("POST", crate::platform::API_CHALLENGE, Body::Empty, |_| {})
         .await
-        .map_err(|_| general(Problem::Network))?;
+        .map_err(|_| general(TransportProblem::Network))?;
     if status != 200 {
         return Err(refused_problems(status, &body));
     }
-    let Challenge { token, bits } = serde_json::from_str(&body).map_err(|_| general(Problem::ServerError))?;
+    let Challenge { token, bits } = serde_json::from_str(&body).map_err(|_| general(TransportProblem::ServerError))?;
     let mut start = 0;
     let nonce = loop {
         if let Some(nonce) = envelope::pow::search(token.as_bytes(), bits, start, POW_SLICE) {
@@ -327,7 +330,7 @@ pub async fn send_attachments(
         serde_json::to_string(&UploadRequest { challenge: token, nonce, lengths: lengths.clone() }).expect("JSON");
     let (status, body) = request("POST", crate::platform::API_UPLOADS, Body::Json(&opening), |_| {})
         .await
-        .map_err(|_| general(Problem::Network))?;
+        .map_err(|_| general(TransportProblem::Network))?;
     let UploadOpened { upload } = match serde_json::from_str(&body) {
         Ok(opened) if status == 201 => opened,
         _ => return Err(refused_problems(status, &body)),
@@ -372,7 +375,7 @@ pub async fn post_document(
     let (status, body) =
         request("POST", url, Body::Form(&submission), move |sent| on_stage(Stage::Uploading((sent / size).min(1.0))))
             .await
-            .map_err(|_| general(Problem::Network))?;
+            .map_err(|_| general(TransportProblem::Network))?;
     match serde_json::from_str::<SubmissionOutcome>(&body) {
         Ok(SubmissionOutcome::Accepted { received_on, .. }) if status == 201 => Ok(received_on),
         _ => Err(refused_problems(status, &body)),

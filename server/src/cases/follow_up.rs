@@ -16,7 +16,7 @@ use crate::platform::refusal;
 use app::cases::storage as cases;
 use app::cases::{FollowUpCase, FollowUpMessage, FollowUpObjectRequest, FollowUpRequest, ObjectRef};
 use app::platform::database::{Database, StorageError};
-use app::reporting::form::Problem;
+use app::platform::problem::TransportProblem;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
@@ -36,7 +36,7 @@ fn not_found() -> Response {
 }
 
 /// The case a lookup token opens, if any.
-pub async fn case_of(database: &Database, lookup_token: &str) -> Result<Option<String>, Problem> {
+pub async fn case_of(database: &Database, lookup_token: &str) -> Result<Option<String>, TransportProblem> {
     let Some(token) = crate::platform::proof_of_work::unhex(lookup_token).filter(|bytes| bytes.len() == 32) else {
         return Ok(None);
     };
@@ -44,9 +44,9 @@ pub async fn case_of(database: &Database, lookup_token: &str) -> Result<Option<S
     cases::case_id_by_lookup_hash(database, &hash).await.map_err(storage)
 }
 
-fn storage(error: StorageError) -> Problem {
+fn storage(error: StorageError) -> TransportProblem {
     tracing::error!(%error, "follow-up lookup failed");
-    Problem::ServerError
+    TransportProblem::ServerError
 }
 
 async fn view(database: &Database, case: &str) -> Result<Option<FollowUpCase>, StorageError> {
@@ -76,12 +76,12 @@ async fn view(database: &Database, case: &str) -> Result<Option<FollowUpCase>, S
 }
 
 pub async fn lookup(State(state): State<AppState>, request: Result<Json<FollowUpRequest>, JsonRejection>) -> Response {
-    let Ok(Json(request)) = request else { return refusal(Problem::UploadMalformed) };
+    let Ok(Json(request)) = request else { return refusal(TransportProblem::UploadMalformed) };
     if let Err(problem) = state.submissions.sealed.proof_of_work.redeem(&request.challenge, request.nonce) {
         return refusal(problem);
     }
     if !state.cases.lookups.try_acquire() {
-        return refusal(Problem::RateLimited);
+        return refusal(TransportProblem::RateLimited);
     }
     let case = match case_of(&state.database, &request.lookup_token).await {
         Ok(Some(case)) => case,
@@ -118,7 +118,7 @@ pub async fn object(
             .into_response(),
         Err(error) => {
             tracing::error!(%error, "an attachment object is missing");
-            refusal(Problem::ServerError)
+            refusal(TransportProblem::ServerError)
         }
     }
 }

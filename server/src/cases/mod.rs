@@ -12,6 +12,41 @@ use axum::Router;
 use axum::routing::{get, post};
 
 /// What the cases capability's handlers share.
+/// The HTTP status of a case problem (the transport's are `platform`'s).
+pub(crate) fn status_of_case(problem: app::cases::CaseProblem) -> http::StatusCode {
+    match problem {
+        app::cases::CaseProblem::CaseNotFound => http::StatusCode::NOT_FOUND,
+    }
+}
+
+/// `[follow_up]` in `Leptos.toml`; every key has a default, so the section may be left out.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpConfig {
+    /// Receipt lookups on the follow-up page per minute across the whole portal (each also pays a
+    /// proof of work), so receipts cannot be guessed quickly even by many clients together.
+    #[serde(default = "default_lookups_per_minute")]
+    pub lookups_per_minute: u32,
+}
+
+fn default_lookups_per_minute() -> u32 {
+    120
+}
+
+impl Default for FollowUpConfig {
+    fn default() -> Self {
+        Self { lookups_per_minute: default_lookups_per_minute() }
+    }
+}
+
+impl FollowUpConfig {
+    pub(crate) fn check(&self, problem: &mut impl FnMut(&str, String)) {
+        if self.lookups_per_minute == 0 {
+            problem("follow_up.lookups_per_minute", "must be greater than 0".into());
+        }
+    }
+}
+
 pub struct Cases {
     /// Follow-up lookups per minute across the portal (each also pays a proof of work).
     pub lookups: GlobalRateLimit,

@@ -6,7 +6,9 @@ pub mod rate_limit;
 pub mod uploads;
 
 use app::platform::files::{FileStore, StoredObject};
-use app::reporting::form::{FieldProblem, Problem, SubmissionOutcome};
+use app::platform::problem::TransportProblem;
+use app::problem::Problem;
+use app::reporting::form::{FieldProblem, SubmissionOutcome};
 use axum::Json;
 use axum::response::{IntoResponse, Response};
 use envelope::inspect::InspectError;
@@ -33,6 +35,46 @@ async fn challenge(axum::extract::State(sealed): axum::extract::State<std::sync:
     Json(sealed.proof_of_work.issue()).into_response()
 }
 
+/// `[sealed_uploads]` in `Leptos.toml`: what every sealed submission (a report, a follow-up message)
+/// may carry and must pay.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SealedUploadsConfig {
+    /// Largest attachment, in bytes, before padding and encryption.
+    pub max_attachment_bytes: u64,
+    /// Most attachments in one submission.
+    pub max_attachments: u32,
+    /// Sealed submissions accepted per minute across the whole portal, each paid with a proof of work
+    /// (a global limit: no per-address state).
+    pub submissions_per_minute: u32,
+    /// Proof-of-work difficulty in bits: a browser computes about 2^bits SHA-256 hashes per submission.
+    pub proof_of_work_bits: u32,
+    /// Disk room for attachments still being uploaded, in bytes: the declared ciphertext lengths of all
+    /// open uploads together. A new upload that would exceed it is asked to wait.
+    pub max_pending_upload_bytes: u64,
+}
+
+impl SealedUploadsConfig {
+    pub(crate) fn check(&self, problem: &mut impl FnMut(&str, String)) {
+        if self.max_attachment_bytes == 0 {
+            problem("sealed_uploads.max_attachment_bytes", "must be greater than 0".into());
+        }
+        if self.submissions_per_minute == 0 {
+            problem("sealed_uploads.submissions_per_minute", "must be greater than 0".into());
+        }
+        if !(8..=32).contains(&self.proof_of_work_bits) {
+            problem("sealed_uploads.proof_of_work_bits", format!("{} is outside 8..=32", self.proof_of_work_bits));
+        }
+        if self.max_pending_upload_bytes < self.max_attachment_bytes {
+            let reason = format!(
+                "must be at least max_attachment_bytes ({}), or no large attachment could ever be sent",
+                self.max_attachment_bytes
+            );
+            problem("sealed_uploads.max_pending_upload_bytes", reason);
+        }
+    }
+}
+
 /// The sealed-upload transport's state: what a sealed submission is encrypted to, where its files go,
 /// what it must pay, and the uploads in progress.
 pub struct SealedTransport {
@@ -48,38 +90,44 @@ pub struct SealedTransport {
     pub uploads: Uploads,
 }
 
-/// The HTTP status that goes with a problem.
+/// The HTTP status that goes with a problem: the transport's here, each capability's in its module.
 pub(crate) fn status_of(problem: Problem) -> StatusCode {
     match problem {
-        Problem::RateLimited | Problem::FormTooSoon => StatusCode::TOO_MANY_REQUESTS,
-        Problem::ServerError | Problem::Network => StatusCode::INTERNAL_SERVER_ERROR,
-        Problem::AttachmentTooLarge | Problem::ReportTooLarge | Problem::TooManyAttachments => {
-            StatusCode::PAYLOAD_TOO_LARGE
-        }
-        Problem::WrongRecipients => StatusCode::CONFLICT,
-        Problem::ProofOfWorkFailed | Problem::ProofOfWorkExpired | Problem::FormExpired => StatusCode::FORBIDDEN,
-        Problem::UploadExpired => StatusCode::GONE,
-        Problem::CaseNotFound => StatusCode::NOT_FOUND,
-        Problem::UploadMalformed | Problem::NotEncrypted | Problem::UploadTruncated => StatusCode::BAD_REQUEST,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
+        Problem::Transport(problem) => transport_status(problem),
+        Problem::Report(problem) => crate::reporting::status_of_report(problem),
+        Problem::Case(problem) => crate::cases::status_of_case(problem),
+    }
+}
+
+fn transport_status(problem: TransportProblem) -> StatusCode {
+    use TransportProblem::*;
+    match problem {
+        RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        ServerError | Network => StatusCode::INTERNAL_SERVER_ERROR,
+        AttachmentTooLarge | DocumentTooLarge | TooManyAttachments => StatusCode::PAYLOAD_TOO_LARGE,
+        WrongRecipients => StatusCode::CONFLICT,
+        ProofOfWorkFailed | ProofOfWorkExpired => StatusCode::FORBIDDEN,
+        UploadExpired => StatusCode::GONE,
+        UploadMalformed | NotEncrypted | UploadTruncated | AttachmentUnreadable => StatusCode::BAD_REQUEST,
     }
 }
 
 /// The browser path's refusal of a request for one problem (an HTTP body or a socket message).
-pub(crate) fn refused_for(problem: Problem) -> SubmissionOutcome {
+pub(crate) fn refused_for(problem: impl Into<Problem>) -> SubmissionOutcome {
     SubmissionOutcome::Refused { problems: vec![FieldProblem::general(problem)], fields: None }
 }
 
 /// The JSON answer of the browser path to a refused request.
-pub(crate) fn refusal(problem: Problem) -> Response {
+pub(crate) fn refusal(problem: impl Into<Problem>) -> Response {
+    let problem = problem.into();
     (status_of(problem), Json(refused_for(problem))).into_response()
 }
 
-pub(crate) fn inspect_problem(error: InspectError) -> Problem {
+pub(crate) fn inspect_problem(error: InspectError) -> TransportProblem {
     match error {
-        InspectError::NotAge(_) => Problem::NotEncrypted,
-        InspectError::RecipientCount { .. } | InspectError::UnexpectedStanza(_) => Problem::WrongRecipients,
-        InspectError::Truncated => Problem::UploadTruncated,
+        InspectError::NotAge(_) => TransportProblem::NotEncrypted,
+        InspectError::RecipientCount { .. } | InspectError::UnexpectedStanza(_) => TransportProblem::WrongRecipients,
+        InspectError::Truncated => TransportProblem::UploadTruncated,
     }
 }
 
@@ -104,10 +152,10 @@ impl<'a> PendingObjects<'a> {
 
 /// Maps a failure to read or write the object store to `ServerError`, logging what failed (never what
 /// was being written).
-pub(crate) fn io_failure(what: &'static str) -> impl Fn(std::io::Error) -> Problem {
+pub(crate) fn io_failure(what: &'static str) -> impl Fn(std::io::Error) -> TransportProblem {
     move |error| {
         tracing::error!(%error, "{what}");
-        Problem::ServerError
+        TransportProblem::ServerError
     }
 }
 

@@ -3,7 +3,7 @@
 //! a submission's timing is written to disk. Restarting the server invalidates outstanding challenges;
 //! the browser simply asks for a new one.
 
-use app::reporting::form::Problem;
+use app::platform::problem::TransportProblem;
 use envelope::hex_lower;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -79,20 +79,20 @@ impl ProofOfWork {
 
     /// Accepts a solved challenge once. A forged, altered or unsolved token is `ProofOfWorkFailed`; a
     /// genuine one that is too old or already used is `ProofOfWorkExpired` (the browser gets a new one).
-    pub fn redeem(&self, token: &str, nonce: u64) -> Result<(), Problem> {
-        let payload = self.key.open(token, 28).ok_or(Problem::ProofOfWorkFailed)?;
+    pub fn redeem(&self, token: &str, nonce: u64) -> Result<(), TransportProblem> {
+        let payload = self.key.open(token, 28).ok_or(TransportProblem::ProofOfWorkFailed)?;
         let id: [u8; 16] = payload[..16].try_into().expect("16 bytes");
         let expires = u64::from_be_bytes(payload[16..24].try_into().expect("8 bytes"));
         let bits = u32::from_be_bytes(payload[24..].try_into().expect("4 bytes"));
         let now = now_secs();
         if expires < now {
-            return Err(Problem::ProofOfWorkExpired);
+            return Err(TransportProblem::ProofOfWorkExpired);
         }
         if !envelope::pow::is_solution(token.as_bytes(), bits, nonce) {
-            return Err(Problem::ProofOfWorkFailed);
+            return Err(TransportProblem::ProofOfWorkFailed);
         }
         if !self.spent.lock().expect("not poisoned").insert(id, expires, now) {
-            return Err(Problem::ProofOfWorkExpired);
+            return Err(TransportProblem::ProofOfWorkExpired);
         }
         Ok(())
     }
@@ -157,7 +157,7 @@ mod tests {
         let challenge = pow.issue();
         let nonce = solve(&challenge);
         assert_eq!(pow.redeem(&challenge.token, nonce), Ok(()));
-        assert_eq!(pow.redeem(&challenge.token, nonce), Err(Problem::ProofOfWorkExpired));
+        assert_eq!(pow.redeem(&challenge.token, nonce), Err(TransportProblem::ProofOfWorkExpired));
     }
 
     #[test]
@@ -166,14 +166,14 @@ mod tests {
         let challenge = pow.issue();
         let nonce = solve(&challenge);
         let wrong = (0..).find(|n| !envelope::pow::is_solution(challenge.token.as_bytes(), 10, *n)).unwrap();
-        assert_eq!(pow.redeem(&challenge.token, wrong), Err(Problem::ProofOfWorkFailed));
+        assert_eq!(pow.redeem(&challenge.token, wrong), Err(TransportProblem::ProofOfWorkFailed));
         // Lowering the difficulty inside the token breaks its MAC.
         let (payload, tag) = challenge.token.split_once('.').unwrap();
         let easier = format!("{}00000001.{tag}", &payload[..payload.len() - 8]);
-        assert_eq!(pow.redeem(&easier, 0), Err(Problem::ProofOfWorkFailed));
-        assert_eq!(pow.redeem("garbage", 0), Err(Problem::ProofOfWorkFailed));
+        assert_eq!(pow.redeem(&easier, 0), Err(TransportProblem::ProofOfWorkFailed));
+        assert_eq!(pow.redeem("garbage", 0), Err(TransportProblem::ProofOfWorkFailed));
         // A token from another server (another key) is refused even when solved.
-        assert_eq!(ProofOfWork::new(10).redeem(&challenge.token, nonce), Err(Problem::ProofOfWorkFailed));
+        assert_eq!(ProofOfWork::new(10).redeem(&challenge.token, nonce), Err(TransportProblem::ProofOfWorkFailed));
     }
 
     #[test]
@@ -184,6 +184,6 @@ mod tests {
         payload[24..].copy_from_slice(&8u32.to_be_bytes());
         let token = pow.key.seal(&payload);
         let nonce = envelope::pow::solve(token.as_bytes(), 8, |_| {});
-        assert_eq!(pow.redeem(&token, nonce), Err(Problem::ProofOfWorkExpired));
+        assert_eq!(pow.redeem(&token, nonce), Err(TransportProblem::ProofOfWorkExpired));
     }
 }

@@ -23,7 +23,8 @@
 use super::{SealedTransport, io_failure, refusal, refused_for};
 use crate::AppState;
 use app::platform::files::{FileStore, IncomingObject};
-use app::reporting::form::{Problem, UploadOpened, UploadProgress, UploadRequest};
+use app::platform::problem::TransportProblem;
+use app::reporting::form::{UploadOpened, UploadProgress, UploadRequest};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
@@ -58,8 +59,8 @@ pub struct Upload {
 
 impl Upload {
     /// Attachment `index`, which the sender must have declared.
-    fn attachment(&mut self, index: usize) -> Result<&mut IncomingAttachment, Problem> {
-        self.attachments.get_mut(index).ok_or(Problem::UploadMalformed)
+    fn attachment(&mut self, index: usize) -> Result<&mut IncomingAttachment, TransportProblem> {
+        self.attachments.get_mut(index).ok_or(TransportProblem::UploadMalformed)
     }
 }
 
@@ -93,12 +94,17 @@ impl Uploads {
     }
 
     /// Opens an upload of attachments with these ciphertext lengths, creating their files.
-    pub async fn begin(&self, store: &FileStore, lengths: &[u64], recipients: usize) -> Result<String, Problem> {
+    pub async fn begin(
+        &self,
+        store: &FileStore,
+        lengths: &[u64],
+        recipients: usize,
+    ) -> Result<String, TransportProblem> {
         let total: u64 = lengths.iter().sum();
         {
             let mut open = self.open();
             if open.reserved + total > self.budget {
-                return Err(Problem::RateLimited);
+                return Err(TransportProblem::RateLimited);
             }
             open.reserved += total;
         }
@@ -222,14 +228,14 @@ pub async fn open(
     request: Result<Json<UploadRequest>, JsonRejection>,
 ) -> Response {
     let opened = async {
-        let Json(request) = request.map_err(|_| Problem::UploadMalformed)?;
+        let Json(request) = request.map_err(|_| TransportProblem::UploadMalformed)?;
         if request.lengths.len() > sealed.max_attachments as usize {
-            return Err(Problem::TooManyAttachments);
+            return Err(TransportProblem::TooManyAttachments);
         }
         // The limit is on files; a padded, encrypted file may be up to 12% longer.
         let limit = envelope::attachment::ciphertext_len(sealed.max_attachment_bytes, sealed.recipients.len());
         if request.lengths.iter().any(|&length| length > limit) {
-            return Err(Problem::AttachmentTooLarge);
+            return Err(TransportProblem::AttachmentTooLarge);
         }
         // Every attachment is padded to a Padmé length before encryption, so its ciphertext has one of
         // a few exact lengths: any other was cut, or never padded, and is refused before any work.
@@ -238,12 +244,16 @@ pub async fn open(
         };
         if !padded_for(sealed.recipients.len()) {
             // Padded attachments for another number of office keys: the page predates a key change.
-            return Err(if (1..=16).any(padded_for) { Problem::WrongRecipients } else { Problem::UploadMalformed });
+            return Err(if (1..=16).any(padded_for) {
+                TransportProblem::WrongRecipients
+            } else {
+                TransportProblem::UploadMalformed
+            });
         }
         // Proof of work first: a request that has not paid for it must not use up the global rate.
         sealed.proof_of_work.redeem(&request.challenge, request.nonce)?;
         if !sealed.rate_limit.try_acquire() {
-            return Err(Problem::RateLimited);
+            return Err(TransportProblem::RateLimited);
         }
         sealed.uploads.begin(&sealed.store, &request.lengths, sealed.recipients.len()).await
     }
@@ -260,10 +270,13 @@ pub struct Offset {
 }
 
 /// Upload `id`, locked, if it is still open.
-async fn lock_open(sealed: &SealedTransport, id: &str) -> Result<tokio::sync::OwnedMutexGuard<Upload>, Problem> {
-    let upload = sealed.uploads.get(id).ok_or(Problem::UploadExpired)?;
+async fn lock_open(
+    sealed: &SealedTransport,
+    id: &str,
+) -> Result<tokio::sync::OwnedMutexGuard<Upload>, TransportProblem> {
+    let upload = sealed.uploads.get(id).ok_or(TransportProblem::UploadExpired)?;
     let upload = upload.lock_owned().await;
-    if upload.closed { Err(Problem::UploadExpired) } else { Ok(upload) }
+    if upload.closed { Err(TransportProblem::UploadExpired) } else { Ok(upload) }
 }
 
 /// Ends upload `id` after a refused slice: it can no longer become a valid report, so its room is freed
@@ -285,7 +298,7 @@ pub async fn append(
 ) -> Response {
     let sealed = &state.submissions.sealed;
     let (Ok(Path((id, index))), Ok(Query(Offset { offset }))) = (path, offset) else {
-        return refusal(Problem::UploadMalformed);
+        return refusal(TransportProblem::UploadMalformed);
     };
     let mut upload = match lock_open(sealed, &id).await {
         Ok(upload) => upload,
@@ -326,9 +339,9 @@ pub async fn append(
 
 /// Appends bytes to an attachment after checking them: within the declared length, and age
 /// ciphertext for the office's keys so far.
-async fn append_bytes(attachment: &mut IncomingAttachment, bytes: &[u8]) -> Result<(), Problem> {
+async fn append_bytes(attachment: &mut IncomingAttachment, bytes: &[u8]) -> Result<(), TransportProblem> {
     if attachment.object.len() + bytes.len() as u64 > attachment.declared {
-        return Err(Problem::UploadMalformed);
+        return Err(TransportProblem::UploadMalformed);
     }
     attachment.check.update(bytes).map_err(super::inspect_problem)?;
     attachment.object.write(bytes).await.map_err(io_failure("cannot write an object file"))
@@ -358,10 +371,10 @@ pub async fn socket(
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
     let (Ok(Path(id)), Ok(upgrade)) = (id, upgrade) else {
-        return refusal(Problem::UploadMalformed);
+        return refusal(TransportProblem::UploadMalformed);
     };
     if state.submissions.sealed.uploads.get(&id).is_none() {
-        return refusal(Problem::UploadExpired);
+        return refusal(TransportProblem::UploadExpired);
     }
     let sealed = state.submissions.sealed.clone();
     upgrade
@@ -388,7 +401,7 @@ async fn serve_socket(sealed: Arc<SealedTransport>, id: String, mut socket: WebS
                 serde_json::to_string(&UploadProgress { received })
             }
             Err(problem) => {
-                if problem != Problem::UploadExpired {
+                if problem != TransportProblem::UploadExpired {
                     end_refused(&sealed, &id).await;
                 }
                 serde_json::to_string(&refused_for(problem))
@@ -406,16 +419,21 @@ async fn serve_socket(sealed: Arc<SealedTransport>, id: String, mut socket: WebS
 
 /// A text message `{"index": i}`: the attachment that the next binary messages extend, and the bytes
 /// the server holds of it.
-async fn select(sealed: &SealedTransport, id: &str, text: &str) -> Result<(usize, u64), Problem> {
-    let Position { index } = serde_json::from_str(text).map_err(|_| Problem::UploadMalformed)?;
+async fn select(sealed: &SealedTransport, id: &str, text: &str) -> Result<(usize, u64), TransportProblem> {
+    let Position { index } = serde_json::from_str(text).map_err(|_| TransportProblem::UploadMalformed)?;
     let mut upload = lock_open(sealed, id).await?;
     Ok((index, upload.attachment(index)?.object.len()))
 }
 
 /// A binary message: appended whole to the selected attachment; the bytes the server then holds.
-async fn extend(sealed: &SealedTransport, id: &str, position: Option<usize>, bytes: &[u8]) -> Result<u64, Problem> {
+async fn extend(
+    sealed: &SealedTransport,
+    id: &str,
+    position: Option<usize>,
+    bytes: &[u8],
+) -> Result<u64, TransportProblem> {
     let mut upload = lock_open(sealed, id).await?;
-    let attachment = upload.attachment(position.ok_or(Problem::UploadMalformed)?)?;
+    let attachment = upload.attachment(position.ok_or(TransportProblem::UploadMalformed)?)?;
     append_bytes(attachment, bytes).await?;
     Ok(attachment.object.len())
 }

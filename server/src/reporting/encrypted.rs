@@ -16,8 +16,11 @@ use super::storage_problem;
 use crate::AppState;
 use crate::platform::uploads::Upload;
 use crate::platform::{PendingObjects, inspect_problem, io_failure, refusal};
+use app::cases::CaseProblem;
 use app::cases::storage::{CaseError, NewMessage, add_message};
-use app::reporting::form::{Problem, SubmissionOutcome};
+use app::platform::problem::TransportProblem;
+use app::problem::Problem;
+use app::reporting::form::SubmissionOutcome;
 use app::reporting::storage::reports::{EncryptedIn, NewReport};
 use axum::Json;
 use axum::extract::State;
@@ -62,7 +65,7 @@ async fn submit(
     kind: Kind,
 ) -> Response {
     let result = match multipart {
-        Err(_) => Err(Problem::UploadMalformed),
+        Err(_) => Err(TransportProblem::UploadMalformed.into()),
         Ok(multipart) => receive(&state, multipart, kind).await,
     };
     match result {
@@ -85,11 +88,11 @@ struct Declared {
 }
 
 async fn small_text(field: Field<'_>) -> Result<String, Problem> {
-    let bytes = field.bytes().await.map_err(|_| Problem::UploadMalformed)?;
+    let bytes = field.bytes().await.map_err(|_| TransportProblem::UploadMalformed)?;
     if bytes.len() > 512 {
-        return Err(Problem::UploadMalformed);
+        return Err(TransportProblem::UploadMalformed.into());
     }
-    String::from_utf8(bytes.to_vec()).map_err(|_| Problem::UploadMalformed)
+    String::from_utf8(bytes.to_vec()).map_err(|_| TransportProblem::UploadMalformed.into())
 }
 
 impl Declared {
@@ -102,13 +105,14 @@ impl Declared {
                 let reply_ok =
                     self.reply_recipient.as_deref().is_some_and(|r| r.parse::<envelope::Recipient>().is_ok());
                 if !hash_ok || !reply_ok {
-                    return Err(Problem::UploadMalformed);
+                    return Err(TransportProblem::UploadMalformed.into());
                 }
             }
             Kind::Message => {
-                let token = self.lookup_token.as_deref().ok_or(Problem::UploadMalformed)?;
-                self.case =
-                    Some(crate::cases::follow_up::case_of(&state.database, token).await?.ok_or(Problem::CaseNotFound)?);
+                let token = self.lookup_token.as_deref().ok_or(TransportProblem::UploadMalformed)?;
+                self.case = Some(
+                    crate::cases::follow_up::case_of(&state.database, token).await?.ok_or(CaseProblem::CaseNotFound)?,
+                );
             }
         }
         let mut declared = self.key_ids.clone();
@@ -116,7 +120,7 @@ impl Declared {
         declared.sort();
         active.sort();
         if declared != active {
-            return Err(Problem::WrongRecipients);
+            return Err(TransportProblem::WrongRecipients.into());
         }
         Ok(())
     }
@@ -133,7 +137,7 @@ async fn receive(state: &AppState, mut multipart: Multipart, kind: Kind) -> Resu
     let mut document: Option<Vec<u8>> = None;
 
     let received: Result<(), Problem> = async {
-        while let Some(mut field) = multipart.next_field().await.map_err(|_| Problem::UploadMalformed)? {
+        while let Some(mut field) = multipart.next_field().await.map_err(|_| TransportProblem::UploadMalformed)? {
             let name = field.name().unwrap_or_default().to_string();
             match name.as_str() {
                 "upload" | "lookup_hash" | "reply_recipient" | "lookup_token" | "key_id" if upload.is_none() => {
@@ -147,16 +151,16 @@ async fn receive(state: &AppState, mut multipart: Multipart, kind: Kind) -> Resu
                     }
                 }
                 part if part == kind.document_part() && upload.is_none() => {
-                    let id = declared.upload.as_deref().ok_or(Problem::UploadMalformed)?;
-                    upload = Some(submissions.sealed.uploads.take(id).await.ok_or(Problem::UploadExpired)?);
+                    let id = declared.upload.as_deref().ok_or(TransportProblem::UploadMalformed)?;
+                    upload = Some(submissions.sealed.uploads.take(id).await.ok_or(TransportProblem::UploadExpired)?);
                     declared.verify(state, kind).await?;
                     // A message is also encrypted to the reporter's own reply key.
                     let extra = usize::from(kind == Kind::Message);
                     let mut check = ObjectCheck::new(submissions.sealed.recipients.len() + extra);
                     let mut bytes = Vec::new();
-                    while let Some(chunk) = field.chunk().await.map_err(|_| Problem::UploadTruncated)? {
+                    while let Some(chunk) = field.chunk().await.map_err(|_| TransportProblem::UploadTruncated)? {
                         if (bytes.len() + chunk.len()) as u64 > submissions.settings.max_report_bytes {
-                            return Err(Problem::ReportTooLarge);
+                            return Err(TransportProblem::DocumentTooLarge.into());
                         }
                         check.update(&chunk).map_err(inspect_problem)?;
                         bytes.extend_from_slice(&chunk);
@@ -168,11 +172,11 @@ async fn receive(state: &AppState, mut multipart: Multipart, kind: Kind) -> Resu
                         bytes.len() as u64,
                         submissions.sealed.recipients.len() + extra,
                     ) {
-                        return Err(Problem::UploadTruncated);
+                        return Err(TransportProblem::UploadTruncated.into());
                     }
                     document = Some(bytes);
                 }
-                _ => return Err(Problem::UploadMalformed),
+                _ => return Err(TransportProblem::UploadMalformed.into()),
             }
         }
         Ok(())
@@ -181,7 +185,7 @@ async fn receive(state: &AppState, mut multipart: Multipart, kind: Kind) -> Resu
 
     let stored = match (&received, document, upload.as_deref_mut()) {
         (Ok(()), Some(ciphertext), Some(upload)) => store(state, &declared, ciphertext, upload).await,
-        (Ok(()), _, _) => Err(Problem::UploadMalformed),
+        (Ok(()), _, _) => Err(TransportProblem::UploadMalformed.into()),
         (Err(problem), _, _) => Err(*problem),
     };
     // An upload is only taken once its id was declared.
@@ -209,7 +213,7 @@ async fn store(
 ) -> Result<String, Problem> {
     let submissions = &state.submissions;
     if upload.attachments.iter().any(|attachment| attachment.object.len() != attachment.declared) {
-        return Err(Problem::UploadTruncated);
+        return Err(TransportProblem::UploadTruncated.into());
     }
     let mut pending = PendingObjects::new(&submissions.sealed.store);
     let mut incoming = std::mem::take(&mut upload.attachments).into_iter();
@@ -229,7 +233,7 @@ async fn store(
                 // Hand the rest back, so the caller discards them with the upload.
                 upload.attachments.extend(incoming);
                 pending.discard().await;
-                return Err(problem);
+                return Err(problem.into());
             }
         }
     }
@@ -247,10 +251,10 @@ async fn store(
             Err(error) => {
                 pending.discard().await;
                 Err(match error {
-                    CaseError::NotFound => Problem::CaseNotFound,
-                    CaseError::Storage(error) => storage_problem(error.into()),
+                    CaseError::NotFound => CaseProblem::CaseNotFound.into(),
+                    CaseError::Storage(error) => storage_problem(error.into()).into(),
                     CaseError::BackToReceived | CaseError::FeedbackBeforeReceipt | CaseError::EmptyUpdate => {
-                        Problem::ServerError
+                        TransportProblem::ServerError.into()
                     }
                 })
             }
@@ -269,7 +273,7 @@ async fn store(
         Ok(_) => Ok(received_on),
         Err(error) => {
             pending.discard().await;
-            Err(storage_problem(error))
+            Err(storage_problem(error).into())
         }
     }
 }

@@ -16,7 +16,7 @@
 //! memory once spent, until it would have expired anyway; the time it was issued is never stored.
 
 use crate::platform::proof_of_work::{SigningKey, Spent, now_secs};
-use app::reporting::form::Problem;
+use app::reporting::form::ReportProblem;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -71,29 +71,29 @@ impl FormTickets {
 
     /// Checks a ticket without holding it. Missing, forged, foreign (another server, or this one before
     /// a restart), too old or spent: `FormExpired`; genuine but younger than the minimum: `FormTooSoon`.
-    pub fn check(&self, token: &str) -> Result<ValidTicket, Problem> {
-        let payload = self.key.open(token.trim(), PAYLOAD_LEN).ok_or(Problem::FormExpired)?;
+    pub fn check(&self, token: &str) -> Result<ValidTicket, ReportProblem> {
+        let payload = self.key.open(token.trim(), PAYLOAD_LEN).ok_or(ReportProblem::FormExpired)?;
         let id: [u8; 16] = payload[..16].try_into().expect("16 bytes");
         let issued = u64::from_be_bytes(payload[16..].try_into().expect("8 bytes"));
         let now = now_secs();
         let expires = issued.saturating_add(MAX_AGE.as_secs());
         if now > expires {
-            return Err(Problem::FormExpired);
+            return Err(ReportProblem::FormExpired);
         }
         if now < issued.saturating_add(self.min_age.as_secs()) {
-            return Err(Problem::FormTooSoon);
+            return Err(ReportProblem::FormTooSoon);
         }
         if self.spent.lock().expect("not poisoned").contains(&id) {
-            return Err(Problem::FormExpired);
+            return Err(ReportProblem::FormExpired);
         }
         Ok(ValidTicket { id, expires })
     }
 
     /// Holds a checked ticket for one submission; `FormExpired` if another submission holds or spent it
     /// meanwhile.
-    pub fn hold(&self, ticket: &ValidTicket) -> Result<HeldTicket<'_>, Problem> {
+    pub fn hold(&self, ticket: &ValidTicket) -> Result<HeldTicket<'_>, ReportProblem> {
         if !self.spent.lock().expect("not poisoned").insert(ticket.id, ticket.expires, now_secs()) {
-            return Err(Problem::FormExpired);
+            return Err(ReportProblem::FormExpired);
         }
         Ok(HeldTicket { tickets: self, id: ticket.id, spent: false })
     }
@@ -122,11 +122,11 @@ mod tests {
     fn a_ticket_is_valid_between_its_minimum_and_maximum_age() {
         let tickets = FormTickets::new(Duration::from_secs(10));
         let now = now_secs();
-        assert_eq!(tickets.check(&tickets.issue()), Err(Problem::FormTooSoon));
-        assert_eq!(tickets.check(&tickets.issue_at(now - 5)), Err(Problem::FormTooSoon));
+        assert_eq!(tickets.check(&tickets.issue()), Err(ReportProblem::FormTooSoon));
+        assert_eq!(tickets.check(&tickets.issue_at(now - 5)), Err(ReportProblem::FormTooSoon));
         assert!(tickets.check(&tickets.issue_at(now - 11)).is_ok());
         assert!(tickets.check(&tickets.issue_at(now - MAX_AGE.as_secs() + 60)).is_ok());
-        assert_eq!(tickets.check(&tickets.issue_at(now - MAX_AGE.as_secs() - 60)), Err(Problem::FormExpired));
+        assert_eq!(tickets.check(&tickets.issue_at(now - MAX_AGE.as_secs() - 60)), Err(ReportProblem::FormExpired));
     }
 
     #[test]
@@ -137,11 +137,15 @@ mod tests {
         // Backdating the issue time breaks the MAC.
         let (payload, tag) = ticket.split_once('.').unwrap();
         let backdated = format!("{}0000000000000000.{tag}", &payload[..32]);
-        assert_eq!(tickets.check(&backdated), Err(Problem::FormExpired));
+        assert_eq!(tickets.check(&backdated), Err(ReportProblem::FormExpired));
         for forged in ["", "garbage", ".", "zz.zz", &format!("{payload}.")] {
-            assert_eq!(tickets.check(forged), Err(Problem::FormExpired), "{forged:?}");
+            assert_eq!(tickets.check(forged), Err(ReportProblem::FormExpired), "{forged:?}");
         }
-        assert_eq!(FormTickets::new(Duration::ZERO).check(&ticket), Err(Problem::FormExpired), "another server's");
+        assert_eq!(
+            FormTickets::new(Duration::ZERO).check(&ticket),
+            Err(ReportProblem::FormExpired),
+            "another server's"
+        );
     }
 
     #[test]
@@ -150,11 +154,11 @@ mod tests {
         let token = tickets.issue();
         let ticket = tickets.check(&token).unwrap();
         let held = tickets.hold(&ticket).unwrap();
-        assert_eq!(tickets.hold(&ticket).err(), Some(Problem::FormExpired), "a parallel replay is refused");
+        assert_eq!(tickets.hold(&ticket).err(), Some(ReportProblem::FormExpired), "a parallel replay is refused");
         drop(held);
         let held = tickets.hold(&ticket).expect("a refused submission gives its ticket back");
         held.spend();
-        assert_eq!(tickets.hold(&ticket).err(), Some(Problem::FormExpired));
-        assert_eq!(tickets.check(&token), Err(Problem::FormExpired), "a spent ticket is refused as used");
+        assert_eq!(tickets.hold(&ticket).err(), Some(ReportProblem::FormExpired));
+        assert_eq!(tickets.check(&token), Err(ReportProblem::FormExpired), "a spent ticket is refused as used");
     }
 }

@@ -20,7 +20,8 @@ use crate::platform::uploads::Uploads;
 use crate::platform::{SealedTransport, status_of};
 use app::platform::database::Database;
 use app::platform::files::FileStore;
-use app::reporting::form::{FieldProblem, OfficeKeyView, Problem, ReportSettings};
+use app::platform::problem::TransportProblem;
+use app::reporting::form::{FieldProblem, OfficeKeyView, ReportProblem, ReportSettings};
 use app::reporting::storage::reports::ReportError;
 use app::reporting::storage::reports::ReportWriter;
 use axum::Router;
@@ -32,6 +33,47 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Everything the submission handlers share.
+/// `[reporting]` in `Leptos.toml` (the transport's limits are `[sealed_uploads]`).
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportingConfig {
+    /// Largest encrypted report document (or follow-up message) accepted, in bytes.
+    pub max_report_bytes: u64,
+    /// Reports accepted per minute through the plain form (no JavaScript), which cannot pay a proof of
+    /// work: a budget of its own, so a flood of plain forms cannot take the browser path's.
+    #[serde(default = "default_plain_form_reports_per_minute")]
+    pub plain_form_reports_per_minute: u32,
+    /// Seconds a plain form must have been open before it is accepted (its ticket's minimum age): the
+    /// cost a browser without JavaScript pays in place of a proof of work. A person takes longer than
+    /// this to write a report; a script must fetch a form and wait before every submission.
+    #[serde(default = "default_plain_form_wait_seconds")]
+    pub plain_form_wait_seconds: u64,
+}
+
+fn default_plain_form_reports_per_minute() -> u32 {
+    10
+}
+
+fn default_plain_form_wait_seconds() -> u64 {
+    10
+}
+
+impl ReportingConfig {
+    pub(crate) fn check(&self, problem: &mut impl FnMut(&str, String)) {
+        if self.max_report_bytes == 0 {
+            problem("reporting.max_report_bytes", "must be greater than 0".into());
+        }
+        if self.plain_form_reports_per_minute == 0 {
+            problem("reporting.plain_form_reports_per_minute", "must be greater than 0".into());
+        }
+        if self.plain_form_wait_seconds > 3600 {
+            // A ticket lives a day; an hour's wait would already turn reporters away.
+            let reason = format!("{} is more than 3600 (an hour)", self.plain_form_wait_seconds);
+            problem("reporting.plain_form_wait_seconds", reason);
+        }
+    }
+}
+
 pub struct Submissions {
     pub settings: ReportSettings,
     /// The sealed-upload transport: recipients, files, proof of work, the browser path's rate, uploads.
@@ -62,26 +104,26 @@ impl Submissions {
                 fingerprint: recipient.fingerprint(),
             })
             .collect();
-        let limits = &config.limits;
+        let (sealed, reporting) = (&config.sealed_uploads, &config.reporting);
         Ok(Self {
             settings: ReportSettings {
                 office_keys,
-                max_report_bytes: limits.max_report_bytes,
-                max_attachment_bytes: limits.max_attachment_bytes,
-                max_attachments: limits.max_attachments,
-                form_wait_seconds: limits.plain_form_wait_seconds,
+                max_report_bytes: reporting.max_report_bytes,
+                max_attachment_bytes: sealed.max_attachment_bytes,
+                max_attachments: sealed.max_attachments,
+                form_wait_seconds: reporting.plain_form_wait_seconds,
             },
             sealed: Arc::new(SealedTransport {
                 recipients,
-                max_attachments: limits.max_attachments,
-                max_attachment_bytes: limits.max_attachment_bytes,
+                max_attachments: sealed.max_attachments,
+                max_attachment_bytes: sealed.max_attachment_bytes,
                 store: FileStore::open(config.site.data_dir.join("objects")).await?,
-                proof_of_work: ProofOfWork::new(limits.proof_of_work_bits),
-                rate_limit: GlobalRateLimit::new(limits.reports_per_minute),
-                uploads: Uploads::new(limits.max_pending_upload_bytes),
+                proof_of_work: ProofOfWork::new(sealed.proof_of_work_bits),
+                rate_limit: GlobalRateLimit::new(sealed.submissions_per_minute),
+                uploads: Uploads::new(sealed.max_pending_upload_bytes),
             }),
-            plain_form_limit: GlobalRateLimit::new(limits.plain_form_reports_per_minute),
-            form_tickets: Arc::new(FormTickets::new(Duration::from_secs(limits.plain_form_wait_seconds))),
+            plain_form_limit: GlobalRateLimit::new(reporting.plain_form_reports_per_minute),
+            form_tickets: Arc::new(FormTickets::new(Duration::from_secs(reporting.plain_form_wait_seconds))),
             reports: ReportWriter::start(database.clone()),
         })
     }
@@ -114,18 +156,27 @@ pub fn routes(submissions: &Submissions) -> Router<AppState> {
     router.layer(DefaultBodyLimit::max(submissions.body_limit()))
 }
 
+/// The HTTP status of a report problem (the transport's are `platform`'s).
+pub(crate) fn status_of_report(problem: ReportProblem) -> StatusCode {
+    match problem {
+        ReportProblem::FormTooSoon => StatusCode::TOO_MANY_REQUESTS,
+        ReportProblem::FormExpired => StatusCode::FORBIDDEN,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
 fn overall_status(problems: &[FieldProblem]) -> StatusCode {
     problems.first().map(|p| status_of(p.problem)).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
 }
 
-fn storage_problem(error: ReportError) -> Problem {
+fn storage_problem(error: ReportError) -> TransportProblem {
     match error {
-        ReportError::RecipientsChanged => Problem::WrongRecipients,
-        ReportError::LookupHashTaken => Problem::UploadMalformed,
+        ReportError::RecipientsChanged => TransportProblem::WrongRecipients,
+        ReportError::LookupHashTaken => TransportProblem::UploadMalformed,
         other => {
             // The error names a table or constraint, never a report's content.
             tracing::error!(error = %other, "storing a report failed");
-            Problem::ServerError
+            TransportProblem::ServerError
         }
     }
 }

@@ -17,8 +17,9 @@ use crate::platform::{PendingObjects, io_failure};
 use app::i18n::Locale;
 use app::locale::split_path;
 use app::platform::files::StoredObject;
+use app::platform::problem::TransportProblem;
 use app::reporting::form::{
-    FORM_TICKET_FIELD, Field, FieldProblem, Problem, ReportFields, SubmissionOutcome, clean_file_name,
+    FORM_TICKET_FIELD, Field, FieldProblem, Problem, ReportFields, ReportProblem, SubmissionOutcome, clean_file_name,
 };
 use app::reporting::storage::reports::{EncryptedIn, NewReport};
 use axum::Extension;
@@ -45,7 +46,7 @@ pub async fn submit(
     let locale = prefix.unwrap_or(state.page_context.default_locale.0);
     let mut ticket = None;
     let (status, outcome) = match multipart {
-        Err(_) => refused(vec![FieldProblem::general(Problem::UploadMalformed)], None),
+        Err(_) => refused(vec![FieldProblem::general(TransportProblem::UploadMalformed)], None),
         Ok(mut multipart) => {
             let result = receive(&state, &mut multipart, locale, &mut ticket).await;
             if result.is_err() {
@@ -86,7 +87,7 @@ enum Attachment {
 async fn encrypt_attachment(submissions: &Submissions, field: &mut MultipartField<'_>) -> Result<Attachment, Problem> {
     let file_name = field.file_name().unwrap_or_default().to_string();
     let media_type = field.content_type().unwrap_or("application/octet-stream").to_string();
-    let mut encryptor = Encryptor::new(&submissions.sealed.recipients).map_err(|_| Problem::ServerError)?;
+    let mut encryptor = Encryptor::new(&submissions.sealed.recipients).map_err(|_| TransportProblem::ServerError)?;
     let mut object = submissions.sealed.store.create().await.map_err(io_failure("cannot create an object file"))?;
     let mut size = 0u64;
     // The ciphertext's digest, or `None` once the file has grown past the limit.
@@ -95,7 +96,7 @@ async fn encrypt_attachment(submissions: &Submissions, field: &mut MultipartFiel
         let mut digest = Sha256::new();
         let mut ciphertext = Vec::with_capacity(80 * 1024);
         let mut fits = true;
-        while let Some(chunk) = field.chunk().await.map_err(|_| Problem::UploadTruncated)? {
+        while let Some(chunk) = field.chunk().await.map_err(|_| TransportProblem::UploadTruncated)? {
             size += chunk.len() as u64;
             fits = fits && size <= limit;
             if fits {
@@ -147,7 +148,7 @@ async fn receive(
     let submissions: &Submissions = &state.submissions;
     let settings = &submissions.settings;
     fn server_error<E>(_: E) -> Refusal {
-        (vec![FieldProblem::general(Problem::ServerError)], None)
+        (vec![FieldProblem::general(TransportProblem::ServerError)], None)
     }
     let mut fields = ReportFields::default();
     let mut problems = Vec::new();
@@ -155,23 +156,23 @@ async fn receive(
     let mut pending = PendingObjects::new(&submissions.sealed.store);
     // Decided by the first part, which a real form makes the ticket: without a good one no file is
     // encrypted or stored, only the typed fields are read (to show them again).
-    let mut ticket: Option<Result<ValidTicket, Problem>> = None;
+    let mut ticket: Option<Result<ValidTicket, ReportProblem>> = None;
 
     let read: Result<(), Problem> = async {
-        while let Some(mut field) = multipart.next_field().await.map_err(|_| Problem::UploadMalformed)? {
+        while let Some(mut field) = multipart.next_field().await.map_err(|_| TransportProblem::UploadMalformed)? {
             let name = field.name().unwrap_or_default().to_string();
             if ticket.is_none() && name != FORM_TICKET_FIELD {
-                ticket = Some(Err(Problem::FormExpired));
+                ticket = Some(Err(ReportProblem::FormExpired));
             }
             if name == "attachments" {
                 if !matches!(ticket, Some(Ok(_))) {
-                    while field.chunk().await.map_err(|_| Problem::UploadTruncated)?.is_some() {}
+                    while field.chunk().await.map_err(|_| TransportProblem::UploadTruncated)?.is_some() {}
                     continue;
                 }
                 match encrypt_attachment(submissions, &mut field).await? {
                     Attachment::Empty => {}
                     Attachment::TooLarge => {
-                        problems.push(FieldProblem::at(Field::Attachments, Problem::AttachmentTooLarge))
+                        problems.push(FieldProblem::at(Field::Attachments, TransportProblem::AttachmentTooLarge))
                     }
                     Attachment::Stored(object, entry) => {
                         pending.kept.push(object);
@@ -180,15 +181,15 @@ async fn receive(
                 }
                 continue;
             }
-            let bytes = field.bytes().await.map_err(|_| Problem::UploadTruncated)?;
+            let bytes = field.bytes().await.map_err(|_| TransportProblem::UploadTruncated)?;
             if bytes.len() > 256 * 1024 {
-                return Err(Problem::UploadMalformed);
+                return Err(TransportProblem::UploadMalformed.into());
             }
             let text = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
             match name.as_str() {
                 FORM_TICKET_FIELD if ticket.is_none() => {
                     let checked = submissions.form_tickets.check(&text);
-                    if checked != Err(Problem::FormExpired) {
+                    if checked != Err(ReportProblem::FormExpired) {
                         *keep_ticket = Some(text.trim().to_string());
                     }
                     ticket = Some(checked);
@@ -221,15 +222,15 @@ async fn receive(
                 None
             }
             None => {
-                all.push(FieldProblem::general(Problem::FormExpired));
+                all.push(FieldProblem::general(ReportProblem::FormExpired));
                 None
             }
         };
         all.extend(fields.validate());
-        if pending.kept.len() + problems.iter().filter(|p| p.problem == Problem::AttachmentTooLarge).count()
+        if pending.kept.len() + problems.iter().filter(|p| p.problem == TransportProblem::AttachmentTooLarge).count()
             > settings.max_attachments as usize
         {
-            all.push(FieldProblem::at(Field::Attachments, Problem::TooManyAttachments));
+            all.push(FieldProblem::at(Field::Attachments, TransportProblem::TooManyAttachments));
         }
         all.extend(problems.iter().copied());
         let Some(ticket) = ticket.filter(|_| all.is_empty()) else {
@@ -243,12 +244,12 @@ async fn receive(
         // Only a report that would be stored counts against the limit: malformed and refused forms
         // must not use it up for everyone else.
         if !submissions.plain_form_limit.try_acquire() {
-            return Err((vec![FieldProblem::general(Problem::RateLimited)], Some(fields.clone())));
+            return Err((vec![FieldProblem::general(TransportProblem::RateLimited)], Some(fields.clone())));
         }
         let mut report = fields.to_report(app::locale::language_tag(locale), EncryptedIn::Server);
         report.attachments = entries.clone();
         let padded = Zeroizing::new(report.to_padded_json(settings.max_report_bytes as usize).map_err(|_| {
-            (vec![FieldProblem::at(Field::Description, Problem::ReportTooLarge)], Some(fields.clone()))
+            (vec![FieldProblem::at(Field::Description, TransportProblem::DocumentTooLarge)], Some(fields.clone()))
         })?);
         let ciphertext = envelope::encrypt(&submissions.sealed.recipients, &padded).map_err(server_error)?;
         // Argon2id takes a noticeable fraction of a second: off the async workers.

@@ -12,6 +12,7 @@ use crate::common;
 
 use envelope::Identity;
 use envelope::report::Report;
+use portal_server::config::set_key;
 use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -293,9 +294,10 @@ async fn crash_campaign(database_url: Option<String>) {
     let kills: usize = std::env::var("CRASH_KILLS").ok().and_then(|n| n.parse().ok()).unwrap_or(20);
     let dir = tempfile::tempdir().unwrap();
     let office = Identity::generate();
-    let mut text = common::valid_config(dir.path(), "127.0.0.1:0")
-        .replace(common::OFFICE_KEY, &office.to_public().to_string())
-        .replace("reports_per_minute = 30", "reports_per_minute = 1000000\nplain_form_reports_per_minute = 1000000");
+    let mut text =
+        common::valid_config(dir.path(), "127.0.0.1:0").replace(common::OFFICE_KEY, &office.to_public().to_string());
+    text = set_key(&text, "sealed_uploads.submissions_per_minute", "1000000");
+    text = set_key(&text, "reporting.plain_form_reports_per_minute", "1000000");
     if let Some(url) = &database_url {
         text = text.replace(&format!("sqlite://{}/portal.db", dir.path().join("data").display()), url);
     }

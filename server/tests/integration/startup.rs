@@ -45,10 +45,27 @@ fn a_syntax_error_is_refused_with_its_location() {
 #[test]
 fn an_unknown_key_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let text = valid_config(dir.path(), "127.0.0.1:0").replace("[limits]", "[limits]\nmax_reports_per_day = 3");
+    let text = valid_config(dir.path(), "127.0.0.1:0").replace("[reporting]", "[reporting]\nmax_reports_per_day = 3");
     let (output, _dir) = run_with(&text, &[]);
     assert_eq!(output.status.code(), Some(EXIT_CONFIG));
     assert!(stderr(&output).contains("max_reports_per_day"), "{}", stderr(&output));
+}
+
+/// A deployment's `PORTAL_LIMITS__*` variables, from before `[limits]` was split by capability, still
+/// apply: validated in their new place, and named there.
+#[test]
+fn an_older_limits_variable_still_applies_in_its_new_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = valid_config(dir.path(), "127.0.0.1:0");
+    let (output, _dir) = run_with(&text, &[("PORTAL_LIMITS__FOLLOW_UP_LOOKUPS_PER_MINUTE", "0")]);
+    assert_eq!(output.status.code(), Some(EXIT_CONFIG));
+    let message = stderr(&output);
+    assert!(message.contains("follow_up.lookups_per_minute: must be greater than 0"), "{message}");
+    // Set in both places, it is refused rather than one silently winning.
+    let (output, _dir) = run_with(&text, &[("PORTAL_LIMITS__PROOF_OF_WORK_BITS", "16")]);
+    assert_eq!(output.status.code(), Some(EXIT_CONFIG));
+    let message = stderr(&output);
+    assert!(message.contains("limits.proof_of_work_bits: set twice"), "{message}");
 }
 
 #[test]

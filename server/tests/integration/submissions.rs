@@ -11,7 +11,7 @@ use envelope::{Identity, Recipient};
 use futures_util::{SinkExt, StreamExt};
 use http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use portal_server::config::PortalConfig;
+use portal_server::config::{PortalConfig, set_key};
 use portal_server::{AppState, router};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
@@ -628,9 +628,9 @@ async fn an_idle_upload_expires_with_its_files() {
 #[tokio::test]
 async fn uploads_over_the_limits_are_refused() {
     let portal = portal_with(|text| {
-        text.replace("max_attachment_bytes = 104857600", "max_attachment_bytes = 100000")
-            .replace("max_attachments = 10", "max_attachments = 2")
-            .replace("max_pending_upload_bytes = 4294967296", "max_pending_upload_bytes = 150000")
+        let text = set_key(&text, "sealed_uploads.max_attachment_bytes", "100000");
+        let text = set_key(&text, "sealed_uploads.max_attachments", "2");
+        set_key(&text, "sealed_uploads.max_pending_upload_bytes", "150000")
     })
     .await;
     let (token, nonce) = challenge(&portal).await;
@@ -658,7 +658,7 @@ async fn uploads_over_the_limits_are_refused() {
 
 #[tokio::test]
 async fn the_global_rate_limit_answers_429() {
-    let portal = portal_with(|text| text.replace("reports_per_minute = 30", "reports_per_minute = 1")).await;
+    let portal = portal_with(|text| set_key(&text, "sealed_uploads.submissions_per_minute", "1")).await;
     // Requests without a valid proof of work do not use up the rate: only paid-for uploads count.
     for _ in 0..3 {
         let answer = open_upload_with(&portal, json!({ "challenge": "forged", "nonce": 0, "lengths": [] })).await;
@@ -678,7 +678,8 @@ async fn the_global_rate_limit_answers_429() {
 #[tokio::test]
 async fn a_flood_of_plain_forms_cannot_stop_the_browser_path() {
     let portal = portal_with(|text| {
-        text.replace("reports_per_minute = 30", "reports_per_minute = 1\nplain_form_reports_per_minute = 2")
+        let text = set_key(&text, "sealed_uploads.submissions_per_minute", "1");
+        set_key(&text, "reporting.plain_form_reports_per_minute", "2")
     })
     .await;
     let fields = [("description", "Cobro indebido en ventanilla"), ("category", "otro")];
@@ -742,7 +743,7 @@ async fn a_ticket_replayed_in_parallel_stores_one_report() {
 /// with what was typed and the same ticket (which keeps ageing); sent again after the wait, it is stored.
 #[tokio::test]
 async fn a_plain_form_sent_too_soon_is_kept_until_its_wait_is_over() {
-    let portal = portal_with(|text| text.replace("plain_form_wait_seconds = 0", "plain_form_wait_seconds = 2")).await;
+    let portal = portal_with(|text| set_key(&text, "reporting.plain_form_wait_seconds", "2")).await;
     let (status, page) = send(&portal, Request::get("/denuncia/formulario").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::OK);
     let first = common::form_ticket_in(&page).expect("the form carries a ticket");

@@ -6,7 +6,7 @@
 use crate::cases::{OpenCase, ShownAttachment, status_label};
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::reporting::form::{FieldProblem, ReportSettings};
-use crate::ui::format::{format_day, format_size, problem_message};
+use crate::ui::format::{format_day, format_size};
 use crate::ui::islands::IslandContext;
 use envelope::message::Author;
 use leptos::prelude::*;
@@ -87,7 +87,7 @@ fn FollowUp(settings: ReportSettings) -> impl IntoView {
                         .problems
                         .get()
                         .into_iter()
-                        .map(|p| view! { <li>{stored_settings.with_value(|s| problem_message(i18n, p.problem, s))}</li> })
+                        .map(|p| view! { <li>{stored_settings.with_value(|s| p.problem.message(i18n, s))}</li> })
                         .collect_view()
                 }}
             </ul>

@@ -10,7 +10,7 @@ use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::reporting::form::{
     FORM_TICKET_FIELD, Field, FieldProblem, Problem, ReportFields, ReportSettings, SubmissionOutcome,
 };
-use crate::ui::format::{format_day, format_size, problem_message};
+use crate::ui::format::{format_day, format_size};
 use crate::ui::islands::IslandContext;
 use crate::ui::page_link::use_localized_path;
 use envelope::report::Category;
@@ -467,7 +467,7 @@ impl FormErrors {
     }
 
     fn text(self, problem: Problem) -> String {
-        self.settings.with_value(|settings| problem_message(use_i18n(), problem, settings))
+        self.settings.with_value(|settings| problem.message(use_i18n(), settings))
     }
 
     fn message(self, field: Field) -> Option<String> {
