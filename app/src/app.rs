@@ -9,8 +9,9 @@ use crate::reporting::pages::{form::ReportFormPage, intro::ReportPage};
 use crate::reporting::paths::{REPORT, REPORT_FORM};
 use crate::site::paths::{HOME, PRIVACY};
 use crate::site::{home::HomePage, not_found::NotFoundPage, privacy::PrivacyPage};
-use crate::staff::pages::OfficeLoginPage;
-use crate::staff::paths::SIGN_IN;
+use crate::staff::accounts::AccountsPage;
+use crate::staff::pages::{OfficeLoginPage, StaffHomePage};
+use crate::staff::paths::{ACCOUNTS, SIGN_IN, STAFF_HOME};
 use crate::transparency::StatisticsKind;
 use crate::transparency::pages::{ComplaintsPage, OpenDataPage, StatisticsPage};
 use crate::transparency::paths::{COMPLAINTS, MODULES, OPEN_DATA, STATISTICS};
@@ -99,6 +100,8 @@ where
             <Route path=FOLLOW_UP view=FollowUpPage />
             <Route path=SIGN_IN view=OfficeLoginPage />
             <Route path=OFFICE_CASES view=OfficeCasesPage />
+            <Route path=STAFF_HOME view=StaffHomePage />
+            <Route path=ACCOUNTS view=AccountsPage />
             <Route path=STATISTICS view=|| view! { <StatisticsPage kind=StatisticsKind::Incidents /> } />
             <Route path=MODULES view=|| view! { <StatisticsPage kind=StatisticsKind::Modules /> } />
             <Route path=COMPLAINTS view=ComplaintsPage />

@@ -4,7 +4,7 @@
 // the receipt in Chromium and writes back; the officer opens that too. Neither the receipt nor any
 // message text crosses the network in the clear.
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type TestInfo } from '@playwright/test';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -210,15 +210,12 @@ test('without JavaScript the follow-up page says why it cannot work and sends no
   await expect(page.getByRole('button', { name: 'Consultar' })).toBeDisabled();
 });
 
-test('a signed-in staff member without the integrity officer role sees no case', async ({ page }, testInfo) => {
-  test.skip(testInfo.project.name !== 'desktop', 'one browser is enough for a server-rendered page');
-  // An account of another department, made as a deployer makes it: with the server's command line.
-  const username = `tesoreria-${randomBytes(4).toString('hex')}`;
-  const password = 'una clave de tesorería bastante larga';
+/** A staff account made as a deployer makes one, with the server's command line; its TOTP secret. */
+function addStaff(username: string, password: string, role: string): string {
   // The binary and the configuration the e2e server runs with (scripts/test starts it from the repository).
   const repository = join(process.cwd(), '..');
   const server = process.env.SERVER_BIN ?? join(repository, 'target', 'debug', 'server');
-  const added = execFileSync(server, ['--demo', 'staff', 'add', username, '--role', 'treasury'], {
+  const added = execFileSync(server, ['--demo', 'staff', 'add', username, '--role', role], {
     cwd: repository,
     encoding: 'utf8',
     env: {
@@ -228,15 +225,103 @@ test('a signed-in staff member without the integrity officer role sees no case',
       PORTAL_DATABASE__URL: `sqlite://${join(DATA_DIR, 'portal.db')}`,
     },
   });
-  const secret = added.match(/secret: ([A-Z2-7]+)/)![1];
+  return added.match(/secret: ([A-Z2-7]+)/)![1];
+}
+
+async function signIn(page: Page, username: string, password: string, secret: string) {
   await page.goto('/oficina');
   await page.getByLabel('Usuario').fill(username);
   await page.getByLabel('Contraseña').fill(password);
   await page.getByLabel('Código de verificación').fill(totp(secret));
   await page.getByRole('button', { name: 'Ingresar' }).click();
-  await expect(page).toHaveURL(/\/oficina\/casos$/);
+}
+
+async function expectNoAxeViolations(page: Page) {
+  const axe = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+test('a signed-in staff member without the integrity officer role sees no case', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop', 'one browser is enough for a server-rendered page');
+  const username = `tesoreria-${randomBytes(4).toString('hex')}`;
+  const password = 'una clave de tesorería bastante larga';
+  await signIn(page, username, password, addStaff(username, password, 'treasury'));
+  // Not an officer: the staff home, which says the role has no pages yet.
+  await expect(page).toHaveURL(/\/oficina\/inicio$/);
+  await expect(page.locator('#no-pages')).toBeVisible();
+  await expect(page.locator('main')).toContainText('Tesorería y rentas');
+  await page.goto('/oficina/casos');
   await expect(page.locator('#missing-role')).toContainText(username);
   await expect(page.locator('table')).toHaveCount(0);
   const status = await page.evaluate(async () => (await fetch('/oficina/casos')).status);
   expect(status).toBe(403);
+});
+
+test('an account admin creates an account in the browser, its holder signs in with the key shown once, and the admin disables it', async ({ page, browser }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop', 'plain server-rendered forms: one browser is enough');
+  const tag = randomBytes(4).toString('hex');
+  const admin = `admin-${tag}`;
+  const adminPassword = 'la clave del administrador de cuentas';
+  await signIn(page, admin, adminPassword, addStaff(admin, adminPassword, 'account-admin'));
+  await expect(page).toHaveURL(/\/oficina\/inicio$/);
+  await expectNoAxeViolations(page);
+  await page.getByRole('link', { name: 'Cuentas del personal' }).click();
+  await expect(page).toHaveURL(/\/oficina\/cuentas$/);
+  await expectNoAxeViolations(page);
+  // An account admin never sees cases: the case list is refused.
+  expect(await page.evaluate(async () => (await fetch('/oficina/casos')).status)).toBe(403);
+
+  // A password too short: the error summary names it, the user name and roles typed are kept.
+  const holder = `registro-${tag}`;
+  const form = page.locator('#new-account');
+  await form.getByLabel('Usuario').fill(holder);
+  await form.getByLabel('Contraseña inicial').fill('corta');
+  await form.getByLabel('Registro civil').check();
+  // The browser's own check (minlength) would stop it first; the server's is what is tested here.
+  await form.evaluate((f: HTMLFormElement) => (f.noValidate = true));
+  await form.getByRole('button', { name: 'Crear la cuenta' }).click();
+  await expect(page.locator('.error-summary')).toContainText('al menos 12 caracteres');
+  await expect(form.getByLabel('Usuario')).toHaveValue(holder);
+  await expect(form.getByLabel('Registro civil')).toBeChecked();
+  await expect(form.getByLabel('Contraseña inicial')).toHaveValue('');
+  await expectNoAxeViolations(page);
+
+  // Created: the key is shown once, on this answer only.
+  const holderPassword = 'una clave inicial para registro civil';
+  await form.getByLabel('Contraseña inicial').fill(holderPassword);
+  await form.getByRole('button', { name: 'Crear la cuenta' }).click();
+  await expect(page.locator('#account-created')).toContainText(holder);
+  const secret = (await page.locator('#created-secret').textContent())!.trim();
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  await expect(page.locator('table.accounts')).toContainText(holder);
+  await expectNoAxeViolations(page);
+  await page.goto('/oficina/cuentas');
+  await expect(page.locator('body')).not.toContainText(secret);
+
+  // The holder signs in (another browser) and lands on the staff home with the role given.
+  const other = await browser.newContext();
+  const holderPage = await other.newPage();
+  await signIn(holderPage, holder, holderPassword, secret);
+  await expect(holderPage).toHaveURL(/\/oficina\/inicio$/);
+  await expect(holderPage.locator('main')).toContainText('Registro civil');
+
+  // The integrity officer's role cannot be given here: the form does not offer it, and a forged
+  // request is refused with the page's error.
+  const section = page.locator(`#account-${holder}`);
+  await expect(section.getByLabel('Oficina de Integridad Institucional')).toHaveCount(0);
+  const forged = await page.evaluate(async (username) => {
+    const body = new URLSearchParams({ username, action: 'roles', role: 'integrity-officer', prefix: '' });
+    const response = await fetch('/oficina/cuentas/cambiar', { method: 'POST', body });
+    return { status: response.status, text: await response.text() };
+  }, holder);
+  expect(forged.status).toBe(403);
+  expect(forged.text).toContain('solo se da o se quita desde la línea de órdenes');
+
+  // Disabled: the holder's open session ends with it.
+  await section.getByRole('button', { name: 'Desactivar la cuenta' }).click();
+  await expect(page.locator('#accounts-done')).toContainText(holder);
+  await expect(page.locator('table.accounts tr', { hasText: holder })).toContainText('Desactivada');
+  await holderPage.goto('/oficina/inicio');
+  await expect(holderPage).toHaveURL(/\/oficina$/);
+  await other.close();
 });

@@ -139,17 +139,32 @@ impl PageContext {
         ticket: Option<String>,
         status: StatusCode,
     ) -> axum::response::Response {
+        let provide = move || {
+            if let Some(outcome) = outcome.clone() {
+                provide_context(outcome);
+            }
+            if let Some(ticket) = ticket.clone() {
+                provide_context(FormTicketSource(Arc::new(move || ticket.clone())));
+            }
+        };
+        self.render_with(path, nonce, status, provide).await
+    }
+
+    /// Renders the page at `path` as the answer to a form's `POST`, with `provide` adding what the
+    /// page shows (the form's outcome, the page's data) to its context.
+    pub async fn render_with(
+        &self,
+        path: &str,
+        nonce: Option<Nonce>,
+        status: StatusCode,
+        provide: impl Fn() + Clone + Send + Sync + 'static,
+    ) -> axum::response::Response {
         let context = self.clone();
         let options = self.leptos_options.clone();
         let handler = leptos_axum::render_app_to_stream_with_context(
             move || {
                 context.provide();
-                if let Some(outcome) = outcome.clone() {
-                    provide_context(outcome);
-                }
-                if let Some(ticket) = ticket.clone() {
-                    provide_context(FormTicketSource(Arc::new(move || ticket.clone())));
-                }
+                provide();
             },
             move || app::shell(options.clone()),
         );
@@ -281,6 +296,8 @@ fn page_loaders() -> page_loaders::Loaders {
     use app::{cases::paths as cases_paths, transparency::paths as transparency_paths};
     page_loaders::Loaders::new(vec![
         (cases_paths::OFFICE_CASES, cases::office_web::load_case_list),
+        (app::staff::paths::STAFF_HOME, staff::load_home),
+        (app::staff::paths::ACCOUNTS, staff::load_accounts),
         (transparency_paths::STATISTICS, transparency::load_incidents),
         (transparency_paths::MODULES, transparency::load_modules),
         (transparency_paths::COMPLAINTS, transparency::load_complaints),

@@ -2,6 +2,8 @@
 //! department, and roles that say what each account may do. Each staff route states the [`Role`] it
 //! needs; an account holds any number of roles.
 #[cfg(feature = "ssr")]
+pub mod accounts;
+#[cfg(feature = "ssr")]
 pub mod pages;
 pub mod paths;
 #[cfg(feature = "ssr")]
@@ -71,6 +73,67 @@ impl Role {
     /// server's command line, and the portal also refuses to change any account that holds it.
     pub fn portal_grantable(self) -> bool {
         self != Role::IntegrityOfficer
+    }
+}
+
+/// Why an account admin's change was refused, as the API's problem code and the page's message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AdminRefusal {
+    BadUsername,
+    WeakPassword,
+    UnknownRole,
+    NoRole,
+    Exists,
+    NotFound,
+    /// Granting or removing the integrity officer's role, or changing an account that holds it: the
+    /// server's command line only.
+    IntegrityOfficerRole,
+    CannotDisableSelf,
+    NothingToChange,
+}
+
+impl AdminRefusal {
+    pub fn code(self) -> &'static str {
+        match self {
+            AdminRefusal::BadUsername => "bad_username",
+            AdminRefusal::WeakPassword => "weak_password",
+            AdminRefusal::UnknownRole => "unknown_role",
+            AdminRefusal::NoRole => "no_role",
+            AdminRefusal::Exists => "exists",
+            AdminRefusal::NotFound => "not_found",
+            AdminRefusal::IntegrityOfficerRole => "integrity_officer_role",
+            AdminRefusal::CannotDisableSelf => "cannot_disable_self",
+            AdminRefusal::NothingToChange => "nothing_to_change",
+        }
+    }
+}
+
+/// The staff home's data: who is signed in, and their roles.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffHome {
+    pub username: String,
+    pub roles: Vec<Role>,
+}
+
+/// The page a staff member lands on after signing in: the integrity office's case list for an
+/// officer (their daily work), the staff home for everyone else.
+pub fn landing(roles: &[Role]) -> crate::paths::Page {
+    if roles.contains(&Role::IntegrityOfficer) { crate::cases::paths::OFFICE_CASES } else { paths::STAFF_HOME }
+}
+
+/// A role as the reader's language names it.
+pub fn role_label(locale: crate::i18n::Locale, role: Role) -> &'static str {
+    use crate::i18n::td_string;
+    match role {
+        Role::IntegrityOfficer => td_string!(locale, staff.role.integrity_officer),
+        Role::DocumentRegistry => td_string!(locale, staff.role.document_registry),
+        Role::Treasury => td_string!(locale, staff.role.treasury),
+        Role::CivilRegistry => td_string!(locale, staff.role.civil_registry),
+        Role::Participation => td_string!(locale, staff.role.participation),
+        Role::CouncilSecretary => td_string!(locale, staff.role.council_secretary),
+        Role::ProcurementCommittee => td_string!(locale, staff.role.procurement_committee),
+        Role::TransparencyEditor => td_string!(locale, staff.role.transparency_editor),
+        Role::AccountAdmin => td_string!(locale, staff.role.account_admin),
     }
 }
 

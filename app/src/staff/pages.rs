@@ -1,6 +1,7 @@
-//! Staff sign-in: `/oficina` (password and authenticator code, a plain HTML form; the server's
+//! Staff pages: sign-in at `/oficina` (password and authenticator code, a plain HTML form; the server's
 //! `staff` module checks it and sets the session cookie). Nothing here needs JavaScript.
 
+use super::{Role, StaffHome, role_label};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::locale::{DefaultLocale, localized_path};
 use crate::ui::page_title::PageTitle;
@@ -45,7 +46,7 @@ pub fn OfficeLoginPage() -> impl IntoView {
                 </div>
             }
         })}
-        <form method="post" action=super::paths::SIGN_IN_POST.path() class="office-login">
+        <form method="post" action=super::paths::SIGN_IN_POST.path() class="office-login staff-form">
             <input type="hidden" name="prefix" value=prefix />
             <div class="form-group" class:form-group--error=has_error>
                 <label for="username">{t!(i18n, staff.username)}</label>
@@ -72,4 +73,69 @@ pub fn OfficeLoginPage() -> impl IntoView {
             <button type="submit" class="button">{t!(i18n, staff.sign_in)}</button>
         </form>
     }
+}
+
+/// The sign-out button, for every staff page.
+#[component]
+pub fn SignOut() -> impl IntoView {
+    let i18n = use_i18n();
+    let prefix = language_prefix(i18n.get_locale_untracked());
+    view! {
+        <form method="post" action=super::paths::SIGN_OUT_POST.path() class="office-sign-out">
+            <input type="hidden" name="prefix" value=prefix />
+            <button type="submit" class="button button--secondary">{t!(i18n, staff.sign_out)}</button>
+        </form>
+    }
+}
+
+/// The staff pages, each with the role that opens it: the staff home lists those the account's roles
+/// open. A capability with staff pages adds a line here.
+fn staff_pages(locale: crate::i18n::Locale) -> [(crate::paths::Page, Role, &'static str); 2] {
+    use crate::i18n::td_string;
+    [
+        (crate::cases::paths::OFFICE_CASES, Role::IntegrityOfficer, td_string!(locale, staff.home.page_cases)),
+        (super::paths::ACCOUNTS, Role::AccountAdmin, td_string!(locale, staff.home.page_accounts)),
+    ]
+}
+
+/// `/oficina/inicio`: who is signed in, their roles, and the pages those open.
+#[component]
+pub fn StaffHomePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let title = move || t_string!(i18n, staff.home.title);
+    let Some(home) = use_context::<StaffHome>() else {
+        let sign_in = crate::ui::page_link::use_localized_path(super::paths::SIGN_IN);
+        return view! {
+            <PageTitle text=title />
+            <h1>{t!(i18n, staff.home.heading)}</h1>
+            <p><a href=sign_in>{t!(i18n, staff.sign_in)}</a></p>
+        }
+        .into_any();
+    };
+    let roles = home.roles.iter().map(|role| view! { <li>{role_label(locale, *role)}</li> }).collect_view();
+    let pages: Vec<_> = staff_pages(locale)
+        .into_iter()
+        .filter(|(_, role, _)| home.roles.contains(role))
+        .map(|(page, _, label)| {
+            (localized_path(locale, use_context::<DefaultLocale>().unwrap_or_default().0, page.path()), label)
+        })
+        .collect();
+    let pages = if pages.is_empty() {
+        view! { <p class="notice" id="no-pages">{t!(i18n, staff.home.no_pages)}</p> }.into_any()
+    } else {
+        let items = pages.into_iter().map(|(href, label)| view! { <li><a href=href>{label}</a></li> }).collect_view();
+        view! { <ul class="staff-pages">{items}</ul> }.into_any()
+    };
+    view! {
+        <PageTitle text=title />
+        <h1>{t!(i18n, staff.home.heading)}</h1>
+        <p>{t!(i18n, staff.signed_in_as, name = home.username.clone())}</p>
+        <SignOut />
+        <h2>{t!(i18n, staff.home.your_pages)}</h2>
+        {pages}
+        <h2>{t!(i18n, staff.home.your_roles)}</h2>
+        <ul>{roles}</ul>
+    }
+    .into_any()
 }

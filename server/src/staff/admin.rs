@@ -1,4 +1,5 @@
-//! Account management for account admins (`Authorized<AccountAdmin>`), JSON:
+//! Account management for account admins: [`create`] and [`change`], which the JSON API below and the
+//! web page (`admin_web`) both call. The API (`Authorized<AccountAdmin>`):
 //! - `GET /api/staff/accounts` → every account: user name, roles, dates; never a secret.
 //! - `POST /api/staff/accounts` `{username, password, roles}` → `201 {username, totp_secret, otpauth}`:
 //!   the authenticator secret, shown this once.
@@ -13,9 +14,9 @@
 use super::accounts::{self, AccountError, role_list, staff_action};
 use super::{AccountAdmin, Authorized, api_error as error, api_server_error as server_error};
 use app::platform::audit;
-use app::platform::database::Database;
-use app::staff::Role;
-use app::staff::storage as staff;
+use app::platform::database::{Database, StorageError};
+use app::staff::storage::{self as staff, AccountSummary};
+use app::staff::{AdminRefusal, Role};
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -38,41 +39,123 @@ pub struct AccountChange {
     disabled: Option<bool>,
 }
 
-/// Why a list of roles is refused.
+/// Why an account admin's request was not carried out.
 #[derive(Debug, thiserror::Error)]
-enum RolesRefused {
-    #[error("not a role")]
-    Unknown,
-    #[error("the integrity officer's role is granted with the server's command line only")]
-    IntegrityOfficer,
-    #[error("an account needs at least one role")]
-    Empty,
+pub enum AdminError {
+    #[error("{0:?}")]
+    Refused(AdminRefusal),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
 }
 
-impl IntoResponse for RolesRefused {
-    fn into_response(self) -> Response {
-        match self {
-            RolesRefused::Unknown => error(StatusCode::UNPROCESSABLE_ENTITY, "unknown_role"),
-            RolesRefused::IntegrityOfficer => error(StatusCode::FORBIDDEN, "integrity_officer_role"),
-            RolesRefused::Empty => error(StatusCode::UNPROCESSABLE_ENTITY, "no_role"),
-        }
+impl From<AdminRefusal> for AdminError {
+    fn from(refusal: AdminRefusal) -> Self {
+        AdminError::Refused(refusal)
     }
 }
 
+impl From<AccountError> for AdminError {
+    fn from(error: AccountError) -> Self {
+        AdminError::Refused(match error {
+            AccountError::BadUsername => AdminRefusal::BadUsername,
+            AccountError::WeakPassword => AdminRefusal::WeakPassword,
+            AccountError::NoRole => AdminRefusal::NoRole,
+            AccountError::Exists(_) => AdminRefusal::Exists,
+            AccountError::Storage(error) => return AdminError::Storage(error),
+        })
+    }
+}
+
+/// The HTTP status of a refusal.
+pub fn status_of(refusal: AdminRefusal) -> StatusCode {
+    match refusal {
+        AdminRefusal::IntegrityOfficerRole => StatusCode::FORBIDDEN,
+        AdminRefusal::Exists => StatusCode::CONFLICT,
+        AdminRefusal::NotFound => StatusCode::NOT_FOUND,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+fn answer(error: AdminError) -> Response {
+    match error {
+        AdminError::Refused(refusal) => error_response(refusal),
+        AdminError::Storage(failure) => server_error(failure),
+    }
+}
+
+fn error_response(refusal: AdminRefusal) -> Response {
+    error(status_of(refusal), refusal.code())
+}
+
 /// The roles named, if every name is a role the portal may grant.
-fn portal_roles(names: &[String]) -> Result<Vec<Role>, RolesRefused> {
+fn portal_roles(names: &[String]) -> Result<Vec<Role>, AdminRefusal> {
     let mut roles = Vec::with_capacity(names.len());
     for name in names {
-        let role = Role::parse(name).ok_or(RolesRefused::Unknown)?;
+        let role = Role::parse(name).ok_or(AdminRefusal::UnknownRole)?;
         if !role.portal_grantable() {
-            return Err(RolesRefused::IntegrityOfficer);
+            return Err(AdminRefusal::IntegrityOfficerRole);
         }
         roles.push(role);
     }
     if roles.is_empty() {
-        return Err(RolesRefused::Empty);
+        return Err(AdminRefusal::NoRole);
     }
     Ok(roles)
+}
+
+/// A new account and its authenticator secret, shown to the account admin this once.
+pub struct Created {
+    pub username: String,
+    pub totp_secret: String,
+    pub otpauth: String,
+}
+
+/// Creates an account with portal-grantable roles, on behalf of account admin `admin` (audited).
+pub async fn create(
+    database: &Database,
+    admin: &str,
+    username: &str,
+    password: &str,
+    role_names: &[String],
+) -> Result<Created, AdminError> {
+    let roles = portal_roles(role_names)?;
+    let secret = accounts::add_account(database, username, password, &roles, admin).await?;
+    let otpauth = accounts::otpauth_uri("Portal", username, &secret);
+    Ok(Created { username: username.to_string(), totp_secret: secret, otpauth })
+}
+
+/// Sets an account's roles and/or disables or enables it, on behalf of account admin `admin` (each
+/// change audited). Accounts holding the integrity officer's role are the command line's alone.
+pub async fn change(
+    database: &Database,
+    admin: &str,
+    username: &str,
+    role_names: Option<&[String]>,
+    disabled: Option<bool>,
+) -> Result<AccountSummary, AdminError> {
+    if role_names.is_none() && disabled.is_none() {
+        return Err(AdminRefusal::NothingToChange.into());
+    }
+    let roles = role_names.map(portal_roles).transpose()?;
+    let account = staff::find_account(database, username).await?.ok_or(AdminRefusal::NotFound)?;
+    if account.roles.iter().any(|role| !role.portal_grantable()) {
+        return Err(AdminRefusal::IntegrityOfficerRole.into());
+    }
+    if disabled == Some(true) && username == admin {
+        return Err(AdminRefusal::CannotDisableSelf.into());
+    }
+    if let Some(roles) = &roles {
+        staff::set_roles(database, username, roles).await?;
+        let detail = format!("roles={}", role_list(roles));
+        audit::append(database, &staff_action(admin, "set_roles", username, &detail)).await?;
+    }
+    if let Some(disabled) = disabled {
+        let at = disabled.then(audit::now_utc);
+        staff::set_disabled(database, username, at.as_deref()).await?;
+        let action = if disabled { "disable" } else { "enable" };
+        audit::append(database, &staff_action(admin, action, username, "")).await?;
+    }
+    Ok(staff::account_summary(database, username).await?.ok_or(AdminRefusal::NotFound)?)
 }
 
 pub async fn list(State(database): State<Database>, _admin: Authorized<AccountAdmin>) -> Response {
@@ -82,78 +165,33 @@ pub async fn list(State(database): State<Database>, _admin: Authorized<AccountAd
     }
 }
 
-pub async fn create(
+pub async fn create_json(
     State(database): State<Database>,
     admin: Authorized<AccountAdmin>,
     request: Result<Json<NewAccount>, JsonRejection>,
 ) -> Response {
     let Ok(Json(request)) = request else { return error(StatusCode::BAD_REQUEST, "malformed") };
-    let roles = match portal_roles(&request.roles) {
-        Ok(roles) => roles,
-        Err(refusal) => return refusal.into_response(),
-    };
-    match accounts::add_account(&database, &request.username, &request.password, &roles, &admin.username).await {
-        Ok(secret) => {
-            let otpauth = accounts::otpauth_uri("Portal", &request.username, &secret);
-            let body = serde_json::json!({ "username": request.username, "totp_secret": secret, "otpauth": otpauth });
+    match create(&database, &admin.username, &request.username, &request.password, &request.roles).await {
+        Ok(created) => {
+            let body = serde_json::json!({
+                "username": created.username, "totp_secret": created.totp_secret, "otpauth": created.otpauth
+            });
             (StatusCode::CREATED, Json(body)).into_response()
         }
-        Err(AccountError::BadUsername) => error(StatusCode::UNPROCESSABLE_ENTITY, "bad_username"),
-        Err(AccountError::WeakPassword) => error(StatusCode::UNPROCESSABLE_ENTITY, "weak_password"),
-        Err(AccountError::NoRole) => error(StatusCode::UNPROCESSABLE_ENTITY, "no_role"),
-        Err(AccountError::Exists(_)) => error(StatusCode::CONFLICT, "exists"),
-        Err(AccountError::Storage(e)) => server_error(e),
+        Err(e) => answer(e),
     }
 }
 
-pub async fn update(
+pub async fn update_json(
     State(database): State<Database>,
     admin: Authorized<AccountAdmin>,
     Path(username): Path<String>,
     request: Result<Json<AccountChange>, JsonRejection>,
 ) -> Response {
-    let Ok(Json(change)) = request else { return error(StatusCode::BAD_REQUEST, "malformed") };
-    if change.roles.is_none() && change.disabled.is_none() {
-        return error(StatusCode::UNPROCESSABLE_ENTITY, "nothing_to_change");
-    }
-    let roles = match change.roles.as_deref().map(portal_roles).transpose() {
-        Ok(roles) => roles,
-        Err(refusal) => return refusal.into_response(),
-    };
-    let account = match staff::find_account(&database, &username).await {
-        Ok(Some(account)) => account,
-        Ok(None) => return error(StatusCode::NOT_FOUND, "not_found"),
-        Err(e) => return server_error(e),
-    };
-    if account.roles.iter().any(|role| !role.portal_grantable()) {
-        return RolesRefused::IntegrityOfficer.into_response();
-    }
-    if change.disabled == Some(true) && username == admin.username {
-        return error(StatusCode::UNPROCESSABLE_ENTITY, "cannot_disable_self");
-    }
-    if let Some(roles) = &roles {
-        if let Err(e) = staff::set_roles(&database, &username, roles).await {
-            return server_error(e);
-        }
-        let detail = format!("roles={}", role_list(roles));
-        if let Err(e) = audit::append(&database, &staff_action(&admin.username, "set_roles", &username, &detail)).await
-        {
-            return server_error(e);
-        }
-    }
-    if let Some(disabled) = change.disabled {
-        let at = disabled.then(audit::now_utc);
-        if let Err(e) = staff::set_disabled(&database, &username, at.as_deref()).await {
-            return server_error(e);
-        }
-        let action = if disabled { "disable" } else { "enable" };
-        if let Err(e) = audit::append(&database, &staff_action(&admin.username, action, &username, "")).await {
-            return server_error(e);
-        }
-    }
-    match staff::account_summary(&database, &username).await {
-        Ok(Some(account)) => Json(account).into_response(),
-        Ok(None) => error(StatusCode::NOT_FOUND, "not_found"),
-        Err(e) => server_error(e),
+    let Ok(Json(change_request)) = request else { return error(StatusCode::BAD_REQUEST, "malformed") };
+    let roles = change_request.roles.as_deref();
+    match change(&database, &admin.username, &username, roles, change_request.disabled).await {
+        Ok(account) => Json(account).into_response(),
+        Err(e) => answer(e),
     }
 }

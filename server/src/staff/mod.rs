@@ -9,13 +9,16 @@
 
 pub mod accounts;
 mod admin;
+mod admin_web;
 mod api;
 mod web;
 
 use crate::AppState;
+use crate::page_loaders::{Loaded, LoaderFuture, Outcome, Request};
 use app::platform::database::Database;
+use app::staff::MissingRole;
 use app::staff::Role;
-use app::staff::paths::{SIGN_IN_POST, SIGN_OUT_POST};
+use app::staff::paths::{ACCOUNTS_CHANGE_POST, ACCOUNTS_CREATE_POST, SIGN_IN, SIGN_IN_POST, SIGN_OUT_POST};
 use axum::Router;
 use axum::extract::{FromRef, FromRequestParts};
 use axum::response::{IntoResponse, Response};
@@ -172,12 +175,54 @@ pub(crate) fn api_server_error(failure: impl std::fmt::Display) -> Response {
 pub fn routes(body_limit: usize) -> Router<AppState> {
     Router::new()
         .route("/api/officer/session", post(api::login).delete(api::logout))
-        .route("/api/staff/accounts", get(admin::list).post(admin::create))
-        .route("/api/staff/accounts/{username}", axum::routing::patch(admin::update))
+        .route("/api/staff/accounts", get(admin::list).post(admin::create_json))
+        .route("/api/staff/accounts/{username}", axum::routing::patch(admin::update_json))
+        .route(ACCOUNTS_CREATE_POST.path(), post(admin_web::create))
+        .route(ACCOUNTS_CHANGE_POST.path(), post(admin_web::change))
         .route(SIGN_IN_POST.path(), post(web::login))
         .route(SIGN_OUT_POST.path(), post(web::logout))
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(axum::middleware::from_fn(no_store))
+}
+
+/// For a staff page's loader: the signed-in staff member, or the answer instead (to sign in first,
+/// in the page's language, also when the session cannot be checked).
+pub(crate) async fn page_staff(request: &Request<'_>) -> Result<Staff, Outcome> {
+    staff_for(&request.state.database, session_cookie(request.parts)).await.map_err(|_| {
+        let sign_in = format!("{}{SIGN_IN}", request.prefix);
+        Outcome::Respond(axum::response::Redirect::to(&sign_in).into_response())
+    })
+}
+
+/// For a staff page's loader: the signed-in staff member holding `P`'s role. A signed-in account
+/// without it gets the page's `403` version, which says so and shows nothing else.
+pub(crate) async fn page_staff_with<P: Permission>(request: &Request<'_>) -> Result<Staff, Outcome> {
+    let staff = page_staff(request).await?;
+    if !staff.holds(P::ROLE) {
+        let missing = MissingRole { username: staff.username, role: P::ROLE };
+        return Err(private(Loaded::context(missing).with_status(StatusCode::FORBIDDEN)).into());
+    }
+    Ok(staff)
+}
+
+/// A staff page is never cached by a browser or proxy.
+pub(crate) fn private(loaded: Loaded) -> Loaded {
+    loaded.with_header(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"))
+}
+
+pub use admin_web::load_accounts;
+
+/// The staff home's loader: who is signed in and their roles; the page lists what those open.
+pub fn load_home<'a>(request: &'a Request<'a>) -> LoaderFuture<'a> {
+    Box::pin(async move {
+        match page_staff(request).await {
+            Ok(staff) => {
+                let home = app::staff::StaffHome { username: staff.username, roles: staff.roles };
+                private(Loaded::context(home)).into()
+            }
+            Err(outcome) => outcome,
+        }
+    })
 }
 
 /// `text` for a URL's query or path: unreserved characters kept, every other byte as `%XX`.

@@ -4,7 +4,6 @@
 use super::accounts::{self, LoginError};
 use super::{SESSION_COOKIE, WebStaff};
 use crate::AppState;
-use app::cases::paths::OFFICE_CASES;
 use app::staff::paths::SIGN_IN;
 use axum::Form;
 use axum::extract::State;
@@ -24,7 +23,7 @@ pub struct LoginForm {
     prefix: String,
 }
 
-fn prefix_of(prefix: &str) -> &'static str {
+pub(super) fn prefix_of(prefix: &str) -> &'static str {
     match prefix {
         "/en" => "/en",
         "/es" => "/es",
@@ -50,7 +49,10 @@ pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -
     match accounts::login(&state.database, &username, &form.password, &form.code, accounts::unix_now()).await {
         Ok(session) => {
             let secure = state.page_context.secure_cookies;
-            let mut response = Redirect::to(&format!("{prefix}{OFFICE_CASES}")).into_response();
+            // Where the roles lead: an officer to the case list, everyone else to the staff home.
+            let roles = app::staff::storage::roles_of(&state.database, &session.username).await.unwrap_or_default();
+            let landing = app::staff::landing(&roles);
+            let mut response = Redirect::to(&format!("{prefix}{landing}")).into_response();
             let value = cookie(&session.token, accounts::SESSION_MAX_SECONDS, secure);
             response.headers_mut().insert(http::header::SET_COOKIE, value.parse().expect("valid cookie"));
             response

@@ -1,7 +1,7 @@
 //! The integrity office's side through the router the binary serves: officer sign-in (password, TOTP,
 //! lockout), every officer endpoint refusing unauthenticated requests alike, status changes and
 //! replies, the reporter's follow-up with a receipt, the audit chain catching tampering, and key
-//! rotation losing no report.
+//! rotation losing no report; staff accounts with roles, through the API and the account admin's page.
 
 use crate::common;
 
@@ -649,4 +649,141 @@ async fn an_attachment_download_resumes_from_a_byte_and_refuses_a_range_past_its
         assert_eq!(response.status(), StatusCode::OK, "{ignored}");
         assert_eq!(body(response).await.len(), content.len(), "{ignored}");
     }
+}
+
+/// A plain HTML form's `POST` with a staff session cookie; the status, `Location` and page.
+async fn post_form(portal: &Portal, uri: &str, token: Option<&str>, body: &str) -> (StatusCode, String, String) {
+    let mut builder = Request::post(uri).header("content-type", "application/x-www-form-urlencoded");
+    if let Some(token) = token {
+        builder = builder.header("cookie", format!("portal_officer_session={token}"));
+    }
+    let response = portal.app.clone().oneshot(builder.body(Body::from(body.to_string())).unwrap()).await.unwrap();
+    let status = response.status();
+    let location = response.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let page = response.into_body().collect().await.unwrap().to_bytes();
+    (status, location, String::from_utf8_lossy(&page).into_owned())
+}
+
+async fn get_page(portal: &Portal, uri: &str, token: &str) -> (StatusCode, String) {
+    let request = Request::get(uri).header("cookie", format!("portal_officer_session={token}"));
+    let (status, body) = send(portal, request.body(Body::empty()).unwrap()).await;
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+#[tokio::test]
+async fn the_accounts_page_creates_and_changes_accounts_with_plain_forms_for_account_admins_only() {
+    use app::staff::Role;
+    let portal = portal().await;
+    let _officer = sign_in(&portal, 0).await;
+    let admin = staff_member(&portal, "admin", &[Role::AccountAdmin]).await;
+    let treasury = staff_member(&portal, "caja", &[Role::Treasury]).await;
+    let new_eva =
+        format!("username=eva&password={}&role=treasury&role=civil-registry&prefix=", PASSWORD.replace(' ', "+"));
+    let find = |name: &'static str| app::staff::storage::find_account(&portal.state.database, name);
+
+    // Without a session: sign in first. Without the role: the page's 403, and nothing is done.
+    let (status, location, _) = post_form(&portal, "/oficina/cuentas/nueva", None, &new_eva).await;
+    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/oficina"));
+    let (status, _, page) = post_form(&portal, "/oficina/cuentas/nueva", Some(&treasury), &new_eva).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(page.contains("id=\"missing-role\""), "{page}");
+    let (status, page) = get_page(&portal, "/oficina/cuentas", &treasury).await;
+    assert!(status == StatusCode::FORBIDDEN && page.contains("id=\"missing-role\"") && !page.contains("id=\"account-"));
+    assert_eq!(find("eva").await.unwrap(), None);
+
+    // Created: the page answers with the key, once; the account has the roles ticked.
+    let (status, _, page) = post_form(&portal, "/oficina/cuentas/nueva", Some(&admin), &new_eva).await;
+    assert_eq!(status, StatusCode::CREATED, "{page}");
+    let eva = find("eva").await.unwrap().expect("created");
+    assert_eq!(eva.roles, [Role::Treasury, Role::CivilRegistry]);
+    assert!(page.contains("id=\"created-secret\"") && page.contains(&eva.totp_secret), "{page}");
+    let login = json!({"username": "eva", "password": PASSWORD, "code": accounts::totp_code(&eva.totp_secret, now())});
+    let (status, _) = json_request(&portal, "POST", "/api/officer/session", None, login).await;
+    assert_eq!(status, StatusCode::OK, "the key shown signs in");
+    let (status, page) = get_page(&portal, "/oficina/cuentas", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("id=\"account-eva\"") && !page.contains(&eva.totp_secret), "the key is shown only once");
+
+    // Refused: the error summary, the page again with what was typed (never the password).
+    for (body, expected, text) in [
+        ("username=luz&password=corta&role=treasury", StatusCode::UNPROCESSABLE_ENTITY, "al menos 12 caracteres"),
+        ("username=luz&password=una+clave+bastante+larga", StatusCode::UNPROCESSABLE_ENTITY, "Elija al menos un rol"),
+        (
+            "username=luz&password=una+clave+bastante+larga&role=integrity-officer",
+            StatusCode::FORBIDDEN,
+            "línea de órdenes",
+        ),
+        ("username=eva&password=una+clave+bastante+larga&role=treasury", StatusCode::CONFLICT, "Ya existe"),
+    ] {
+        let (status, _, page) = post_form(&portal, "/oficina/cuentas/nueva", Some(&admin), body).await;
+        assert_eq!(status, expected, "{body}");
+        assert!(page.contains("class=\"error-summary\"") && page.contains(text), "{body}: {page}");
+        assert!(!page.contains("corta") && !page.contains("una clave bastante larga"), "no password is sent back");
+    }
+    let (_, _, page) =
+        post_form(&portal, "/oficina/cuentas/nueva", Some(&admin), "username=luz&password=corta&role=treasury").await;
+    assert!(page.contains("value=\"luz\""), "the user name is kept");
+    assert_eq!(find("luz").await.unwrap(), None);
+
+    // Changed: a redirect back to the page, which says what was done; in the form's language.
+    let change = "username=eva&action=roles&role=participation&prefix=%2Fen";
+    let (status, location, _) = post_form(&portal, "/oficina/cuentas/cambiar", Some(&admin), change).await;
+    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/en/oficina/cuentas?hecho=roles&cuenta=eva"));
+    assert_eq!(find("eva").await.unwrap().unwrap().roles, [Role::Participation]);
+    let (_, page) = get_page(&portal, &location, &admin).await;
+    assert!(page.contains("id=\"accounts-done\"") && page.contains("The roles of eva were saved"), "{page}");
+    let (status, location, _) =
+        post_form(&portal, "/oficina/cuentas/cambiar", Some(&admin), "username=eva&action=disable").await;
+    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/oficina/cuentas?hecho=disable&cuenta=eva"));
+    assert!(find("eva").await.unwrap().unwrap().disabled);
+
+    // The integrity officer's account, the admin's own disabling, an empty role list: refused, said why.
+    for (body, expected, text) in [
+        ("username=ana&action=roles&role=treasury", StatusCode::FORBIDDEN, "línea de órdenes"),
+        ("username=ana&action=disable", StatusCode::FORBIDDEN, "línea de órdenes"),
+        ("username=admin&action=disable", StatusCode::UNPROCESSABLE_ENTITY, "su propia cuenta"),
+        ("username=eva&action=roles", StatusCode::UNPROCESSABLE_ENTITY, "Elija al menos un rol"),
+        ("username=nadie&action=enable", StatusCode::NOT_FOUND, "No existe esa cuenta"),
+        ("username=eva&action=borrar", StatusCode::UNPROCESSABLE_ENTITY, "No había nada que cambiar"),
+    ] {
+        let (status, _, page) = post_form(&portal, "/oficina/cuentas/cambiar", Some(&admin), body).await;
+        assert_eq!(status, expected, "{body}");
+        assert!(page.contains("class=\"error-summary\"") && page.contains(text), "{body}: {page}");
+    }
+    let ana = find("ana").await.unwrap().unwrap();
+    assert!(ana.roles == [Role::IntegrityOfficer] && !ana.disabled);
+
+    // Each change is in the audit chain, under the staff capability, with the admin as actor.
+    let entries = app::platform::audit::entries_after(&portal.state.database, 0).await.unwrap();
+    let by_admin: Vec<(&str, &str)> =
+        entries.iter().filter(|e| e.actor == "admin").map(|e| (e.action.as_str(), e.subject.as_str())).collect();
+    let expected =
+        [("staff.login", "admin"), ("staff.add", "eva"), ("staff.set_roles", "eva"), ("staff.disable", "eva")];
+    assert_eq!(by_admin, expected);
+}
+
+#[tokio::test]
+async fn sign_in_leads_an_officer_to_the_cases_and_everyone_else_to_the_staff_home() {
+    use app::staff::Role;
+    let portal = portal().await;
+    for (username, roles, landing) in [
+        ("ana", vec![Role::IntegrityOfficer], "/oficina/casos"),
+        ("admin", vec![Role::AccountAdmin], "/oficina/inicio"),
+        ("caja", vec![Role::Treasury], "/oficina/inicio"),
+    ] {
+        let secret = match username {
+            "ana" => portal.totp.clone(),
+            _ => accounts::add_account(&portal.state.database, username, PASSWORD, &roles, "system").await.unwrap(),
+        };
+        let code = accounts::totp_code(&secret, now());
+        let body = format!("username={username}&password={}&code={code}", PASSWORD.replace(' ', "+"));
+        let (status, location, _) = post_form(&portal, "/oficina/entrar", None, &body).await;
+        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, landing), "{username}");
+    }
+    let caja = staff_member(&portal, "caja2", &[Role::Treasury]).await;
+    let (status, page) = get_page(&portal, "/oficina/inicio", &caja).await;
+    assert!(status == StatusCode::OK && page.contains("id=\"no-pages\"") && page.contains("Tesorería"), "{page}");
+    let admin = staff_member(&portal, "admin2", &[Role::AccountAdmin]).await;
+    let (_, page) = get_page(&portal, "/oficina/inicio", &admin).await;
+    assert!(page.contains("href=\"/oficina/cuentas\"") && !page.contains("href=\"/oficina/casos\""), "{page}");
 }

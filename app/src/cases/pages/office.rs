@@ -6,7 +6,6 @@
 use crate::cases::OfficeView;
 use crate::cases::status_label;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::staff::pages::language_prefix;
 use crate::ui::format::format_day;
 use crate::ui::page_link::use_localized_path;
 use crate::ui::page_title::PageTitle;
@@ -17,7 +16,6 @@ pub fn OfficeCasesPage() -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let sign_in = use_localized_path(crate::staff::paths::SIGN_IN);
-    let prefix = language_prefix(locale);
     if let Some(missing) = use_context::<crate::staff::MissingRole>() {
         return view! {
             <PageTitle text=move || t_string!(i18n, cases.office.cases_title) />
@@ -82,10 +80,7 @@ pub fn OfficeCasesPage() -> impl IntoView {
             {t!(i18n, cases.office.signed_in_as, name = view_data.username.clone())} " · "
             {t!(i18n, cases.office.summary, count = count, overdue = overdue)}
         </p>
-        <form method="post" action=crate::staff::paths::SIGN_OUT_POST.path() class="office-sign-out">
-            <input type="hidden" name="prefix" value=prefix />
-            <button type="submit" class="button button--secondary">{t!(i18n, cases.office.sign_out)}</button>
-        </form>
+        <crate::staff::pages::SignOut />
         <p>{t!(i18n, cases.office.metadata_only)}</p>
         <div class="table-scroll" role="region" aria-labelledby="cases-caption" tabindex="0">
             <table class="cases">
