@@ -236,7 +236,8 @@ impl Client {
             std::iter::once(("message", message)).chain(attachments.iter().map(|p| ("attachment", p.as_path())))
         {
             let head = format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}.age\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}.age\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
             );
             let file = std::fs::File::open(path).map_err(io(path))?;
             total += head.len() as u64 + file.metadata().map_err(io(path))?.len() + 2;

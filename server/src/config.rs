@@ -488,8 +488,9 @@ follow_up_lookups_per_minute = 60
 
     #[test]
     fn duplicate_key_ids_and_recipients_are_refused() {
-        let line = r#"  { name = "Oficina de Integridad", key_id = "integridad-1", recipient = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p" },"#;
-        let config = parse(&VALID.replace(line, &format!("{line}\n{line}")));
+        let key = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+        let line = format!(r#"  {{ name = "Oficina de Integridad", key_id = "integridad-1", recipient = "{key}" }},"#);
+        let config = parse(&VALID.replace(&line, &format!("{line}\n{line}")));
         let keys: Vec<_> = problems(&config).into_iter().map(|p| p.key).collect();
         assert_eq!(keys, ["integrity_office.recipients[1].key_id", "integrity_office.recipients[1].recipient"]);
     }

@@ -131,7 +131,8 @@ catalogue! {
         FranciscoDeZela => "francisco_de_zela", "Módulo parque Francisco de Zela", "Francisco de Zela park module";
         LeoncioPrado => "leoncio_prado", "Módulo parque Leoncio Prado", "Leoncio Prado park module";
         Tejada => "tejada", "Módulo parque Tejada", "Tejada park module";
-        ClorindaMattoDeTurner => "clorinda_matto_de_turner", "Módulo parque Clorinda Matto de Turner", "Clorinda Matto de Turner park module";
+        ClorindaMattoDeTurner => "clorinda_matto_de_turner", "Módulo parque Clorinda Matto de Turner",
+            "Clorinda Matto de Turner park module";
     }
 }
 

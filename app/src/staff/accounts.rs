@@ -194,9 +194,10 @@ pub fn AccountsPage() -> impl IntoView {
                 }
                 None => t_string!(i18n, staff.accounts.active).to_string(),
             };
+            let anchor = format!("#{}", account_anchor(&account.username));
             view! {
                 <tr>
-                    <th scope="row"><a href=format!("#{}", account_anchor(&account.username)) target="_self">{account.username.clone()}</a></th>
+                    <th scope="row"><a href=anchor target="_self">{account.username.clone()}</a></th>
                     <td>{roles}</td>
                     <td>{created_on}</td>
                     <td>{status}</td>

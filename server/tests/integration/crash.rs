@@ -471,7 +471,10 @@ async fn crash_campaign(database_url: Option<String>) {
     }
     let backend = if url.starts_with("sqlite:") { "SQLite" } else { "PostgreSQL" };
     common::figure(&format!(
-        "crash test on {backend}: {kills} SIGKILLs, {} submissions tried; reports: {} acknowledged, {} stored ({attachments} attachments), lost {}; follow-up messages: {} acknowledged, {} stored, lost {}; orphan files {orphans}, incoming left {incoming}; {} officer changes acknowledged, all kept, audit chain of {} entries intact",
+        "crash test on {backend}: {kills} SIGKILLs, {} submissions tried; reports: {} acknowledged, {} stored \
+         ({attachments} attachments), lost {}; follow-up messages: {} acknowledged, {} stored, lost {}; orphan \
+         files {orphans}, incoming left {incoming}; {} officer changes acknowledged, all kept, audit chain of {} \
+         entries intact",
         attempts.load(Ordering::SeqCst),
         acknowledged.len(),
         stored.len(),

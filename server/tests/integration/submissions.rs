@@ -59,8 +59,11 @@ fn multipart(parts: &[Part]) -> Vec<u8> {
             }
             Part::File(name, bytes) => {
                 body.extend_from_slice(
-                    format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{name}.age\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                        .as_bytes(),
+                    format!(
+                        "Content-Disposition: form-data; name=\"{name}\"; filename=\"{name}.age\"\r\n\
+                         Content-Type: application/octet-stream\r\n\r\n"
+                    )
+                    .as_bytes(),
                 );
                 body.extend_from_slice(bytes);
             }
@@ -950,7 +953,8 @@ async fn a_resend_that_overtakes_the_cut_request_waits_for_its_upload() {
     upload_whole(&portal, &upload, &[attachment]).await;
     let body = multipart(&report_parts(&portal, &upload));
     let head = format!(
-        "POST /api/reports HTTP/1.1\r\nhost: portal\r\ncontent-type: multipart/form-data; boundary={BOUNDARY}\r\ncontent-length: {}\r\n\r\n",
+        "POST /api/reports HTTP/1.1\r\nhost: portal\r\n\
+         content-type: multipart/form-data; boundary={BOUNDARY}\r\ncontent-length: {}\r\n\r\n",
         body.len()
     );
     // The first request has sent half of its body: the server holds the upload for it.
