@@ -57,13 +57,25 @@ impl Fields {
     }
 }
 
-/// Who may use the forms: a signed-in account admin; anyone else gets what the page would give them.
-async fn admin_of(
-    state: &AppState,
-    staff: Result<WebStaff, Response>,
-    prefix: &str,
+/// A form posted by a signed-in account admin: its fields, the language prefix of the page it was on,
+/// the response's nonce, and the admin.
+struct AdminForm {
+    fields: Fields,
+    prefix: &'static str,
     nonce: Option<Nonce>,
-) -> Result<Staff, Response> {
+    admin: Staff,
+}
+
+/// Who may use the forms: a signed-in account admin; anyone else gets what the page would give them.
+async fn admin_form(
+    state: &AppState,
+    nonce: Option<Extension<Nonce>>,
+    staff: Result<WebStaff, Response>,
+    fields: Vec<(String, String)>,
+) -> Result<AdminForm, Response> {
+    let fields = Fields(fields);
+    let prefix = prefix_of(fields.get("prefix"));
+    let nonce = nonce.map(|Extension(nonce)| nonce);
     let Ok(WebStaff(staff)) = staff else { return Err(Redirect::to(&format!("{prefix}{SIGN_IN}")).into_response()) };
     if !staff.holds(AccountAdmin::ROLE) {
         let missing = MissingRole { username: staff.username, role: AccountAdmin::ROLE };
@@ -71,7 +83,7 @@ async fn admin_of(
         let provide = move || leptos::prelude::provide_context(missing.clone());
         return Err(state.page_context.render_with(&page, nonce, StatusCode::FORBIDDEN, provide).await);
     }
-    Ok(staff)
+    Ok(AdminForm { fields, prefix, nonce, admin: staff })
 }
 
 /// The accounts page with `view`'s outcome, as the answer to a form.
@@ -104,11 +116,8 @@ pub async fn create(
     staff: Result<WebStaff, Response>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let fields = Fields(fields);
-    let prefix = prefix_of(fields.get("prefix"));
-    let nonce = nonce.map(|Extension(nonce)| nonce);
-    let admin = match admin_of(&state, staff, prefix, nonce.clone()).await {
-        Ok(admin) => admin,
+    let AdminForm { fields, prefix, nonce, admin } = match admin_form(&state, nonce, staff, fields).await {
+        Ok(form) => form,
         Err(response) => return response,
     };
     let username: String = fields.get("username").trim().chars().take(64).collect();
@@ -140,11 +149,8 @@ pub async fn change(
     staff: Result<WebStaff, Response>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let fields = Fields(fields);
-    let prefix = prefix_of(fields.get("prefix"));
-    let nonce = nonce.map(|Extension(nonce)| nonce);
-    let admin = match admin_of(&state, staff, prefix, nonce.clone()).await {
-        Ok(admin) => admin,
+    let AdminForm { fields, prefix, nonce, admin } = match admin_form(&state, nonce, staff, fields).await {
+        Ok(form) => form,
         Err(response) => return response,
     };
     let username: String = fields.get("username").chars().take(64).collect();
