@@ -186,10 +186,48 @@ pub struct Problem {
 pub enum ConfigError {
     #[error("configuration file {0} not found (set --config or PORTAL_CONFIG)")]
     NotFound(PathBuf),
-    #[error("configuration could not be read: {0}")]
+    #[error("configuration could not be read: {}", describe_read_error(.0))]
     Syntax(Box<figment::Error>),
     #[error("{}", format_problems(.0))]
     Invalid(Vec<Problem>),
+}
+
+/// The environment variable that sets key path `path` (`database.url` is `PORTAL_DATABASE__URL`).
+pub fn variable_for(path: &[&str]) -> String {
+    format!("{ENV_PREFIX}{}", path.iter().map(|part| part.to_uppercase()).collect::<Vec<_>>().join("__"))
+}
+
+/// The variable a deployer set for `key` (`database.url`, `limits.x`, or a moved key by its old name),
+/// if one is set: a refused value is then named by the variable, which is where it must be fixed.
+fn variable_setting(key: &str) -> Option<String> {
+    let mut names = vec![key.to_string()];
+    names.extend(LEGACY_LIMITS.iter().filter(|(_, new)| *new == key).map(|(old, _)| format!("limits.{old}")));
+    names
+        .iter()
+        .map(|name| variable_for(&name.split('.').collect::<Vec<_>>()))
+        .find(|variable| std::env::var_os(variable).is_some())
+}
+
+/// Each of figment's errors, named by the variable or file the bad value came from.
+fn describe_read_error(error: &figment::Error) -> String {
+    let described: Vec<String> = error
+        .clone()
+        .into_iter()
+        .map(|error| {
+            let path: Vec<&str> = error.path.iter().map(String::as_str).collect();
+            let from_environment = error.metadata.as_ref().is_some_and(|m| m.name.contains("environment"));
+            let key = path.join(".").to_lowercase();
+            match (&error.metadata, from_environment) {
+                (_, true) => format!("environment variable {}: {}", variable_for(&path), error.kind),
+                (Some(metadata), false) if !key.is_empty() => match &metadata.source {
+                    Some(source) => format!("{key} in {source}: {}", error.kind),
+                    None => format!("{key}: {}", error.kind),
+                },
+                _ => error.to_string(),
+            }
+        })
+        .collect();
+    described.join("; ")
 }
 
 fn format_problems(problems: &[Problem]) -> String {
@@ -224,7 +262,20 @@ impl PortalConfig {
         let mut config: PortalConfig = figment.extract().map_err(|error| ConfigError::Syntax(Box::new(error)))?;
         config.moved_keys = moved_keys;
         config.legacy_problems = legacy_problems;
-        config.validate()?;
+        config.validate().map_err(|error| match error {
+            ConfigError::Invalid(problems) => ConfigError::Invalid(
+                problems
+                    .into_iter()
+                    .map(|problem| match variable_setting(&problem.key) {
+                        Some(variable) => {
+                            Problem { key: format!("{} (environment variable {variable})", problem.key), ..problem }
+                        }
+                        None => problem,
+                    })
+                    .collect(),
+            ),
+            other => other,
+        })?;
         Ok(config)
     }
 

@@ -139,7 +139,10 @@ fn main() -> ExitCode {
     let mut config = match PortalConfig::load(&args.config) {
         Ok(config) => config,
         Err(error) => {
-            eprintln!("error: {} refused: {error}", args.config.display());
+            eprintln!(
+                "error: the configuration ({} and PORTAL_* variables) was refused: {error}",
+                args.config.display()
+            );
             return ExitCode::from(EXIT_CONFIG);
         }
     };

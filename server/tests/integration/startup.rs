@@ -60,12 +60,17 @@ fn an_older_limits_variable_still_applies_in_its_new_place() {
     let (output, _dir) = run_with(&text, &[("PORTAL_LIMITS__FOLLOW_UP_LOOKUPS_PER_MINUTE", "0")]);
     assert_eq!(output.status.code(), Some(EXIT_CONFIG));
     let message = stderr(&output);
-    assert!(message.contains("follow_up.lookups_per_minute: must be greater than 0"), "{message}");
+    let named = "follow_up.lookups_per_minute (environment variable PORTAL_LIMITS__FOLLOW_UP_LOOKUPS_PER_MINUTE)";
+    assert!(message.contains(&format!("{named}: must be greater than 0")), "{message}");
     // Set in both places, it is refused rather than one silently winning.
     let (output, _dir) = run_with(&text, &[("PORTAL_LIMITS__PROOF_OF_WORK_BITS", "16")]);
     assert_eq!(output.status.code(), Some(EXIT_CONFIG));
     let message = stderr(&output);
-    assert!(message.contains("limits.proof_of_work_bits: set twice"), "{message}");
+    assert!(
+        message
+            .contains("limits.proof_of_work_bits (environment variable PORTAL_LIMITS__PROOF_OF_WORK_BITS): set twice"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -75,8 +80,13 @@ fn an_environment_override_is_validated_like_the_file() {
     let (output, _dir) = run_with(&text, &[("PORTAL_DATABASE__URL", "mysql://db.example/portal")]);
     assert_eq!(output.status.code(), Some(EXIT_CONFIG));
     let message = stderr(&output);
-    assert!(message.contains("database.url"), "{message}");
+    assert!(message.contains("database.url (environment variable PORTAL_DATABASE__URL)"), "{message}");
     assert!(message.contains("mysql://db.example/portal"), "{message}");
+    // A value that is not even of the key's type is named by its variable too.
+    let (output, _dir) = run_with(&text, &[("PORTAL_DATABASE__MAX_CONNECTIONS", "four")]);
+    assert_eq!(output.status.code(), Some(EXIT_CONFIG));
+    let message = stderr(&output);
+    assert!(message.contains("environment variable PORTAL_DATABASE__MAX_CONNECTIONS: invalid type"), "{message}");
 }
 
 #[test]
