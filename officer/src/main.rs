@@ -17,9 +17,17 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "officer", about = "The integrity office's tool: keys, cases, offline decryption, replies, audit")]
+#[command(
+    name = "officer",
+    about = "The integrity office's tool: keys, cases, offline decryption, replies, audit",
+    after_long_help = "The online machine signs in, pulls and pushes; the air-gapped machine keeps the identity \
+file and opens cases. A bundle file on removable media carries ciphertext between them.\n\n\
+Examples:\n  officer --folder casos login --server https://denuncias.miraflores.gob.pe --username ana\n  \
+officer pull --bundle /media/usb/casos.tar\n  officer import /media/usb/casos.tar      (on the air-gapped machine)\n  \
+officer open --identity ana.key"
+)]
 struct Args {
-    /// The case folder.
+    /// The case folder on this machine. Example: --folder /home/ana/casos
     #[arg(long, global = true, env = "OFFICER_FOLDER", default_value = "casos")]
     folder: PathBuf,
     #[command(subcommand)]
@@ -29,7 +37,10 @@ struct Args {
 #[derive(Subcommand)]
 enum Command {
     /// Creates an age identity file and prints the line to add to Leptos.toml.
+    #[command(after_long_help = "Example:\n  officer keygen --out ana.key --passphrase --key-id integridad-2026-01 \
+--name \"Jefa de la Oficina de Integridad\"")]
     Keygen {
+        /// Where to write the identity file (the secret key); it must not exist yet. Example: --out ana.key
         #[arg(long)]
         out: PathBuf,
         /// Protect the file with a passphrase (asked for, or OFFICER_PASSPHRASE), as `age -p` does.
@@ -43,66 +54,101 @@ enum Command {
         name: String,
     },
     /// Signs in to the portal (password from OFFICER_PASSWORD or asked for; code from the authenticator).
+    #[command(
+        after_long_help = "Example:\n  officer login --server https://denuncias.miraflores.gob.pe --username ana\n\n\
+The password is asked for without echo (or read from OFFICER_PASSWORD); the code is the 6 digits the \
+authenticator app shows now. The session is kept in the folder and extended while in use."
+    )]
     Login {
+        /// The portal's public address, as citizens reach it. Example: --server https://denuncias.miraflores.gob.pe
         #[arg(long)]
         server: String,
+        /// Your user name on the portal (asked for when left out). Example: --username ana
         #[arg(long)]
         username: Option<String>,
+        /// The 6-digit code your authenticator app shows now (asked for when left out). Example: --code 492039
         #[arg(long)]
         code: Option<String>,
     },
     /// Ends the session.
     Logout,
     /// Downloads every case's encrypted files into the folder (resumes an interrupted pull).
+    #[command(after_long_help = "Example:\n  officer pull --bundle /media/usb/casos.tar")]
     Pull {
         /// Also write the pulled cases into this bundle file, for the air-gapped machine.
         #[arg(long)]
         bundle: Option<PathBuf>,
     },
     /// Unpacks a bundle (cases, keys or prepared replies) into the folder.
-    Import { bundle: PathBuf },
+    #[command(after_long_help = "Example:\n  officer import /media/usb/casos.tar")]
+    Import {
+        /// The bundle file to unpack, as `pull --bundle` or `export` wrote it.
+        bundle: PathBuf,
+    },
     /// Writes the folder's cases (or with --outbox, its prepared replies) into a bundle file.
+    #[command(after_long_help = "Examples:\n  officer export --out /media/usb/casos.tar\n  \
+officer export --outbox --out /media/usb/respuestas.tar      (replies, for the online machine to push)")]
     Export {
+        /// The bundle file to write. Example: --out /media/usb/respuestas.tar
         #[arg(long)]
         out: PathBuf,
+        /// Write the outbox's prepared replies instead of the cases.
         #[arg(long)]
         outbox: bool,
     },
     /// Lists the cases in the folder (or on the portal with --online) with deadlines and overdue flags.
     Cases {
+        /// Ask the portal (signed in) instead of reading the folder.
         #[arg(long)]
         online: bool,
     },
     /// Decrypts cases offline into cases/<case>/opened/ (all cases when none is named).
+    #[command(after_long_help = "Examples:\n  officer open --identity ana.key\n  \
+officer open --identity ana.key --identity respaldo.key 3f9c2a1b")]
     Open {
         /// The identity file (plain or passphrase-protected); repeat for several keys.
         #[arg(long, short, required = true)]
         identity: Vec<PathBuf>,
+        /// The cases to open, by id (all cases in the folder when none is named).
         cases: Vec<String>,
     },
     /// Prepares an encrypted reply in the outbox (works offline).
+    #[command(after_long_help = "Examples:\n  officer reply 3f9c2a1b --text \"Recibimos su denuncia.\"\n  \
+officer reply 3f9c2a1b --text-file respuesta.txt --attach oficio.pdf --attach acta.pdf")]
     Reply {
+        /// The case to answer, by id.
         case: String,
+        /// The reply's text. Example: --text "Recibimos su denuncia."
         #[arg(long, conflicts_with = "text_file")]
         text: Option<String>,
+        /// A UTF-8 text file holding the reply. Example: --text-file respuesta.txt
         #[arg(long)]
         text_file: Option<PathBuf>,
+        /// A file to send with the reply, encrypted; repeat for several. Example: --attach oficio.pdf
         #[arg(long)]
         attach: Vec<PathBuf>,
+        /// The reply's language, es-PE or en.
         #[arg(long, default_value = "es-PE")]
         language: String,
     },
     /// Sends the outbox's replies (after importing this bundle, if given).
+    #[command(after_long_help = "Example:\n  officer push --bundle /media/usb/respuestas.tar")]
     Push {
+        /// A bundle of prepared replies from the air-gapped machine, imported before sending.
         #[arg(long)]
         bundle: Option<PathBuf>,
     },
     /// Sets a case's status, triaged category or feedback day.
+    #[command(after_long_help = "Examples:\n  officer status 3f9c2a1b --set acknowledged\n  \
+officer status 3f9c2a1b --category colusion --feedback-on 2026-12-01")]
     Status {
+        /// The case, by id.
         case: String,
         /// received, acknowledged, under-investigation, referred or closed.
         #[arg(long)]
         set: Option<String>,
+        /// The category the office has triaged the case into (soborno, colusion, abuso_de_autoridad,
+        /// omision_de_funciones, uso_indebido_de_bienes, nepotismo, conflicto_de_intereses, otro).
         #[arg(long)]
         category: Option<String>,
         /// The day feedback was given outside the portal, YYYY-MM-DD.
@@ -118,13 +164,31 @@ enum Command {
 enum AuditCommand {
     /// Fetches the log (or reads --file), checks every link, and checks it still holds the entry this
     /// folder verified last time; then remembers the new head.
+    #[command(after_long_help = "Examples:\n  officer audit verify\n  officer audit verify --file audit.json")]
     Verify {
+        /// An exported audit log (JSON) to check instead of fetching the portal's.
         #[arg(long)]
         file: Option<PathBuf>,
     },
 }
 
+/// This machine's offset from UTC, read at start.
+static LOCAL_OFFSET: std::sync::OnceLock<time::UtcOffset> = std::sync::OnceLock::new();
+
+/// A Unix time as the officer reads it: `2026-12-02 18:41 (UTC-05:00)`, in this machine's time zone.
+fn local_time(unix: i64) -> String {
+    let offset = LOCAL_OFFSET.get().copied().unwrap_or(time::UtcOffset::UTC);
+    let Ok(at) = time::OffsetDateTime::from_unix_timestamp(unix) else { return unix.to_string() };
+    let at = at.to_offset(offset);
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day] [hour]:[minute] (UTC[offset_hour sign:mandatory]:[offset_minute])"
+    );
+    at.format(&format).unwrap_or_else(|_| unix.to_string())
+}
+
 fn main() -> ExitCode {
+    // Read while the process has one thread: the C library's time-zone rules are not thread-safe.
+    let _ = LOCAL_OFFSET.set(time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC));
     let args = Args::parse();
     match run(args) {
         Ok(()) => ExitCode::SUCCESS,
@@ -174,7 +238,8 @@ fn run(args: Args) -> Result<(), String> {
                 None => ask("Authenticator code: ")?,
             };
             let session = client::login(&folder, &server, &username, &password, &code).map_err(|error| e(&error))?;
-            println!("Signed in as {} until {} (extended while in use).", session.username, session.expires_at);
+            let until = local_time(session.expires_at);
+            println!("Signed in as {} until {until} (extended while in use).", session.username);
         }
         Command::Logout => {
             let folder = folder()?;
@@ -340,5 +405,39 @@ fn print_cases(cases: &[CaseSummary]) {
             case.feedback_on.as_deref().map(|d| format!("done {d}")).unwrap_or_else(|| case.feedback_due.clone()),
             flags.join(", ")
         );
+    }
+}
+
+#[cfg(test)]
+mod help {
+    use super::Args;
+    use clap::CommandFactory;
+
+    /// Every command's `--help` says what each subcommand does and what each option is for.
+    #[test]
+    fn every_command_and_option_is_described() {
+        fn undescribed(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in command.get_arguments().filter(|arg| !["help", "version"].contains(&arg.get_id().as_str())) {
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {}", arg.get_id()));
+                }
+            }
+            for sub in command.get_subcommands().filter(|sub| sub.get_name() != "help") {
+                let path = format!("{path} {}", sub.get_name());
+                if sub.get_about().is_none() {
+                    missing.push(path.clone());
+                }
+                undescribed(sub, &path, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        undescribed(&Args::command(), "officer", &mut missing);
+        assert_eq!(missing, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_session_end_reads_as_a_date_and_time_with_its_offset() {
+        // No offset was read (tests do not run main): UTC.
+        assert_eq!(super::local_time(1_796_122_936), "2026-12-01 11:02 (UTC+00:00)");
     }
 }

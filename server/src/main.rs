@@ -43,6 +43,7 @@ enum IncidentsCommand {
     /// Writes a realistic data set as CSV (schema: statistics/INCIDENTS_CSV.md). The same seed gives the
     /// same records; the published 2023, 2024 and security-module figures hold exactly.
     Generate {
+        /// The random seed: the same seed gives the same records.
         #[arg(long, default_value_t = 2024)]
         seed: u64,
         /// First month, YYYY-MM.
@@ -60,7 +61,10 @@ enum IncidentsCommand {
     },
     /// Imports a CSV file of incidents: every line is validated first (errors name their lines and
     /// nothing is imported), and importing the same records again changes nothing.
-    Import { file: PathBuf },
+    Import {
+        /// The CSV file. Example: server incidents import central-alerta-2026-03.csv
+        file: PathBuf,
+    },
 }
 
 fn parse_month(text: &str) -> Result<statistics::Month, String> {
@@ -71,7 +75,9 @@ fn parse_month(text: &str) -> Result<statistics::Month, String> {
 enum StaffCommand {
     /// Creates an account with one or more roles: asks for the password (or reads
     /// PORTAL_OFFICER_PASSWORD) and prints the TOTP secret to enrol in an authenticator app.
+    #[command(after_long_help = "Example:\n  server staff add maria.quispe --role treasury --role civil-registry")]
     Add {
+        /// The account's user name: 1 to 64 lower-case letters, digits, dots, dashes or underscores.
         username: String,
         /// A role the account holds; repeat for several. One of: integrity-officer, document-registry,
         /// treasury, civil-registry, participation, council-secretary, procurement-committee,
@@ -80,20 +86,34 @@ enum StaffCommand {
         roles: Vec<Role>,
     },
     /// Replaces an account's roles.
+    #[command(after_long_help = "Example:\n  server staff roles maria.quispe --role treasury")]
     Roles {
+        /// The account to change.
         username: String,
         /// A role the account holds from now on; repeat for several.
         #[arg(long = "role", required = true, value_parser = parse_role)]
         roles: Vec<Role>,
     },
     /// Disables an account (its sessions end at once); `--enable` enables it again.
+    #[command(
+        after_long_help = "Examples:\n  server staff disable maria.quispe\n  server staff disable maria.quispe --enable"
+    )]
     Disable {
+        /// The account to disable (or enable).
         username: String,
+        /// Enable the account again instead.
         #[arg(long)]
         enable: bool,
     },
-    /// Lists every account with its roles.
+    /// Lists every account with its roles, and when it was disabled.
     List,
+    /// Replaces a lost or stolen authenticator: prints a new TOTP secret to enrol (shown once), the old
+    /// codes stop working and the account's sessions end. The password stays.
+    #[command(after_long_help = "Example:\n  server staff reset-authenticator maria.quispe")]
+    ResetAuthenticator {
+        /// The account whose authenticator was lost.
+        username: String,
+    },
 }
 
 fn parse_role(text: &str) -> Result<Role, String> {
@@ -107,7 +127,10 @@ fn parse_role(text: &str) -> Result<Role, String> {
 enum OfficerCommand {
     /// Creates an officer account: asks for the password (or reads PORTAL_OFFICER_PASSWORD) and prints
     /// the TOTP secret to enrol in an authenticator app.
-    Add { username: String },
+    Add {
+        /// The officer's user name: 1 to 64 lower-case letters, digits, dots, dashes or underscores.
+        username: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -232,6 +255,16 @@ async fn staff_command(config: &PortalConfig, command: StaffCommand) -> Result<(
             println!("{username}: {}", if enable { "enabled" } else { "disabled; its sessions have ended" });
             Ok(())
         }
+        StaffCommand::ResetAuthenticator { username } => {
+            let database = portal_server::open_database(config).await.map_err(|e| e.to_string())?;
+            let secret = accounts::reset_authenticator(&database, &username, actor).await.map_err(|e| e.to_string())?;
+            let secret = secret.ok_or_else(|| format!("there is no account named {username:?}"))?;
+            println!(
+                "{username}: a new authenticator secret; the old codes no longer work and its sessions have ended."
+            );
+            print_secret(&username, &secret);
+            Ok(())
+        }
         StaffCommand::List => {
             let database = portal_server::open_database(config).await.map_err(|e| e.to_string())?;
             for account in staff::list_accounts(&database).await.map_err(|e| e.to_string())? {
@@ -259,10 +292,14 @@ async fn add_staff(config: &PortalConfig, username: &str, roles: &[Role]) -> Res
     let secret =
         accounts::add_account(&database, username, &password, roles, "system").await.map_err(|e| e.to_string())?;
     println!("Account {username} created with the roles {}.", accounts::role_list(roles));
+    print_secret(username, &secret);
+    Ok(())
+}
+
+fn print_secret(username: &str, secret: &str) {
     println!("Enrol this TOTP secret in an authenticator app (it is not shown again):");
     println!("  secret: {secret}");
-    println!("  uri:    {}", accounts::otpauth_uri("Portal Miraflores", username, &secret));
-    Ok(())
+    println!("  uri:    {}", accounts::otpauth_uri("Portal Miraflores", username, secret));
 }
 
 fn generate_incidents(plan: statistics::generate::Plan, output: Option<&std::path::Path>) -> ExitCode {
@@ -352,5 +389,33 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = interrupt => eprintln!("SIGINT received: stopping after the requests in progress"),
         _ = terminate.recv() => eprintln!("SIGTERM received: stopping after the requests in progress"),
+    }
+}
+
+#[cfg(test)]
+mod help {
+    use super::Args;
+    use clap::CommandFactory;
+
+    /// Every command's `--help` says what each subcommand does and what each option is for.
+    #[test]
+    fn every_command_and_option_is_described() {
+        fn undescribed(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in command.get_arguments().filter(|arg| !["help", "version"].contains(&arg.get_id().as_str())) {
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {}", arg.get_id()));
+                }
+            }
+            for sub in command.get_subcommands().filter(|sub| sub.get_name() != "help") {
+                let path = format!("{path} {}", sub.get_name());
+                if sub.get_about().is_none() {
+                    missing.push(path.clone());
+                }
+                undescribed(sub, &path, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        undescribed(&Args::command(), "server", &mut missing);
+        assert_eq!(missing, Vec::<String>::new());
     }
 }

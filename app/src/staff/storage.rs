@@ -93,6 +93,20 @@ pub async fn set_disabled(db: &Database, username: &str, disabled_at: Option<&st
     Ok(done.rows_affected() == 1)
 }
 
+/// Gives an account a new authenticator secret (its old codes stop working) and ends its sessions;
+/// `false` if there is no such account.
+pub async fn replace_totp_secret(db: &Database, username: &str, totp_secret: &str) -> Result<bool, StorageError> {
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query("UPDATE staff SET totp_secret = $1, last_totp_step = 0 WHERE username = $2")
+        .bind(totp_secret)
+        .bind(username)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM staff_sessions WHERE username = $1").bind(username).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// The roles an account holds, in [`Role::ALL`]'s order. A stored code this build does not know is
 /// left out (it grants nothing).
 pub async fn roles_of(db: &Database, username: &str) -> Result<Vec<Role>, StorageError> {

@@ -123,6 +123,17 @@ pub async fn add_account(
     Ok(secret)
 }
 
+/// Replaces a lost authenticator: a new TOTP secret for `username` (returned, to be shown once), its
+/// sessions ended, the reset audited with `actor`. `None` if there is no such account.
+pub async fn reset_authenticator(db: &Database, username: &str, actor: &str) -> Result<Option<String>, StorageError> {
+    let secret = new_totp_secret();
+    if !officers::replace_totp_secret(db, username, &secret).await? {
+        return Ok(None);
+    }
+    audit::append(db, &staff_action(actor, "reset_authenticator", username, "")).await?;
+    Ok(Some(secret))
+}
+
 async fn hash_blocking(password: String) -> String {
     tokio::task::spawn_blocking(move || hash_password(&password)).await.expect("hashing task")
 }

@@ -787,3 +787,55 @@ async fn sign_in_leads_an_officer_to_the_cases_and_everyone_else_to_the_staff_ho
     let (_, page) = get_page(&portal, "/oficina/inicio", &admin).await;
     assert!(page.contains("href=\"/oficina/cuentas\"") && !page.contains("href=\"/oficina/casos\""), "{page}");
 }
+
+#[tokio::test]
+async fn the_command_line_lists_disables_and_resets_a_lost_authenticator_with_every_step_audited() {
+    let portal = portal().await;
+    let config = portal.dir.path().join("Leptos.toml");
+    let server = |args: &[&str]| {
+        let output =
+            common::server_command(&config).args(args).env("PORTAL_OFFICER_PASSWORD", PASSWORD).output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+        (output.status.success(), text)
+    };
+    let secret_in = |text: &str| text.lines().find_map(|l| l.trim().strip_prefix("secret: ")).unwrap().to_string();
+    let login =
+        |secret: &str| json!({"username": "luz", "password": PASSWORD, "code": accounts::totp_code(secret, now())});
+
+    let (ok, text) = server(&["staff", "add", "luz", "--role", "treasury"]);
+    assert!(ok, "{text}");
+    let first = secret_in(&text);
+    let (status, session) = json_request(&portal, "POST", "/api/officer/session", None, login(&first)).await;
+    assert_eq!(status, StatusCode::OK);
+    let token = session["token"].as_str().unwrap().to_string();
+    let (ok, text) = server(&["staff", "list"]);
+    assert!(ok && text.contains("luz\ttreasury"), "{text}");
+
+    // The phone is lost: a new secret; the old one's codes and the open session stop working.
+    let (ok, text) = server(&["staff", "reset-authenticator", "luz"]);
+    assert!(ok && text.contains("sessions have ended"), "{text}");
+    let second = secret_in(&text);
+    assert_ne!(first, second);
+    let (status, _) = json_request(&portal, "GET", "/api/staff/accounts", Some(&token), Value::Null).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the session opened before the reset has ended");
+    let (status, _) = json_request(&portal, "POST", "/api/officer/session", None, login(&first)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the lost authenticator's codes no longer sign in");
+    let (status, _) = json_request(&portal, "POST", "/api/officer/session", None, login(&second)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (ok, text) = server(&["staff", "reset-authenticator", "nadie"]);
+    assert!(!ok && text.contains("no account named \"nadie\""), "{text}");
+
+    let (ok, text) = server(&["staff", "disable", "luz"]);
+    assert!(ok, "{text}");
+    let (ok, text) = server(&["staff", "list"]);
+    assert!(ok && text.contains("luz\ttreasury (disabled "), "{text}");
+
+    let entries = app::platform::audit::entries_after(&portal.state.database, 0).await.unwrap();
+    let steps: Vec<(&str, &str)> = entries
+        .iter()
+        .filter(|e| e.subject == "luz" && e.actor == "system")
+        .map(|e| (e.action.as_str(), e.subject.as_str()))
+        .collect();
+    assert_eq!(steps, [("staff.add", "luz"), ("staff.reset_authenticator", "luz"), ("staff.disable", "luz")]);
+    assert_eq!(envelope::audit::verify(&entries), Ok(()));
+}
