@@ -57,7 +57,34 @@ pub enum FilterProblem {
 }
 
 impl FilterProblem {
-    /// The query parameter (and form field) it concerns.
+    /// Its stable code, as the API names it.
+    pub fn code(self) -> &'static str {
+        match self {
+            FilterProblem::From => "from",
+            FilterProblem::To => "to",
+            FilterProblem::Reversed => "reversed",
+            FilterProblem::TooLong => "too_long",
+            FilterProblem::Zone => "zone",
+            FilterProblem::IncidentType => "incident_type",
+            FilterProblem::Channel => "channel",
+            FilterProblem::Module => "module",
+        }
+    }
+
+    /// Every query parameter it concerns: a reversed or too long period concerns both ends.
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            FilterProblem::From => &["desde"],
+            FilterProblem::To => &["hasta"],
+            FilterProblem::Reversed | FilterProblem::TooLong => &["desde", "hasta"],
+            FilterProblem::Zone => &["zona"],
+            FilterProblem::IncidentType => &["tipo"],
+            FilterProblem::Channel => &["canal"],
+            FilterProblem::Module => &["modulo"],
+        }
+    }
+
+    /// The query parameter (and form field) it concerns first: the one the page marks.
     pub fn field(self) -> &'static str {
         match self {
             FilterProblem::From | FilterProblem::Reversed | FilterProblem::TooLong => "desde",

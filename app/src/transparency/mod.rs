@@ -76,6 +76,23 @@ pub fn language_of(locale: Locale) -> Language {
 /// The query-string parameter that picks the language of a download's labels.
 pub const LANGUAGE_PARAMETER: &str = "idioma";
 
+/// Why a filter value was not used, in the reader's language: on the pages and in the API's answers.
+#[cfg(feature = "ssr")]
+pub fn filter_problem_text(locale: crate::i18n::Locale, problem: statistics::FilterProblem) -> &'static str {
+    use crate::i18n::td_string;
+    use statistics::FilterProblem;
+    match problem {
+        FilterProblem::From => td_string!(locale, transparency.problem_from),
+        FilterProblem::To => td_string!(locale, transparency.problem_to),
+        FilterProblem::Reversed => td_string!(locale, transparency.problem_reversed),
+        FilterProblem::TooLong => td_string!(locale, transparency.problem_too_long),
+        FilterProblem::Zone => td_string!(locale, transparency.problem_zone),
+        FilterProblem::IncidentType => td_string!(locale, transparency.problem_type),
+        FilterProblem::Channel => td_string!(locale, transparency.problem_channel),
+        FilterProblem::Module => td_string!(locale, transparency.problem_module),
+    }
+}
+
 pub fn language_code(language: Language) -> &'static str {
     match language {
         Language::Spanish => "es",

@@ -126,20 +126,6 @@ fn Downloads(base: String, query: String, language: Language, name: String) -> i
     }
 }
 
-fn problem_text(locale: Locale, problem: FilterProblem) -> &'static str {
-    use crate::i18n::td_string;
-    match problem {
-        FilterProblem::From => td_string!(locale, transparency.problem_from),
-        FilterProblem::To => td_string!(locale, transparency.problem_to),
-        FilterProblem::Reversed => td_string!(locale, transparency.problem_reversed),
-        FilterProblem::TooLong => td_string!(locale, transparency.problem_too_long),
-        FilterProblem::Zone => td_string!(locale, transparency.problem_zone),
-        FilterProblem::IncidentType => td_string!(locale, transparency.problem_type),
-        FilterProblem::Channel => td_string!(locale, transparency.problem_channel),
-        FilterProblem::Module => td_string!(locale, transparency.problem_module),
-    }
-}
-
 /// A `<select>` of a filter: `options` are (value, label); the first is "all" with an empty value.
 fn select(
     id: &'static str,
@@ -258,7 +244,7 @@ fn ProblemSummary(problems: Vec<FilterProblem>) -> impl IntoView {
     (!problems.is_empty()).then(|| {
         let items = problems
             .iter()
-            .map(|p| view! { <li><a href=format!("#{}", p.field()) target="_self">{problem_text(locale, *p)}</a></li> })
+            .map(|p| view! { <li><a href=format!("#{}", p.field()) target="_self">{super::filter_problem_text(locale, *p)}</a></li> })
             .collect_view();
         view! {
             <div class="error-summary" role="alert" tabindex="-1" id="filter-errors">
@@ -620,7 +606,9 @@ pub fn OpenDataPage() -> impl IntoView {
             view! { <li><code>{csv}</code> " · " <code>".json"</code></li> }
         })
         .collect_view();
-    let example = "/datos/incidencias/canal.csv?desde=2024-01&hasta=2024-05&idioma=es";
+    // The example answers in the page's language.
+    let idioma = if i18n.get_locale_untracked() == Locale::en { "en" } else { "es" };
+    let example = format!("/datos/incidencias/canal.csv?desde=2024-01&hasta=2024-05&idioma={idioma}");
     view! {
         <PageTitle text=move || t_string!(i18n, transparency.open_data_title) />
         <SectionNav current=paths::OPEN_DATA />
@@ -641,7 +629,8 @@ pub fn OpenDataPage() -> impl IntoView {
         <p>{t!(i18n, transparency.api_lead)}</p>
         <h3>{t!(i18n, transparency.api_views)}</h3>
         <ul>{views}</ul>
-        <p><a href=example rel="external"><code>{example}</code></a></p>
+        <p><a href=example.clone() rel="external"><code>{example.clone()}</code></a></p>
+        <p>{t!(i18n, transparency.api_errors)}</p>
         <h3>{t!(i18n, transparency.api_complaints)}</h3>
         <ul>
             <li><code>"/datos/denuncias/por-mes.csv"</code> " · " <code>".json"</code></li>

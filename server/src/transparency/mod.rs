@@ -70,7 +70,7 @@ pub fn load_modules<'a>(request: &'a Request<'a>) -> LoaderFuture<'a> {
 /// A statistics page's view, computed from the counts in memory.
 async fn statistics(request: &Request<'_>, kind: StatisticsKind) -> Outcome {
     let started = std::time::Instant::now();
-    let query: FilterQuery = Query::try_from_uri(&request.parts.uri).map(|Query(q)| q).unwrap_or_default();
+    let (query, _) = read_query(&request.parts.uri);
     let state = request.state;
     match state.cubes.cube(&state.database).await {
         Ok(cube) => {
@@ -159,9 +159,41 @@ fn split_file(file: &str) -> Option<(&str, Format)> {
     }
 }
 
+/// The filter and language a query string asks for, read the same way by the pages and the API: a
+/// name given twice counts once (its last value, as a form sends it last), unknown names are ignored,
+/// and a query that is not even `name=value` pairs asks for nothing.
+fn read_query(uri: &http::Uri) -> (FilterQuery, LanguageQuery) {
+    let pairs: Vec<(String, String)> = Query::try_from_uri(uri).map(|Query(pairs)| pairs).unwrap_or_default();
+    let last = |name: &str| pairs.iter().rev().find(|(key, _)| key == name).map(|(_, value)| value.clone());
+    let filter = FilterQuery {
+        from: last("desde"),
+        to: last("hasta"),
+        zone: last("zona"),
+        incident_type: last("tipo"),
+        channel: last("canal"),
+        module: last("modulo"),
+    };
+    (filter, LanguageQuery { idioma: last(app::transparency::LANGUAGE_PARAMETER) })
+}
+
+/// An API error: `{"error": code, "message": text}` (and any `extra` fields), as every open-data
+/// answer that is not data.
+fn api_problem(status: StatusCode, code: &str, message: String, extra: serde_json::Value) -> Response {
+    let mut body = serde_json::json!({"error": code, "message": message});
+    if let (Some(object), serde_json::Value::Object(extra)) = (body.as_object_mut(), extra) {
+        object.extend(extra);
+    }
+    (status, axum::Json(body)).into_response()
+}
+
 fn not_found(what: &str) -> Response {
-    (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("no such data: {what}\n"))
-        .into_response()
+    api_problem(StatusCode::NOT_FOUND, "not_found", format!("no such data: {what}"), serde_json::Value::Null)
+}
+
+fn server_error(what: &'static str, error: impl std::fmt::Display) -> Response {
+    tracing::error!(%error, "{what}");
+    let message = "the data could not be read; try again later".to_string();
+    api_problem(StatusCode::INTERNAL_SERVER_ERROR, "server_error", message, serde_json::Value::Null)
 }
 
 /// A table as a download: CSV (UTF-8 with BOM, so spreadsheet programs read the accents) or JSON.
@@ -188,42 +220,31 @@ fn table_response(table: &DataTable, format: Format, filename: &str, extra: serd
     }
 }
 
-#[derive(serde::Deserialize)]
-struct ViewQuery {
-    #[serde(flatten)]
-    filter: FilterQuery,
-    #[serde(flatten)]
-    language: LanguageQuery,
-}
-
-async fn incident_view(
-    State(state): State<AppState>,
-    Path(file): Path<String>,
-    Query(query): Query<ViewQuery>,
-) -> Response {
+async fn incident_view(State(state): State<AppState>, Path(file): Path<String>, uri: http::Uri) -> Response {
+    let (filter, language) = read_query(&uri);
     let Some((name, format)) = split_file(&file) else { return not_found(&file) };
     let Some(view) = View::parse(name) else { return not_found(&file) };
     let started = std::time::Instant::now();
     let cube = match state.cubes.cube(&state.database).await {
         Ok(cube) => cube,
-        Err(error) => {
-            tracing::error!(%error, "loading statistics failed");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+        Err(error) => return server_error("loading statistics failed", error),
     };
-    let (overview, problems) = overview_for(&cube, StatisticsKind::Incidents, &query.filter);
+    let (overview, problems) = overview_for(&cube, StatisticsKind::Incidents, &filter);
     if !problems.is_empty() {
-        let fields: Vec<&str> = problems.iter().map(|p| p.field()).collect();
-        let message =
-            format!("invalid filter value(s): {} (months are YYYY-MM; see /transparencia/datos)", fields.join(", "));
-        return (
-            StatusCode::BAD_REQUEST,
-            axum::Json(serde_json::json!({"error": "invalid_filter", "fields": fields, "message": message})),
-        )
-            .into_response();
+        let locale = locale_of(language_of(&language));
+        let listed: Vec<serde_json::Value> = problems
+            .iter()
+            .map(|p| {
+                let message = app::transparency::filter_problem_text(locale, *p);
+                serde_json::json!({"code": p.code(), "fields": p.fields(), "message": message})
+            })
+            .collect();
+        let messages: Vec<&str> = problems.iter().map(|p| app::transparency::filter_problem_text(locale, *p)).collect();
+        let extra = serde_json::json!({"problems": listed});
+        return api_problem(StatusCode::BAD_REQUEST, "invalid_filter", messages.join("; "), extra);
     }
     let Some(overview) = overview else { return not_found("no incidents have been imported") };
-    let table = overview.table(view, language_of(&query.language));
+    let table = overview.table(view, language_of(&language));
     let filter = serde_json::to_value(overview.filter).unwrap_or_default();
     let filename = format!("incidencias-{}-{}-{}", view.code(), overview.filter.from, overview.filter.to);
     let mut response = table_response(&table, format, &filename, serde_json::json!({"filter": filter}));
@@ -231,18 +252,12 @@ async fn incident_view(
     response
 }
 
-async fn complaint_table(
-    State(state): State<AppState>,
-    Path(file): Path<String>,
-    Query(query): Query<LanguageQuery>,
-) -> Response {
+async fn complaint_table(State(state): State<AppState>, Path(file): Path<String>, uri: http::Uri) -> Response {
+    let (_, language) = read_query(&uri);
     let Some((name, format)) = split_file(&file) else { return not_found(&file) };
-    let view = match complaints_view(&state, locale_of(language_of(&query))).await {
+    let view = match complaints_view(&state, locale_of(language_of(&language))).await {
         Ok(view) => view,
-        Err(error) => {
-            tracing::error!(%error, "loading complaint statistics failed");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+        Err(error) => return server_error("loading complaint statistics failed", error),
     };
     let Some(table) = view.tables.iter().find(|t| t.view == name) else { return not_found(&file) };
     let period = serde_json::json!({"from": view.from, "to": view.to, "threshold": statistics::suppression::THRESHOLD});

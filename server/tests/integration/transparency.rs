@@ -70,10 +70,55 @@ async fn wrong_filters_are_named_and_the_rest_still_apply() {
     assert!(page.contains("class=\"error-summary\""));
     assert!(page.contains("href=\"#desde\"") && page.contains("href=\"#zona\""), "each problem links to its field");
     assert!(page.contains("<option value=\"whatsapp\" selected"), "the valid filter is kept");
-    let (status, _, body) = get(&portal, "/datos/incidencias/canal.json?zona=99").await;
+
+    // The API names each problem with the pages' words, in the language asked for.
+    let problems = |body: &str| -> Vec<(String, Vec<String>, String)> {
+        let body: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(body["error"], "invalid_filter");
+        let listed = body["problems"].as_array().unwrap();
+        listed
+            .iter()
+            .map(|p| {
+                let fields = p["fields"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_string()).collect();
+                (p["code"].as_str().unwrap().to_string(), fields, p["message"].as_str().unwrap().to_string())
+            })
+            .collect()
+    };
+    let (status, _, body) = get(&portal, "/datos/incidencias/canal.json?zona=99&tipo=nada").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(body.contains("\"fields\":[\"zona\"]"), "{body}");
-    assert_eq!(get(&portal, "/datos/incidencias/nada.csv").await.0, StatusCode::NOT_FOUND);
+    let found = problems(&body);
+    assert_eq!(found[0], ("zone".into(), vec!["zona".into()], "Elija una zona de la lista".into()), "{body}");
+    assert_eq!(found[1].0, "incident_type");
+    assert!(!body.contains("YYYY-MM"), "no hint about months for a zone: {body}");
+    let (_, _, body) = get(&portal, "/datos/incidencias/canal.json?canal=fax&idioma=en").await;
+    assert_eq!(problems(&body)[0].2, "Choose a channel from the list");
+    // A reversed period concerns both ends.
+    let (status, _, body) = get(&portal, "/datos/incidencias/canal.json?desde=2024-05&hasta=2024-01").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(problems(&body)[0].0, "reversed");
+    assert_eq!(problems(&body)[0].1, ["desde", "hasta"]);
+
+    // A name given twice counts once, its last value, on the pages and in the API alike.
+    let (status, _, body) =
+        get(&portal, "/datos/incidencias/canal.json?zona=99&zona=4&desde=2024-01&hasta=2024-05").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, _, once) = get(&portal, "/datos/incidencias/canal.json?zona=4&desde=2024-01&hasta=2024-05").await;
+    assert_eq!(body, once);
+    let (status, _, page) = get(&portal, "/transparencia?zona=99&zona=4").await;
+    assert!(
+        status == StatusCode::OK && page.contains("<option value=\"4\" selected") && !page.contains("error-summary")
+    );
+
+    // The API's example answers in the page's language.
+    let (_, _, english) = get(&portal, "/en/transparencia/datos").await;
+    assert!(english.contains("hasta=2024-05&amp;idioma=en") && !english.contains("&amp;idioma=es"), "{english}");
+
+    // Every other API error is JSON too.
+    let (status, _, body) = get(&portal, "/datos/incidencias/nada.csv").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["error"], "not_found");
+    assert!(body["message"].as_str().unwrap().contains("nada.csv"));
 }
 
 #[tokio::test]
