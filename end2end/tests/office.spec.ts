@@ -10,7 +10,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATA_DIR, E2E_DIR, IDENTITY_FILE, expectReceipt, leaks, recordingProxy, sql } from './report-support';
-import { jsEnabled, waitForHydration, watch } from './pages';
+import { SHOTS, jsEnabled, waitForHydration, watch } from './pages';
 
 test.skip(!E2E_DIR, 'needs PORTAL_E2E_DIR: run through scripts/test, which owns the server and its data');
 
@@ -109,7 +109,8 @@ test('report, offline opening, acknowledgement and reply, the reporter reads and
 
   // 3. The case is triaged and answered: the reply (with a file) is encrypted offline, pushed online.
   expect(officer(online, ['status', id, '--set', 'under-investigation', '--category', 'colusion'])).toContain('under_investigation');
-  const replyText = `Gracias. Hemos iniciado la investigación ${tag}. Adjuntamos el oficio.`;
+  // Two paragraphs: the reporter must see the line breaks the office wrote.
+  const replyText = `Gracias. Hemos iniciado la investigación ${tag}.\n\nAdjuntamos el oficio.`;
   const replyFile = join(scratch, 'oficio.txt');
   writeFileSync(replyFile, `Oficio N.º 123-${tag}`);
   officer(airgap, ['reply', id, '--text', replyText, '--attach', replyFile]);
@@ -128,7 +129,9 @@ test('report, offline opening, acknowledgement and reply, the reporter reads and
     await page.getByLabel('Constancia').fill(receipt);
     await page.getByRole('button', { name: 'Consultar' }).click();
     await expect(page.locator('#case-status')).toHaveText('En investigación', { timeout: 60_000 });
-    await expect(page.locator('.message--office .message__text')).toHaveText(replyText);
+    const shown = page.locator('.message--office .message__text');
+    await expect(shown).toContainText('Adjuntamos el oficio.');
+    expect(await shown.evaluate((element) => (element as HTMLElement).innerText)).toBe(replyText);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: /Descargar oficio\.txt/ }).click(),
@@ -164,7 +167,8 @@ test('report, offline opening, acknowledgement and reply, the reporter reads and
   expect(readFileSync(join(opened, 'messages', fromReporter), 'utf8')).toContain(answer);
   const answerFiles = join(opened, 'messages', fromReporter.replace(/\.txt$/, '-adjuntos'));
   expect(readFileSync(join(answerFiles, 'evidencia.txt')).equals(readFileSync(evidence))).toBe(true);
-  expect(readFileSync(join(opened, 'messages', messages.find((n) => n.startsWith('01-office-') && n.endsWith('.txt'))!), 'utf8')).toContain(replyText);
+  const officeFile = readFileSync(join(opened, 'messages', messages.find((n) => n.startsWith('01-office-') && n.endsWith('.txt'))!), 'utf8');
+  for (const line of replyText.split('\n').filter((l) => l)) expect(officeFile).toContain(line);
 
   // 6. The audit log holds every step and its chain verifies; the officer's case list shows the case.
   expect(officer(online, ['audit', 'verify'])).toContain('Audit log intact');
@@ -180,7 +184,7 @@ test('report, offline opening, acknowledgement and reply, the reporter reads and
   await expect(page).toHaveURL(/\/oficina\/casos$/);
   const row = page.locator('tr', { has: page.locator(`code:text-is("${id}")`) });
   await expect(row).toContainText('En investigación');
-  await expect(row).toContainText('colusion');
+  await expect(row).toContainText('Colusión en contrataciones');
   await expect(page.locator('body')).not.toContainText(description);
   const axe = await new AxeBuilder({ page }).withTags(TAGS).analyze();
   expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
@@ -295,6 +299,8 @@ test('an account admin creates an account in the browser, its holder signs in wi
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);
   await expect(page.locator('table.accounts')).toContainText(holder);
   await expectNoAxeViolations(page);
+  mkdirSync(join(SHOTS, 'desktop'), { recursive: true });
+  await page.screenshot({ path: join(SHOTS, 'desktop', 'oficina_cuentas.png'), fullPage: true });
   await page.goto('/oficina/cuentas');
   await expect(page.locator('body')).not.toContainText(secret);
 

@@ -1,4 +1,5 @@
 import { expect, type Page, type TestInfo } from '@playwright/test';
+import { join } from 'node:path';
 
 /** Every page of the portal, in both languages, plus a missing one. */
 export const PAGES = [
@@ -25,6 +26,9 @@ export const PAGES = [
   '/no-existe',
   '/en/no-existe',
 ];
+
+/** Where screenshots go: outside test-results/, which each Playwright run empties. */
+export const SHOTS = join(process.cwd(), 'screenshots');
 
 export const jsEnabled = (testInfo: TestInfo) => testInfo.project.use.javaScriptEnabled !== false;
 

@@ -240,8 +240,11 @@ test.describe('without JavaScript: the plain form, encrypted on the server', () 
     await expect(page.getByText('Su denuncia se cifró en el servidor')).toBeVisible();
     const receipt = (await page.locator('#receipt-number').textContent()) ?? '';
     expect(receipt).toMatch(/^\d{4}(-\d{4}){6}$/);
-    const download = page.getByRole('link', { name: 'Descargar recibo' });
+    const download = page.getByRole('link', { name: 'Descargar constancia' });
     expect(decodeURIComponent((await download.getAttribute('href')) ?? '')).toContain(receipt);
+    // Copying and printing need JavaScript: without it those buttons do not show.
+    await expect(page.getByRole('button', { name: 'Copiar constancia' })).toBeHidden();
+    await expect(page.getByRole('button', { name: 'Imprimir constancia' })).toBeHidden();
 
     const needles = fragments([...Object.values(s), receipt, receipt.replaceAll('-', '')], files);
     // A control for the browser-path test: this path sends plaintext by design, and the same detector
@@ -266,8 +269,17 @@ test.describe('without JavaScript: the plain form, encrypted on the server', () 
     await expect(page.getByLabel('Lugar (opcional)')).toHaveValue(place);
     await expect(page.getByLabel('Correo electrónico')).toHaveValue('rosa@ejemplo');
     await expect(page.getByLabel('¿Qué pasó?')).toHaveAttribute('aria-invalid', 'true');
+    // No file was chosen, so none is asked for again.
+    await expect(page.getByText('vuelva a elegirlos')).toHaveCount(0);
     expect(findStoredReport(place, scratchDir(testInfo)), 'nothing was stored').toBeUndefined();
     expect(leaks(storedBytes(), [Buffer.from(place)])).toEqual([]);
+
+    // Opening the result's address again (a reload that does not resend) leads back to the form, which
+    // says what happened; nothing is sent.
+    const answer = await page.goto('/denuncia/enviar');
+    expect(answer?.status()).toBe(200);
+    await expect(page).toHaveURL(/\/denuncia\/formulario\?recargada=1$/);
+    await expect(page.locator('#form-reloaded')).toContainText('no se envió nada de nuevo');
   });
 
   test('a flood of plain forms stores nothing, a replayed ticket stores once, and a reporter still gets through', async ({ page, request }, testInfo) => {

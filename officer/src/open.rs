@@ -280,7 +280,11 @@ pub fn open_case(folder: &Folder, id: &str, identities: &[Identity]) -> Result<O
         let warnings =
             open_attachments(&name, &message.attachments, &reference.attachments, &case_dir, identities, &target)?;
         let mut text: String = warnings.iter().map(|warning| format!("ATENCIÓN: {warning}\n")).collect();
-        text.push_str(&format!("De: {}\nEnviado el: {}\n", message.author.as_str(), inert(&reference.sent_on)));
+        let from = match message.author {
+            envelope::message::Author::Office => "Oficina de Integridad",
+            envelope::message::Author::Reporter => "la persona que denunció",
+        };
+        text.push_str(&format!("De: {from}\nEnviado el: {}\n", inert(&reference.sent_on)));
         attachment_lines(&mut text, &message.attachments);
         text.push('\n');
         text.push_str(&quoted(&message.text));

@@ -58,6 +58,14 @@ pub struct ReportFields {
     pub email: String,
     /// "yes", "no" or "" (not said).
     pub lives_in_district: String,
+    /// Files a refused plain post carried (set by the server, no input has this name): a browser
+    /// cannot be given them back, so the form asks for them again only when there were some.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub files_chosen: u32,
+}
+
+fn is_zero(count: &u32) -> bool {
+    *count == 0
 }
 
 /// A form field, for tying an error to its input.

@@ -58,6 +58,7 @@ pub fn read_fields(data: &FormData) -> ReportFields {
         phone: text("phone"),
         email: text("email"),
         lives_in_district: text("lives_in_district"),
+        files_chosen: 0,
     }
 }
 

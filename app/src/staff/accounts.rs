@@ -230,7 +230,7 @@ pub fn AccountsPage() -> impl IntoView {
                             {error}
                             {role_checkboxes(locale, &anchor, &account.roles)}
                         </fieldset>
-                        <div class="receipt__actions">
+                        <div class="button-group">
                             <button type="submit" name="action" value="roles" class="button">{t!(i18n, staff.accounts.save_roles)}</button>
                             <button type="submit" name="action" value=toggle.0 class="button button--secondary">{toggle.1}</button>
                         </div>

@@ -158,8 +158,6 @@ fn Filters(view: StatisticsView, overview: Overview, language: Language) -> impl
     let months: Vec<(String, String)> =
         (0..first.span_to(last)).map(|i| first.plus(i as i32)).map(|m| (m.to_string(), m.label(language))).collect();
     let has = |problem: &[FilterProblem]| view.problems.iter().any(|p| problem.contains(p));
-    let value_or =
-        |given: &Option<String>, resolved: String| given.clone().filter(|g| !g.trim().is_empty()).unwrap_or(resolved);
     let with_all = |all: &'static str, rest: Vec<(String, String)>| {
         std::iter::once((String::new(), all.to_string())).chain(rest).collect::<Vec<_>>()
     };
@@ -179,7 +177,9 @@ fn Filters(view: StatisticsView, overview: Overview, language: Language) -> impl
         t_string!(i18n, transparency.all_modules),
         Module::ALL.iter().map(|m| (m.code().to_string(), m.label(language).to_string())).collect(),
     );
-    let selected = |given: &Option<String>, resolved: Option<String>| value_or(given, resolved.unwrap_or_default());
+    // The lists show the filter the figures are for: a refused value (which no option could show)
+    // gives way to what was used instead, and the error summary says why.
+    let selected = |resolved: Option<String>| resolved.unwrap_or_default();
     let is_incidents = view.kind == StatisticsKind::Incidents;
     let clear = action.clone();
     view! {
@@ -190,42 +190,42 @@ fn Filters(view: StatisticsView, overview: Overview, language: Language) -> impl
                     "desde",
                     t_string!(i18n, transparency.from),
                     months.clone(),
-                    value_or(&view.query.from, filter.from.to_string()),
+                    filter.from.to_string(),
                     has(&[FilterProblem::From, FilterProblem::Reversed, FilterProblem::TooLong]),
                 )}
                 {select(
                     "hasta",
                     t_string!(i18n, transparency.to),
                     months,
-                    value_or(&view.query.to, filter.to.to_string()),
-                    has(&[FilterProblem::To]),
+                    filter.to.to_string(),
+                    has(&[FilterProblem::To, FilterProblem::Reversed, FilterProblem::TooLong]),
                 )}
                 {select(
                     "zona",
                     t_string!(i18n, transparency.zone),
                     zones,
-                    selected(&view.query.zone, filter.zone.map(|z| z.0.to_string())),
+                    selected(filter.zone.map(|z| z.0.to_string())),
                     has(&[FilterProblem::Zone]),
                 )}
                 {select(
                     "tipo",
                     t_string!(i18n, transparency.incident_type),
                     types,
-                    selected(&view.query.incident_type, filter.incident_type.map(|t| t.code().to_string())),
+                    selected(filter.incident_type.map(|t| t.code().to_string())),
                     has(&[FilterProblem::IncidentType]),
                 )}
                 {is_incidents.then(|| select(
                     "canal",
                     t_string!(i18n, transparency.channel),
                     channels.clone(),
-                    selected(&view.query.channel, filter.channel.map(|c| c.code().to_string())),
+                    selected(filter.channel.map(|c| c.code().to_string())),
                     has(&[FilterProblem::Channel]),
                 ))}
                 {(!is_incidents).then(|| select(
                     "modulo",
                     t_string!(i18n, transparency.module),
                     modules.clone(),
-                    selected(&view.query.module, filter.module.map(|m| m.code().to_string())),
+                    selected(filter.module.map(|m| m.code().to_string())),
                     has(&[FilterProblem::Module]),
                 ))}
             </div>

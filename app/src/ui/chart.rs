@@ -1,5 +1,5 @@
 //! Charts as SVG drawn on the server: they need no JavaScript, no chart library and no third party.
-//! Each is one image to assistive technology (`role="img"` named by its `<title>` and `<desc>`, which
+//! Each is one image to assistive technology (`role="img"` named by its title and a description that
 //! lists the values), and each sits beside the table with the same numbers.
 
 use leptos::prelude::*;
@@ -21,43 +21,38 @@ fn description(title: &str, bars: &[Bar]) -> String {
     format!("{title}. {}.", values.join("; "))
 }
 
-/// Horizontal bars, one a category.
+/// Horizontal bars, one a category. Labels and values are HTML text, so they wrap and keep the page's
+/// type size on a phone; each bar is a small SVG stretched to its share (an inline style would need
+/// `style-src 'unsafe-inline'`). The values are laid out in a column of their own width, so every bar
+/// is measured against the same length.
 #[component]
 pub fn BarChart(id: String, title: String, bars: Vec<Bar>) -> impl IntoView {
-    const WIDTH: f64 = 640.0;
-    const LABELS: f64 = 250.0;
-    const ROW: f64 = 28.0;
     let max = bars.iter().map(|bar| bar.value).max().unwrap_or(0).max(1) as f64;
-    let height = ROW * bars.len() as f64 + 8.0;
     let desc = description(&title, &bars);
     let (title_id, desc_id) = (format!("{id}-title"), format!("{id}-desc"));
-    let labelled_by = format!("{title_id} {desc_id}");
     let rows = bars
         .into_iter()
-        .enumerate()
-        .map(|(index, bar)| {
-            let y = 4.0 + ROW * index as f64;
-            let length = (WIDTH - LABELS - 90.0) * bar.value as f64 / max;
+        .map(|bar| {
+            let share = 100.0 * bar.value as f64 / max;
             view! {
-                <text x=LABELS - 8.0 y=y + 18.0 text-anchor="end" class="chart__label">{bar.label}</text>
-                <rect x=LABELS y=y + 4.0 width=format!("{length:.1}") height=ROW - 8.0 fill=BAR></rect>
-                <text x=LABELS + length + 6.0 y=y + 18.0 class="chart__value">{bar.text}</text>
+                <div class="bar-chart__row">
+                    <span class="bar-chart__label">{bar.label}</span>
+                    <span class="bar-chart__measure">
+                        <svg class="bar-chart__bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
+                            <rect x="0" y="0" width=format!("{share:.2}") height="10" fill=BAR></rect>
+                        </svg>
+                        <span class="bar-chart__value">{bar.text}</span>
+                    </span>
+                </div>
             }
         })
         .collect_view();
     view! {
-        <svg
-            class="chart"
-            role="img"
-            aria-labelledby=labelled_by
-            viewBox=format!("0 0 {WIDTH} {height}")
-            width="100%"
-            preserveAspectRatio="xMinYMin meet"
-        >
-            <title id=title_id>{title}</title>
-            <desc id=desc_id>{desc}</desc>
+        <div class="bar-chart" id=id role="img" aria-labelledby=title_id aria-describedby=desc_id>
+            <span class="visually-hidden" id=title_id.clone()>{title}</span>
+            <span class="visually-hidden" id=desc_id.clone()>{desc}</span>
             {rows}
-        </svg>
+        </div>
     }
 }
 
@@ -81,7 +76,8 @@ pub fn MonthChart(
     let desc = description(&title, &months);
     let (title_id, desc_id) = (format!("{id}-title"), format!("{id}-desc"));
     let labelled_by = format!("{title_id} {desc_id}");
-    // At most about twelve month labels fit under the axis.
+    // At most about twelve month labels fit under the axis; on a phone, where the text is set larger,
+    // every other one of those (`chart__axis--wide` is hidden there).
     let label_every = months.len().div_ceil(12).max(1);
     let columns = months
         .iter()
@@ -90,7 +86,8 @@ pub fn MonthChart(
             let height = plot * month.value as f64 / max;
             let x = LEFT + step * index as f64;
             let label = (index % label_every == 0).then(|| {
-                view! { <text x=x + step / 2.0 y=HEIGHT - 6.0 text-anchor="middle" class="chart__axis">{month.label.clone()}</text> }
+                let class = if (index / label_every) % 2 == 1 { "chart__axis chart__axis--wide" } else { "chart__axis" };
+                view! { <text x=x + step / 2.0 y=HEIGHT - 6.0 text-anchor="middle" class=class>{month.label.clone()}</text> }
             });
             view! {
                 <rect

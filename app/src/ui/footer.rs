@@ -9,13 +9,15 @@ pub fn SiteFooter() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <footer class="site-footer">
-            <p>{t!(i18n, common.footer.about)}</p>
-            <p>
-                {t!(i18n, common.footer.no_tracking)}
-                " "
-                <PageLink page=crate::site::paths::PRIVACY>{t!(i18n, common.footer.privacy_link)}</PageLink>
-            </p>
-            <p class="site-footer__municipality">{t!(i18n, common.site.municipality)}</p>
+            <div class="site-footer__inner">
+                <p>{t!(i18n, common.footer.about)}</p>
+                <p>
+                    {t!(i18n, common.footer.no_tracking)}
+                    " "
+                    <PageLink page=crate::site::paths::PRIVACY>{t!(i18n, common.footer.privacy_link)}</PageLink>
+                </p>
+                <p class="site-footer__municipality">{t!(i18n, common.site.municipality)}</p>
+            </div>
         </footer>
     }
 }

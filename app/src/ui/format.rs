@@ -3,10 +3,25 @@
 
 use crate::i18n::Locale;
 
-/// "100 MB", "1 MB", "512 KB": binary units, as file browsers on phones show them.
+/// "100 MB", "1 MB", "512 KB", "33 bytes": binary units, as file browsers on phones show them; a file
+/// under a kilobyte by its bytes, so a 33-byte note does not read as 1 KB.
 pub fn format_size(bytes: u64) -> String {
-    const MB: u64 = 1024 * 1024;
-    if bytes >= MB { format!("{} MB", bytes / MB) } else { format!("{} KB", (bytes / 1024).max(1)) }
+    const KB: u64 = 1024;
+    const MB: u64 = KB * KB;
+    match bytes {
+        0..KB => format!("{bytes} bytes"),
+        KB..MB => format!("{} KB", bytes / KB),
+        _ => format!("{} MB", bytes / MB),
+    }
+}
+
+/// A count as the reader writes numbers: 19 990 in Spanish (a thin space), 19,990 in English.
+pub fn format_count(count: u64, locale: Locale) -> String {
+    let language = match locale {
+        Locale::es_PE => statistics::Language::Spanish,
+        Locale::en => statistics::Language::English,
+    };
+    statistics::format::count(count, language)
 }
 
 /// A stored day (`YYYY-MM-DD`) as people write it: 23/11/2026 in Spanish, 23 November 2026 in English.
@@ -45,6 +60,8 @@ mod tests {
     fn sizes_and_days_read_naturally() {
         assert_eq!(format_size(104_857_600), "100 MB");
         assert_eq!(format_size(524_288), "512 KB");
+        assert_eq!(format_size(33), "33 bytes");
+        assert_eq!(format_size(1024), "1 KB");
         assert_eq!(format_day("2026-11-03", Locale::es_PE), "03/11/2026");
         assert_eq!(format_day("2026-11-03", Locale::en), "3 November 2026");
     }

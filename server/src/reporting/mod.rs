@@ -148,10 +148,14 @@ impl Submissions {
 pub fn routes(submissions: &Submissions) -> Router<AppState> {
     use app::reporting::paths::{API_REPORTS, PLAIN_SUBMIT};
     let plain = PLAIN_SUBMIT.path();
-    let mut router =
-        Router::new().route(API_REPORTS, post(encrypted::submit_report)).route(plain, post(no_script::submit));
+    let mut router = Router::new()
+        .route(API_REPORTS, post(encrypted::submit_report))
+        .route(plain, post(no_script::submit).get(|| async { reloaded("") }));
     for locale in app::locale::LOCALES {
-        router = router.route(&format!("/{}{plain}", app::locale::url_prefix(locale)), post(no_script::submit));
+        let prefix = format!("/{}", app::locale::url_prefix(locale));
+        let back = move || async move { reloaded(&prefix) };
+        router =
+            router.route(&format!("/{}{plain}", app::locale::url_prefix(locale)), post(no_script::submit).get(back));
     }
     router.layer(DefaultBodyLimit::max(submissions.body_limit()))
 }
@@ -163,6 +167,15 @@ pub(crate) fn status_of_report(problem: ReportProblem) -> StatusCode {
         ReportProblem::FormExpired => StatusCode::FORBIDDEN,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
+}
+
+/// `GET` of the plain form's address: a reloaded result page (the browser asks again without the form).
+/// Nothing is sent again; the reader goes back to the form, which says what happened.
+fn reloaded(prefix: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let form = app::reporting::paths::REPORT_FORM;
+    axum::response::Redirect::to(&format!("{prefix}{form}?{}=1", app::reporting::paths::RELOADED_PARAMETER))
+        .into_response()
 }
 
 fn overall_status(problems: &[FieldProblem]) -> StatusCode {

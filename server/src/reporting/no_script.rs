@@ -165,6 +165,9 @@ async fn receive(
                 ticket = Some(Err(ReportProblem::FormExpired));
             }
             if name == "attachments" {
+                if field.file_name().is_some_and(|file| !file.is_empty()) {
+                    fields.files_chosen += 1;
+                }
                 if !matches!(ticket, Some(Ok(_))) {
                     while field.chunk().await.map_err(|_| TransportProblem::UploadTruncated)?.is_some() {}
                     continue;

@@ -11,6 +11,17 @@ use crate::ui::page_link::use_localized_path;
 use crate::ui::page_title::PageTitle;
 use leptos::prelude::*;
 
+/// The triaged category as the reader's language names it; a code this build does not know, as stored.
+fn category_text(locale: crate::i18n::Locale, code: Option<&str>) -> String {
+    match code {
+        None => "—".into(),
+        Some(code) => match envelope::report::Category::parse(code) {
+            Some(category) => crate::reporting::form::category_label(locale, category).to_string(),
+            None => code.to_string(),
+        },
+    }
+}
+
 #[component]
 pub fn OfficeCasesPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -64,7 +75,7 @@ pub fn OfficeCasesPage() -> impl IntoView {
                     <th scope="row"><code>{case.id.clone()}</code></th>
                     <td>{format_day(&case.received_on, locale)}</td>
                     <td>{status_label(i18n.get_locale(), case.status)}</td>
-                    <td>{case.category.clone().unwrap_or_else(|| "—".into())}</td>
+                    <td>{category_text(locale, case.category.as_deref())}</td>
                     <td>{ack}</td>
                     <td>{feedback}</td>
                     <td>{case.messages}</td>

@@ -8,9 +8,10 @@
 
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::reporting::form::{
-    FORM_TICKET_FIELD, Field, FieldProblem, Problem, ReportFields, ReportSettings, SubmissionOutcome,
+    FORM_TICKET_FIELD, Field, FieldProblem, MAX_DESCRIPTION_CHARS, Problem, ReportFields, ReportSettings,
+    SubmissionOutcome,
 };
-use crate::ui::format::{format_day, format_size};
+use crate::ui::format::{format_count, format_day, format_size};
 use crate::ui::islands::IslandContext;
 use crate::ui::page_link::use_localized_path;
 use envelope::report::Category;
@@ -38,10 +39,15 @@ pub fn ReportFormPage() -> impl IntoView {
     let form_ticket = use_context::<FormTicketSource>().map(|source| (source.0)()).unwrap_or_default();
     let default_locale = use_context::<crate::locale::DefaultLocale>().unwrap_or_default().0;
     let locale = i18n.get_locale_untracked();
+    let parameter = crate::reporting::paths::RELOADED_PARAMETER;
+    let reloaded = leptos_router::hooks::use_query_map().with_untracked(|query| query.get(parameter).is_some());
     view! {
         <PageTitle text=move || {
             if receipted { t_string!(i18n, reporting.receipt.title) } else { t_string!(i18n, reporting.report_form.title) }
         } />
+        {reloaded.then(|| view! {
+            <p class="notice notice--warning" role="status" id="form-reloaded">{t!(i18n, reporting.report_form.reloaded)}</p>
+        })}
         <IslandHost bundle=Bundle::ReportForm>
             <ReportFormIsland locale default_locale settings outcome form_ticket />
         </IslandHost>
@@ -71,7 +77,10 @@ fn FormOrReceipt(settings: ReportSettings, outcome: Option<SubmissionOutcome>, f
     // After a refused plain form post the typed fields come back, but no server can put files back
     // into a file input: `files_lost` says so.
     let (initial_problems, prefill, files_lost, initial_receipt) = match outcome {
-        Some(SubmissionOutcome::Refused { problems, fields: Some(fields) }) => (problems, *fields, true, None),
+        Some(SubmissionOutcome::Refused { problems, fields: Some(fields) }) => {
+            let files_lost = fields.files_chosen > 0;
+            (problems, *fields, files_lost, None)
+        }
         Some(SubmissionOutcome::Refused { problems, fields: None }) => (problems, ReportFields::default(), false, None),
         Some(SubmissionOutcome::Accepted { received_on, receipt: Some(receipt) }) => {
             let receipted = Receipted { receipt, received_on, encrypted_on_server: true };
@@ -143,6 +152,8 @@ fn ReportForm(
     // True once the WebAssembly runs this component: only then can the browser encrypt.
     let interactive = RwSignal::new(false);
     Effect::new(move |_| interactive.set(true));
+    // Characters written in the description, for the count beside it.
+    let written = RwSignal::new(prefill.description.chars().count());
     let working = RwSignal::new(Working::Idle);
     let summary_ref = NodeRef::<leptos::html::Div>::new();
     let errors = FormErrors { problems, settings: StoredValue::new(settings.clone()) };
@@ -226,11 +237,28 @@ fn ReportForm(
                     id="description"
                     name="description"
                     rows="8"
-                    aria-describedby=move || errors.described_by(Field::Description, true)
+                    aria-describedby=move || {
+                        let count = if interactive.get() { " description-count" } else { "" };
+                        errors.described_by(Field::Description, true).map(|ids| format!("{ids}{count}"))
+                    }
                     aria-invalid=move || errors.invalid(Field::Description).then_some("true")
+                    on:input=move |event| written.set(event_target_value(&event).chars().count())
                 >
                     {prefill.description.clone()}
                 </textarea>
+                // Once the page is interactive, the limit counts down as the reporter writes.
+                <p class="hint" id="description-count" hidden=move || !interactive.get()>
+                    {move || {
+                        let (written, locale) = (written.get(), i18n.get_locale_untracked());
+                        if written <= MAX_DESCRIPTION_CHARS {
+                            let count = format_count((MAX_DESCRIPTION_CHARS - written) as u64, locale);
+                            t_string!(i18n, reporting.report_form.description_left, count).to_string()
+                        } else {
+                            let count = format_count((written - MAX_DESCRIPTION_CHARS) as u64, locale);
+                            t_string!(i18n, reporting.report_form.description_over, count).to_string()
+                        }
+                    }}
+                </p>
             </div>
             <div class="form-group" class:form-group--error=move || errors.invalid(Field::Category)>
                 <label for="category">{t!(i18n, reporting.report_form.category)}</label>
@@ -584,7 +612,7 @@ fn ReceiptPanel(receipted: Receipted) -> impl IntoView {
                             }
                         }}
                     </button>
-                    <a class="button button--secondary" href=download_href download="recibo-denuncia.txt" rel="external">
+                    <a class="button button--secondary" href=download_href download="constancia-denuncia.txt" rel="external">
                         {t!(i18n, reporting.receipt.download)}
                     </a>
                     <button type="button" class="button button--secondary" hidden=move || !interactive.get() on:click=print>

@@ -1,4 +1,4 @@
-//! `/denuncia`: what happens to a report, how to stay safer, the office's key fingerprints, and what
+//! `/denuncia`: the way in (first, so a phone shows it at once), what happens to a report, how to stay safer, the office's key fingerprints, and what
 //! changes without JavaScript. Read before the form, so nobody starts writing without knowing.
 
 use crate::i18n::{t, t_string, use_i18n};
@@ -18,6 +18,13 @@ pub fn ReportPage() -> impl IntoView {
         <PageTitle text=move || t_string!(i18n, reporting.report.title) />
         <h1>{t!(i18n, reporting.report.heading)}</h1>
         <p class="lead">{t!(i18n, reporting.report.lead)}</p>
+        // The way forward comes first, so that a phone shows it without scrolling; what follows explains.
+        {has_keys.then(|| view! {
+            <div class="button-group" id="report-actions">
+                <a class="button" href=form_path>{t!(i18n, reporting.report.start)}</a>
+                <a class="button button--secondary" href=follow_path id="follow-up-link">{t!(i18n, reporting.report.follow)}</a>
+            </div>
+        })}
         <section aria-labelledby="what-happens-heading">
             <h2 id="what-happens-heading">{t!(i18n, reporting.report.what_happens_heading)}</h2>
             <ul>
@@ -71,12 +78,5 @@ pub fn ReportPage() -> impl IntoView {
                 view! { <p class="notice notice--warning">{t!(i18n, reporting.report.keys_none)}</p> }.into_any()
             }}
         </section>
-        {has_keys.then(|| view! {
-            <p>
-                <a class="button" href=form_path>{t!(i18n, reporting.report.start)}</a>
-                " "
-                <a class="button button--secondary" href=follow_path id="follow-up-link">{t!(i18n, reporting.report.follow)}</a>
-            </p>
-        })}
     }
 }
