@@ -186,6 +186,15 @@ test('report, offline opening, acknowledgement and reply, the reporter reads and
   await expect(row).toContainText('En investigación');
   await expect(row).toContainText('Colusión en contrataciones');
   await expect(page.locator('body')).not.toContainText(description);
+  // At 1280 px the whole table shows: case ids on one line, no column cut off.
+  const [tableRight, mainRight] = await Promise.all(
+    ['table.cases', 'main'].map((selector) => page.locator(selector).evaluate((e) => e.getBoundingClientRect().right)),
+  );
+  expect(tableRight).toBeLessThanOrEqual(mainRight + 1);
+  const idCell = row.locator('code');
+  expect((await idCell.boundingBox())!.height).toBeLessThan(40);
+  mkdirSync(join(SHOTS, 'desktop'), { recursive: true });
+  await page.screenshot({ path: join(SHOTS, 'desktop', 'oficina_casos.png'), fullPage: true });
   const axe = await new AxeBuilder({ page }).withTags(TAGS).analyze();
   expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   await page.getByRole('button', { name: 'Salir' }).click();

@@ -344,6 +344,19 @@ test.describe('with JavaScript: problems are caught before anything is sent', ()
       await proxy.close();
     }
   });
+
+  test('the description says its limit beside it and counts down as the reporter writes', async ({ page }) => {
+    await page.goto('/denuncia/formulario');
+    await expect(page.locator('#description-hint')).toContainText('Hasta 20 000 caracteres');
+    await waitForHydration(page);
+    const count = page.locator('#description-count');
+    await expect(count).toHaveText('Le quedan 20 000 caracteres.');
+    await page.getByLabel('¿Qué pasó?').fill('x'.repeat(19_990));
+    await expect(count).toContainText('Le quedan 10 caracteres.');
+    await page.getByLabel('¿Qué pasó?').fill('x'.repeat(20_005));
+    await expect(count).toContainText('Tiene 5 caracteres de más');
+    await expect(page.getByLabel('¿Qué pasó?')).toHaveAttribute('aria-describedby', /description-count/);
+  });
 });
 
 test.describe('JavaScript on but WebAssembly off (Tor Browser at "Safer")', () => {

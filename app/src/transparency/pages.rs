@@ -59,8 +59,16 @@ fn NotLoaded() -> impl IntoView {
 #[component]
 pub fn TableView(table: DataTable, caption: String, language: Language) -> impl IntoView {
     let shown: Vec<usize> = table.columns.iter().enumerate().filter(|(_, c)| c.on_page).map(|(i, _)| i).collect();
-    let headings =
-        shown.iter().map(|i| view! { <th scope="col">{table.columns[*i].heading.clone()}</th> }).collect_view();
+    // A column of numbers has its heading over the numbers, on the right.
+    let numeric = |i: usize| table.rows.iter().any(|row| row[i].is_numeric());
+    let headings = shown
+        .iter()
+        .enumerate()
+        .map(|(position, i)| {
+            let is_number = position > 0 && numeric(*i);
+            view! { <th scope="col" class:num=is_number>{table.columns[*i].heading.clone()}</th> }
+        })
+        .collect_view();
     let rows = table
         .rows
         .iter()
