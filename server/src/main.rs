@@ -393,29 +393,19 @@ async fn shutdown_signal() {
 }
 
 #[cfg(test)]
+#[path = "../../tools/testing/cli_help.rs"]
+mod cli_help;
+
+#[cfg(test)]
 mod help {
     use super::Args;
     use clap::CommandFactory;
 
+    use super::cli_help;
+
     /// Every command's `--help` says what each subcommand does and what each option is for.
     #[test]
     fn every_command_and_option_is_described() {
-        fn undescribed(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
-            for arg in command.get_arguments().filter(|arg| !["help", "version"].contains(&arg.get_id().as_str())) {
-                if arg.get_help().is_none() && arg.get_long_help().is_none() {
-                    missing.push(format!("{path} {}", arg.get_id()));
-                }
-            }
-            for sub in command.get_subcommands().filter(|sub| sub.get_name() != "help") {
-                let path = format!("{path} {}", sub.get_name());
-                if sub.get_about().is_none() {
-                    missing.push(path.clone());
-                }
-                undescribed(sub, &path, missing);
-            }
-        }
-        let mut missing = Vec::new();
-        undescribed(&Args::command(), "server", &mut missing);
-        assert_eq!(missing, Vec::<String>::new());
+        assert_eq!(cli_help::undescribed(&Args::command()), Vec::<String>::new());
     }
 }
