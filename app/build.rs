@@ -15,7 +15,9 @@ fn main() {
     // Spanish (Peru) first: it is the district's language and the fallback for anything unset.
     let config = Config::new("es-PE")
         .and_then(|config| config.add_locale("en"))
-        .and_then(|config| config.add_namespaces(["common", "site", "reporting", "cases", "staff", "transparency"]))
+        .and_then(|config| {
+            config.add_namespaces(["common", "site", "reporting", "cases", "staff", "transparency", "tramites"])
+        })
         .expect("valid locale list")
         // Lets t_string! fill in values ("{{ size }}") for attributes and plain strings.
         .parse_options(ParseOptions::new().interpolate_display(true));

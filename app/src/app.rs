@@ -12,6 +12,10 @@ use crate::site::{home::HomePage, not_found::NotFoundPage, privacy::PrivacyPage}
 use crate::staff::accounts::AccountsPage;
 use crate::staff::pages::{OfficeLoginPage, StaffHomePage};
 use crate::staff::paths::{ACCOUNTS, SIGN_IN, STAFF_HOME};
+use crate::tramites::catalogue::SERVICES;
+use crate::tramites::office::{HolidaysPage, RegistryCasePage, RegistryPage};
+use crate::tramites::pages::{CataloguePage, FilingPage, ServicePage, TrackPage};
+use crate::tramites::paths::{CATALOGUE, FILE, HOLIDAYS, REGISTRY, REGISTRY_CASE, SERVICE_FILE, SERVICE_TRACK, TRACK};
 use crate::transparency::StatisticsKind;
 use crate::transparency::pages::{ComplaintsPage, OpenDataPage, StatisticsPage};
 use crate::transparency::paths::{COMPLAINTS, MODULES, OPEN_DATA, STATISTICS};
@@ -106,6 +110,14 @@ where
             <Route path=MODULES view=|| view! { <StatisticsPage kind=StatisticsKind::Modules /> } />
             <Route path=COMPLAINTS view=ComplaintsPage />
             <Route path=OPEN_DATA view=OpenDataPage />
+            <Route path=CATALOGUE view=CataloguePage />
+            <Route path=SERVICE_FILE view=|| view! { <ServicePage service=SERVICES[0] /> } />
+            <Route path=SERVICE_TRACK view=|| view! { <ServicePage service=SERVICES[1] /> } />
+            <Route path=FILE view=FilingPage />
+            <Route path=TRACK view=TrackPage />
+            <Route path=REGISTRY view=RegistryPage />
+            <Route path=REGISTRY_CASE view=RegistryCasePage />
+            <Route path=HOLIDAYS view=HolidaysPage />
         </ParentRoute>
     }
     .into_inner()

@@ -14,6 +14,7 @@ pub mod reporting;
 #[cfg(feature = "ssr")]
 pub mod site;
 pub mod staff;
+pub mod tramites;
 pub mod transparency;
 // Neutral homes: mechanisms capabilities share, and the UI pieces.
 pub mod locale;

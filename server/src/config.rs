@@ -16,6 +16,7 @@ use std::str::FromStr;
 pub use crate::cases::FollowUpConfig;
 pub use crate::platform::SealedUploadsConfig;
 pub use crate::reporting::ReportingConfig;
+pub use crate::tramites::TramitesConfig;
 
 /// Prefix of the environment variables that override `Leptos.toml`.
 pub const ENV_PREFIX: &str = "PORTAL_";
@@ -30,6 +31,8 @@ pub struct PortalConfig {
     pub reporting: ReportingConfig,
     #[serde(default)]
     pub follow_up: FollowUpConfig,
+    #[serde(default)]
+    pub tramites: TramitesConfig,
     /// `[limits]`: where these capabilities' keys were before each got its section. Read only to move
     /// its keys ([`LEGACY_LIMITS`]); a configuration written for an older portal keeps working.
     #[serde(default, rename = "limits")]
@@ -342,6 +345,7 @@ impl PortalConfig {
         self.sealed_uploads.check(&mut problem);
         self.reporting.check(&mut problem);
         self.follow_up.check(&mut problem);
+        self.tramites.check(&mut problem);
         problems.extend(self.legacy_problems.iter().cloned());
 
         if problems.is_empty() { Ok(()) } else { Err(ConfigError::Invalid(problems)) }

@@ -5,6 +5,7 @@
 pub mod cases;
 pub mod reporting;
 pub mod staff;
+pub mod tramites;
 pub mod transparency;
 // Neutral homes: configuration, security headers, rendering, and mechanisms capabilities share.
 pub mod config;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub submissions: Arc<Submissions>,
     /// The cases capability's own state (the follow-up's lookup budget).
     pub cases: Arc<cases::Cases>,
+    /// The front desk's own state (its document store, the lookup budget).
+    pub tramites: Arc<tramites::Tramites>,
     /// The incident counts in memory, following imports.
     pub cubes: Arc<app::transparency::storage::CubeCache>,
     /// The portal's public URL without a trailing slash, for absolute links in open-data metadata.
@@ -72,6 +75,7 @@ impl AppState {
             secure_cookies: config.site.public_url.starts_with("https://"),
         };
         let site_url = config.site.public_url.trim_end_matches('/').to_string();
+        let tramites = tramites::Tramites::open(config, &database).await?;
         Ok(Self {
             leptos_options,
             database,
@@ -79,6 +83,7 @@ impl AppState {
             cases: Arc::new(cases::Cases {
                 lookups: platform::rate_limit::GlobalRateLimit::new(config.follow_up.lookups_per_minute),
             }),
+            tramites: Arc::new(tramites),
             submissions: Arc::new(submissions),
             cubes: Arc::default(),
             site_url,
@@ -302,6 +307,10 @@ fn page_loaders() -> page_loaders::Loaders {
         (transparency_paths::MODULES, transparency::load_modules),
         (transparency_paths::COMPLAINTS, transparency::load_complaints),
         (transparency_paths::OPEN_DATA, transparency::load_open_data),
+        (app::tramites::paths::FILE, tramites::load_filing),
+        (app::tramites::paths::REGISTRY, tramites::load_registry),
+        (app::tramites::paths::REGISTRY_CASE, tramites::load_case),
+        (app::tramites::paths::HOLIDAYS, tramites::load_holidays),
     ])
 }
 
@@ -326,6 +335,7 @@ pub fn router(config: &PortalConfig, state: AppState) -> Router {
         .merge(staff::routes(state.submissions.body_limit()))
         .merge(cases::office_routes(state.submissions.body_limit()))
         .merge(transparency::routes())
+        .merge(tramites::routes(state.tramites.body_limit()))
         .layer(request_log());
     // Submissions are merged outside the request log: when a report arrived is not written anywhere.
     Router::new()

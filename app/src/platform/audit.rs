@@ -17,6 +17,8 @@ pub enum Capability {
     Staff,
     /// Transparency: imports of published data.
     Transparency,
+    /// The front desk: filings, staff actions on expedientes, the holiday calendar.
+    Tramites,
 }
 
 impl Capability {
@@ -26,6 +28,7 @@ impl Capability {
             Capability::Cases => "cases",
             Capability::Staff => "staff",
             Capability::Transparency => "transparency",
+            Capability::Tramites => "tramites",
         }
     }
 }

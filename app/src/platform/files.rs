@@ -26,6 +26,9 @@ pub enum Backend {
 #[derive(Clone, Debug)]
 pub struct FileStore {
     backend: Backend,
+    /// The ending of every stored name (`.age` for ciphertext objects, `.pdf` for filed documents):
+    /// the sweep touches only these.
+    extension: &'static str,
 }
 
 /// A stored file being read: its whole length, and its bytes from the offset asked for.
@@ -68,16 +71,21 @@ impl IncomingObject {
 }
 
 impl FileStore {
-    /// Opens (creating) a store in a local folder and removes what an interrupted upload left in
-    /// `incoming/`.
+    /// Opens (creating) a store of ciphertext objects (`.age`) in a local folder and removes what an
+    /// interrupted upload left in `incoming/`.
     pub async fn open(dir: impl Into<PathBuf>) -> std::io::Result<Self> {
+        Self::open_with_extension(dir, ".age").await
+    }
+
+    /// Opens (creating) a store whose files' names end in `extension` (`.pdf`).
+    pub async fn open_with_extension(dir: impl Into<PathBuf>, extension: &'static str) -> std::io::Result<Self> {
         let dir = dir.into();
         let incoming = dir.join("incoming");
         if fs::try_exists(&incoming).await? {
             fs::remove_dir_all(&incoming).await?;
         }
         fs::create_dir_all(&incoming).await?;
-        Ok(Self { backend: Backend::LocalFolder(dir) })
+        Ok(Self { backend: Backend::LocalFolder(dir), extension })
     }
 
     /// The local folder, for the code that must work on the files themselves (their times).
@@ -111,7 +119,7 @@ impl FileStore {
     }
 
     pub async fn create(&self) -> std::io::Result<IncomingObject> {
-        let name = super::database::random_id() + ".age";
+        let name = super::database::random_id() + self.extension;
         let path = self.dir().join("incoming").join(&name);
         let file = fs::OpenOptions::new().write(true).create_new(true).open(&path).await?;
         Ok(IncomingObject { file, path, name, len: 0 })
@@ -155,13 +163,13 @@ impl FileStore {
         set_modified(paths, std::time::UNIX_EPOCH).await
     }
 
-    /// Removes stored objects no report refers to (left by a crash between rename and commit).
+    /// Removes stored objects no record refers to (left by a crash between rename and commit).
     pub async fn sweep(&self, referenced: &HashSet<String>) -> std::io::Result<usize> {
         let mut removed = 0;
         let mut entries = fs::read_dir(self.dir()).await?;
         while let Some(entry) = entries.next_entry().await? {
             let name = entry.file_name().to_string_lossy().to_string();
-            if name.ends_with(".age") && !referenced.contains(&name) && entry.file_type().await?.is_file() {
+            if name.ends_with(self.extension) && !referenced.contains(&name) && entry.file_type().await?.is_file() {
                 fs::remove_file(entry.path()).await?;
                 removed += 1;
             }

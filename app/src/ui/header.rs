@@ -4,6 +4,7 @@ use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::locale::{DefaultLocale, language_tag, localized_path, split_path};
 use crate::reporting::paths::REPORT;
 use crate::site::paths::{HOME, PRIVACY};
+use crate::tramites::paths::CATALOGUE;
 use crate::transparency::paths::STATISTICS;
 use crate::ui::page_link::{PageLink, use_localized_path};
 use leptos::prelude::*;
@@ -45,6 +46,9 @@ fn MainNavigation() -> impl IntoView {
                     </li>
                     <li>
                         <PageLink page=REPORT>{t!(i18n, common.nav.report)}</PageLink>
+                    </li>
+                    <li>
+                        <PageLink page=CATALOGUE>{t!(i18n, common.nav.tramites)}</PageLink>
                     </li>
                     <li>
                         <PageLink page=STATISTICS>{t!(i18n, common.nav.transparency)}</PageLink>

@@ -14,6 +14,15 @@ impl GlobalRateLimit {
         Self { per_minute, window: Mutex::new((Instant::now(), 0)) }
     }
 
+    /// Whether this minute's allowance is used up (counting nothing).
+    pub fn is_exhausted(&self) -> bool {
+        let mut window = self.window.lock().expect("not poisoned");
+        if window.0.elapsed() >= Duration::from_secs(60) {
+            *window = (Instant::now(), 0);
+        }
+        window.1 >= self.per_minute
+    }
+
     /// Counts one submission; `false` once this minute's allowance is used up.
     pub fn try_acquire(&self) -> bool {
         let mut window = self.window.lock().expect("not poisoned");
@@ -38,5 +47,9 @@ mod tests {
         assert_eq!([(); 5].map(|_| limit.try_acquire()), [true, true, true, false, false]);
         limit.window.lock().unwrap().0 -= Duration::from_secs(61);
         assert!(limit.try_acquire(), "a new minute starts a new allowance");
+        assert!(!limit.is_exhausted());
+        limit.try_acquire();
+        limit.try_acquire();
+        assert!(limit.is_exhausted());
     }
 }

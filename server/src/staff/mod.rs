@@ -11,7 +11,7 @@ pub mod accounts;
 mod admin;
 mod admin_web;
 mod api;
-mod web;
+pub(crate) mod web;
 
 use crate::AppState;
 use crate::page_loaders::{Loaded, LoaderFuture, Outcome, Request};
@@ -52,6 +52,12 @@ pub trait Permission {
 pub struct IntegrityOffice;
 impl Permission for IntegrityOffice {
     const ROLE: Role = Role::IntegrityOfficer;
+}
+
+/// The front desk: expedientes and the holiday calendar.
+pub struct DocumentRegistry;
+impl Permission for DocumentRegistry {
+    const ROLE: Role = Role::DocumentRegistry;
 }
 
 /// Managing staff accounts.

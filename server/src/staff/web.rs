@@ -23,7 +23,7 @@ pub struct LoginForm {
     prefix: String,
 }
 
-pub(super) fn prefix_of(prefix: &str) -> &'static str {
+pub(crate) fn prefix_of(prefix: &str) -> &'static str {
     match prefix {
         "/en" => "/en",
         "/es" => "/es",

@@ -146,12 +146,12 @@ fn locale_of(language: Language) -> app::i18n::Locale {
     }
 }
 
-enum Format {
+pub(crate) enum Format {
     Csv,
     Json,
 }
 
-fn split_file(file: &str) -> Option<(&str, Format)> {
+pub(crate) fn split_file(file: &str) -> Option<(&str, Format)> {
     if let Some(name) = file.strip_suffix(".csv") {
         Some((name, Format::Csv))
     } else {
@@ -186,18 +186,18 @@ fn api_problem(status: StatusCode, code: &str, message: String, extra: serde_jso
     (status, axum::Json(body)).into_response()
 }
 
-fn not_found(what: &str) -> Response {
+pub(crate) fn not_found(what: &str) -> Response {
     api_problem(StatusCode::NOT_FOUND, "not_found", format!("no such data: {what}"), serde_json::Value::Null)
 }
 
-fn server_error(what: &'static str, error: impl std::fmt::Display) -> Response {
+pub(crate) fn server_error(what: &'static str, error: impl std::fmt::Display) -> Response {
     tracing::error!(%error, "{what}");
     let message = "the data could not be read; try again later".to_string();
     api_problem(StatusCode::INTERNAL_SERVER_ERROR, "server_error", message, serde_json::Value::Null)
 }
 
 /// A table as a download: CSV (UTF-8 with BOM, so spreadsheet programs read the accents) or JSON.
-fn table_response(table: &DataTable, format: Format, filename: &str, extra: serde_json::Value) -> Response {
+pub(crate) fn table_response(table: &DataTable, format: Format, filename: &str, extra: serde_json::Value) -> Response {
     match format {
         Format::Csv => {
             let body = format!("\u{feff}{}", table.to_csv());
@@ -418,6 +418,7 @@ async fn datapackage(State(state): State<AppState>) -> Response {
             "schema": complaint_schema,
         }));
     }
+    resources.extend(crate::tramites::open_data_resources(site));
     axum::Json(serde_json::json!({
         "profile": "data-package",
         "name": "miraflores-transparencia",

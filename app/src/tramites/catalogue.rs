@@ -1,0 +1,195 @@
+//! The catalogue of services, written as gob.pe writes its service sheets: a title with a verb in the
+//! infinitive, what it is for, who may use it, requirements, cost, time limit, the steps in each
+//! channel, and the legal basis. The sheets are the municipality's content, kept here in both
+//! languages next to each other so that a change to one is seen beside the other.
+
+use crate::i18n::Locale;
+use crate::paths::Page;
+
+/// A text in Spanish (Peru) and English.
+#[derive(Clone, Copy, Debug)]
+pub struct Text {
+    pub es: &'static str,
+    pub en: &'static str,
+}
+
+impl Text {
+    pub fn get(self, locale: Locale) -> &'static str {
+        match locale {
+            Locale::es_PE => self.es,
+            Locale::en => self.en,
+        }
+    }
+}
+
+const fn text(es: &'static str, en: &'static str) -> Text {
+    Text { es, en }
+}
+
+/// A way to do it: online, in person, by phone.
+#[derive(Clone, Copy, Debug)]
+pub struct Channel {
+    pub name: Text,
+    pub steps: &'static [Text],
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Service {
+    /// The sheet's page.
+    pub page: Page,
+    /// Where the online channel starts.
+    pub start: Page,
+    pub title: Text,
+    pub purpose: Text,
+    pub who: Text,
+    pub requirements: &'static [Text],
+    pub cost: Text,
+    pub time_limit: Text,
+    pub channels: &'static [Channel],
+    pub legal_basis: &'static [Text],
+}
+
+const IN_PERSON: Text = text(
+    "En persona: plataforma de atención al vecino, Palacio Municipal, Av. Larco 400, Miraflores, o en un módulo de seguridad ciudadana",
+    "In person: the residents' service desk, Town Hall, Av. Larco 400, Miraflores, or a citizen security module",
+);
+const PHONE: Text = text("Por teléfono: (01) 617-7272", "By phone: (01) 617-7272");
+
+pub const SERVICES: [Service; 2] = [
+    Service {
+        page: super::paths::SERVICE_FILE,
+        start: super::paths::FILE,
+        title: text("Presentar un documento a la municipalidad", "Send a document to the municipality"),
+        purpose: text(
+            "Para iniciar un procedimiento (una licencia, un certificado, un reclamo, un recurso o una solicitud) sin ir a la municipalidad. Recibe un número de expediente y un código de verificación para seguirlo en línea.",
+            "To start a procedure (a licence, a certificate, a claim, an appeal or a request) without going to the town hall. You get an expediente number and a verification code to follow it online.",
+        ),
+        who: text(
+            "Cualquier persona, natural o jurídica, con DNI, RUC o carné de extranjería.",
+            "Anyone, a person or a company, with a DNI, a RUC or a foreign resident's card.",
+        ),
+        requirements: &[
+            text(
+                "Su documento de identidad (DNI, RUC o carné de extranjería), su dirección y un correo electrónico.",
+                "Your identity document (DNI, RUC or foreign resident's card), your address and an email address.",
+            ),
+            text(
+                "El procedimiento que inicia y el asunto, en pocas líneas.",
+                "The procedure you start and the subject, in a few lines.",
+            ),
+            text(
+                "Su escrito y los documentos que pide el procedimiento, en PDF: hasta 5 archivos de hasta 10 MB cada uno.",
+                "Your letter and the documents the procedure asks for, as PDF: up to 5 files of up to 10 MB each.",
+            ),
+        ],
+        cost: text(
+            "Presentar es gratuito. Algunos procedimientos tienen un derecho de trámite, que se indica en su ficha del TUPA.",
+            "Filing is free. Some procedures carry a fee, shown on their sheet of the TUPA.",
+        ),
+        time_limit: text(
+            "El plazo de cada procedimiento, en días hábiles, se indica al elegirlo y en su constancia. Se cuenta desde el día hábil siguiente a la presentación; no se cuentan sábados, domingos ni feriados.",
+            "Each procedure's time limit, in working days, is shown when you choose it and on your receipt. It counts from the working day after filing; Saturdays, Sundays and public holidays do not count.",
+        ),
+        channels: &[
+            Channel {
+                name: text("En línea, las 24 horas", "Online, at any hour"),
+                steps: &[
+                    text(
+                        "Llene el formulario de la mesa de partes virtual y adjunte sus PDF.",
+                        "Fill in the virtual front desk's form and attach your PDFs.",
+                    ),
+                    text(
+                        "Guarde o imprima la constancia con su número de expediente y su código de verificación.",
+                        "Save or print the receipt with your expediente number and verification code.",
+                    ),
+                    text(
+                        "Un documento presentado un sábado, domingo o feriado se cuenta desde el siguiente día hábil.",
+                        "A document filed on a Saturday, Sunday or holiday counts from the next working day.",
+                    ),
+                ],
+            },
+            Channel {
+                name: IN_PERSON,
+                steps: &[
+                    text(
+                        "Lleve su escrito y sus documentos impresos a la mesa de partes, de lunes a viernes de 8:00 a 16:30.",
+                        "Bring your letter and documents on paper to the front desk, Monday to Friday 8:00 to 16:30.",
+                    ),
+                    text(
+                        "Le entregan el número de expediente y el código de verificación en papel.",
+                        "You are given the expediente number and verification code on paper.",
+                    ),
+                ],
+            },
+            Channel {
+                name: PHONE,
+                steps: &[text(
+                    "Le orientan sobre los requisitos; el documento se presenta en línea o en persona.",
+                    "You are told the requirements; the document is filed online or in person.",
+                )],
+            },
+        ],
+        legal_basis: &[
+            text(
+                "Ley 27444, Ley del Procedimiento Administrativo General (TUO aprobado por D.S. 004-2019-JUS), arts. 117–137 y 145.",
+                "Law 27444, General Administrative Procedure Law (consolidated text, D.S. 004-2019-JUS), arts. 117–137 and 145.",
+            ),
+            text(
+                "D.S. 029-2021-PCM, Reglamento del Decreto Legislativo 1412, Ley de Gobierno Digital (mesa de partes digital).",
+                "D.S. 029-2021-PCM, regulation of Legislative Decree 1412, the Digital Government Law (digital front desks).",
+            ),
+        ],
+    },
+    Service {
+        page: super::paths::SERVICE_TRACK,
+        start: super::paths::TRACK,
+        title: text("Consultar tu expediente", "Check your expediente"),
+        purpose: text(
+            "Para saber en qué oficina está su expediente, qué pasó con él, cuántos días hábiles quedan del plazo y, si la municipalidad lo observó, para subsanarlo en línea.",
+            "To see which office holds your expediente, what happened to it, how many working days of the limit are left and, if the municipality raised an observation, to answer it online.",
+        ),
+        who: text(
+            "Quien presentó el expediente, o quien tenga su número y su código de verificación.",
+            "Whoever filed the expediente, or whoever has its number and verification code.",
+        ),
+        requirements: &[text(
+            "El número de expediente (por ejemplo 2026-000042) y el código de verificación de su constancia.",
+            "The expediente number (for example 2026-000042) and the verification code on your receipt.",
+        )],
+        cost: text("Gratuito.", "Free."),
+        time_limit: text("Al instante.", "At once."),
+        channels: &[
+            Channel {
+                name: text("En línea, las 24 horas", "Online, at any hour"),
+                steps: &[
+                    text(
+                        "Escriba el número y el código de su constancia.",
+                        "Type the number and the code from your receipt.",
+                    ),
+                    text(
+                        "Si su expediente fue observado, adjunte la corrección antes de la fecha indicada.",
+                        "If your expediente was observed, attach the correction before the date shown.",
+                    ),
+                ],
+            },
+            Channel {
+                name: IN_PERSON,
+                steps: &[text(
+                    "Lleve su constancia a la plataforma de atención al vecino.",
+                    "Bring your receipt to the residents' service desk.",
+                )],
+            },
+            Channel {
+                name: PHONE,
+                steps: &[text(
+                    "Tenga a mano el número y el código de su constancia.",
+                    "Have your receipt's number and code at hand.",
+                )],
+            },
+        ],
+        legal_basis: &[text(
+            "Ley 27444 (TUO aprobado por D.S. 004-2019-JUS), art. 66: derecho a conocer el estado de tramitación de los procedimientos.",
+            "Law 27444 (consolidated text, D.S. 004-2019-JUS), art. 66: the right to know the state of one's procedures.",
+        )],
+    },
+];
