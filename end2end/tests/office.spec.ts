@@ -11,24 +11,12 @@ import { mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 
 import { join } from 'node:path';
 import { DATA_DIR, E2E_DIR, IDENTITY_FILE, expectReceipt, leaks, recordingProxy, sql } from './report-support';
 import { SHOTS, jsEnabled, waitForHydration, watch } from './pages';
+import { TAGS, addStaff, expectNoAxeViolations, signIn, totp } from './staff-support';
 
 test.skip(!E2E_DIR, 'needs PORTAL_E2E_DIR: run through scripts/test, which owns the server and its data');
 
 const OFFICER = process.env.OFFICER_BIN ?? join(process.cwd(), '..', 'target', 'release', 'officer');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag2aaa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
-/** RFC 6238 (SHA-1, 6 digits, 30 s) from a base32 secret, as an authenticator app computes it. */
-function totp(secret: string, at = Date.now()): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of secret.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
-  const mac = createHmac('sha1', key).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
 
 function officer(folder: string, args: string[], env: Record<string, string> = {}): string {
   return execFileSync(OFFICER, ['--folder', folder, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
@@ -223,36 +211,8 @@ test('without JavaScript the follow-up page says why it cannot work and sends no
   await expect(page.getByRole('button', { name: 'Consultar' })).toBeDisabled();
 });
 
-/** A staff account made as a deployer makes one, with the server's command line; its TOTP secret. */
-function addStaff(username: string, password: string, role: string): string {
-  // The binary and the configuration the e2e server runs with (scripts/test starts it from the repository).
-  const repository = join(process.cwd(), '..');
-  const server = process.env.SERVER_BIN ?? join(repository, 'target', 'debug', 'server');
-  const added = execFileSync(server, ['--demo', 'staff', 'add', username, '--role', role], {
-    cwd: repository,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      PORTAL_OFFICER_PASSWORD: password,
-      PORTAL_SITE__DATA_DIR: DATA_DIR,
-      PORTAL_DATABASE__URL: `sqlite://${join(DATA_DIR, 'portal.db')}`,
-    },
-  });
-  return added.match(/secret: ([A-Z2-7]+)/)![1];
-}
 
-async function signIn(page: Page, username: string, password: string, secret: string) {
-  await page.goto('/oficina');
-  await page.getByLabel('Usuario').fill(username);
-  await page.getByLabel('Contraseña').fill(password);
-  await page.getByLabel('Código de verificación').fill(totp(secret));
-  await page.getByRole('button', { name: 'Ingresar' }).click();
-}
 
-async function expectNoAxeViolations(page: Page) {
-  const axe = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
 
 test('a signed-in staff member without the integrity officer role sees no case', async ({ page }, testInfo) => {
   test.skip(testInfo.project.name !== 'desktop', 'one browser is enough for a server-rendered page');
