@@ -156,6 +156,9 @@ max_pending_upload_bytes = 4294967296
 [reporting]
 max_report_bytes = 1048576
 plain_form_wait_seconds = 0
+
+[tramites]
+wrong_lookups_per_minute = 60
 "#,
         data = data_dir.display()
     )

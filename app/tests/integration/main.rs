@@ -5,3 +5,4 @@ mod common;
 mod incidents;
 mod migrations;
 mod storage;
+mod tramites;
