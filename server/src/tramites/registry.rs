@@ -70,7 +70,10 @@ pub fn load_case<'a>(request: &'a Request<'a>) -> LoaderFuture<'a> {
                 view.done = done;
                 private(Loaded::context(view)).into()
             }
-            Ok(None) => private(Loaded::context(()).with_status(StatusCode::NOT_FOUND)).into(),
+            // An unknown number (a mistyped address) goes back to the list, which shows every expediente.
+            Ok(None) => {
+                page_loaders::Outcome::Respond(Redirect::to(&format!("{}{REGISTRY}", request.prefix)).into_response())
+            }
             Err(error) => page_loaders::failed("loading an expediente failed", error),
         }
     })

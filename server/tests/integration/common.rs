@@ -55,8 +55,13 @@ pub struct Portal {
 }
 
 pub async fn portal() -> Portal {
+    portal_configured(|text| text).await
+}
+
+/// [`portal`] with its configuration's text changed by `edit` first.
+pub async fn portal_configured(edit: impl FnOnce(String) -> String) -> Portal {
     let dir = tempfile::tempdir().unwrap();
-    let path = write_config(dir.path(), &valid_config(dir.path(), "127.0.0.1:0"));
+    let path = write_config(dir.path(), &edit(valid_config(dir.path(), "127.0.0.1:0")));
     let config = portal_server::config::PortalConfig::load(&path).unwrap();
     let state = portal_server::AppState::open(&config).await.unwrap();
     Portal { app: portal_server::router(&config, state.clone()), state, _dir: dir }

@@ -11,4 +11,5 @@ mod officers;
 mod request_log;
 mod startup;
 mod submissions;
+mod tramites;
 mod transparency;

@@ -1,0 +1,174 @@
+//! The front desk through the router the binary serves: a filing as a browser sends it (multipart),
+//! refused documents leaving nothing behind, a wrong code and an unknown number answered alike, the
+//! portal-wide budget of wrong lookups, and the open data with its datapackage entries.
+
+use crate::common::{Portal, get, portal_configured};
+use http::StatusCode;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+
+async fn portal_with(wrong_lookups_per_minute: u32) -> Portal {
+    let budget = wrong_lookups_per_minute.to_string();
+    portal_configured(|text| portal_server::config::set_key(&text, "tramites.wrong_lookups_per_minute", &budget)).await
+}
+
+/// A multipart body with `fields` and `files` (name, file name, bytes).
+fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----portal-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    for (name, file_name, bytes) in files {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\n\
+                 Content-Type: application/pdf\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn post(portal: &Portal, uri: &str, content_type: &str, body: Vec<u8>) -> (StatusCode, String) {
+    let request =
+        http::Request::post(uri).header("content-type", content_type).body(axum::body::Body::from(body)).unwrap();
+    let response = portal.app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&body).replace("<!>", ""))
+}
+
+const APPLICANT: [(&str, &str); 7] = [
+    ("id_type", "ruc"),
+    ("applicant_id", "20131312955"),
+    ("name", "Empresa de prueba SAC"),
+    ("address", "Av. Larco 400"),
+    ("email", "mesa@empresa.pe"),
+    ("procedure", "AIP-01"),
+    ("subject", "Solicito la lista de licencias otorgadas en 2026"),
+];
+
+fn between<'a>(page: &'a str, start: &str, end: &str) -> &'a str {
+    let from = page.find(start).unwrap_or_else(|| panic!("{start} not in the page")) + start.len();
+    &page[from..from + page[from..].find(end).unwrap()]
+}
+
+fn stored_documents(portal: &Portal) -> usize {
+    let dir = portal.state.tramites.store.local_path("").unwrap();
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter(|entry| entry.as_ref().unwrap().file_name().to_string_lossy().ends_with(".pdf"))
+        .count()
+}
+
+#[tokio::test]
+async fn a_filing_is_refused_without_keeping_its_files_then_filed_and_tracked() {
+    let portal = portal_with(60).await;
+    let uri = app::tramites::paths::FILE_POST.path();
+    let (content_type, body) = multipart(&APPLICANT, &[("documents", "foto.pdf", b"\x89PNG not a pdf")]);
+    let (status, page) = post(&portal, uri, &content_type, body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Solo se aceptan documentos PDF"));
+    assert!(page.contains("Solicito la lista de licencias otorgadas en 2026"), "what was typed is kept");
+    let (content_type, body) =
+        multipart(&APPLICANT, &[("documents", "a.pdf", PDF), ("documents", "b.pdf", b"%PDF-1.4 cut off")]);
+    let (status, _) = post(&portal, uri, &content_type, body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(stored_documents(&portal), 0, "a refused filing keeps none of its documents, the good one included");
+
+    let (content_type, body) = multipart(&APPLICANT, &[("documents", "solicitud.pdf", PDF)]);
+    let (status, receipt) = post(&portal, uri, &content_type, body).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(stored_documents(&portal), 1);
+    let number = between(&receipt, "id=\"receipt-number\" class=\"receipt__number\">", "<").to_string();
+    let code = between(&receipt, "id=\"receipt-code\" class=\"receipt__number\">", "<").to_string();
+    let track = app::tramites::paths::TRACK_POST.path();
+    let form = "application/x-www-form-urlencoded";
+    let (status, page) = post(&portal, track, form, format!("number={number}&code={code}").into_bytes()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Presentado, por recibir") && page.contains("solicitud.pdf"));
+    let (wrong_status, wrong) =
+        post(&portal, track, form, format!("number={number}&code=AAAAAAAAAA").into_bytes()).await;
+    let (unknown_status, unknown) =
+        post(&portal, track, form, format!("number=2026-999999&code={code}").into_bytes()).await;
+    assert_eq!((wrong_status, unknown_status), (StatusCode::UNPROCESSABLE_ENTITY, StatusCode::UNPROCESSABLE_ENTITY));
+    let summary = |page: &str| between(page, "id=\"track-errors\"", "</div>").to_string();
+    assert_eq!(summary(&wrong), summary(&unknown));
+    // The document is downloaded with the number and code, as a PDF attachment.
+    let id = between(&page, "name=\"id\" value=\"", "\"").to_string();
+    let request = http::Request::post(app::tramites::paths::DOCUMENT_POST.path())
+        .header("content-type", form)
+        .body(axum::body::Body::from(format!("number={number}&code={code}&id={id}")))
+        .unwrap();
+    let response = portal.app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"solicitud.pdf\"")
+    );
+    assert_eq!(&response.into_body().collect().await.unwrap().to_bytes()[..], PDF);
+}
+
+#[tokio::test]
+async fn wrong_lookups_spend_a_portal_wide_budget_after_which_even_a_right_pair_waits() {
+    let portal = portal_with(3).await;
+    let (content_type, body) = multipart(&APPLICANT, &[("documents", "solicitud.pdf", PDF)]);
+    let (_, receipt) = post(&portal, app::tramites::paths::FILE_POST.path(), &content_type, body).await;
+    let number = between(&receipt, "id=\"receipt-number\" class=\"receipt__number\">", "<").to_string();
+    let code = between(&receipt, "id=\"receipt-code\" class=\"receipt__number\">", "<").to_string();
+    let track = app::tramites::paths::TRACK_POST.path();
+    let form = "application/x-www-form-urlencoded";
+    for _ in 0..5 {
+        let (status, _) = post(&portal, track, form, format!("number={number}&code={code}").into_bytes()).await;
+        assert_eq!(status, StatusCode::OK, "right lookups are not counted");
+    }
+    for guess in 0..3 {
+        let (status, _) =
+            post(&portal, track, form, format!("number={number}&code=GUESS{guess:05}").into_bytes()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let (status, page) = post(&portal, track, form, format!("number={number}&code={code}").into_bytes()).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "once spent, a right pair is not told apart from a wrong one");
+    assert!(page.contains("demasiadas consultas equivocadas"));
+}
+
+#[tokio::test]
+async fn open_data_counts_filings_by_month_and_procedure_and_is_in_the_datapackage() {
+    let portal = portal_with(60).await;
+    for _ in 0..2 {
+        let (content_type, body) = multipart(&APPLICANT, &[("documents", "solicitud.pdf", PDF)]);
+        let (status, _) = post(&portal, app::tramites::paths::FILE_POST.path(), &content_type, body).await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let month = &app::tramites::calendar::format_iso(app::tramites::storage::today_in_lima())[..7];
+    let (status, headers, csv) = get(&portal, "/datos/expedientes/por-mes.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert_eq!(
+        csv.trim_start_matches('\u{feff}'),
+        format!("mes,procedimiento,nombre,expedientes\r\n{month},AIP-01,Acceso a la información pública,2\r\n")
+    );
+    let (status, _, json) = get(&portal, "/datos/expedientes/tiempo-de-atencion.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["rows"].as_array().unwrap().len(), 0, "nothing resolved yet");
+    let (status, _, _) = get(&portal, "/datos/expedientes/otra.csv").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, _, package) = get(&portal, "/datos/datapackage.json").await;
+    assert!(
+        package.contains("/datos/expedientes/por-mes.csv")
+            && package.contains("/datos/expedientes/tiempo-de-atencion.csv")
+    );
+}
