@@ -633,6 +633,18 @@ pub fn OpenDataPage() -> impl IntoView {
         </ul>
         <h3>{t!(i18n, transparency.complaints_dataset)}</h3>
         <p>{t!(i18n, transparency.complaints_dataset_description)}</p>
+        <h3>{t!(i18n, tramites.open_data.heading)}</h3>
+        <p>{t!(i18n, tramites.open_data.description)}</p>
+        <ul id="expedientes-data">
+            <li>
+                <a href="/datos/expedientes/por-mes.csv" rel="external" download="">{t!(i18n, tramites.open_data.by_month)}</a>
+                " (CSV · " <a href="/datos/expedientes/por-mes.json" rel="external">"JSON"</a> ")"
+            </li>
+            <li>
+                <a href="/datos/expedientes/tiempo-de-atencion.csv" rel="external" download="">{t!(i18n, tramites.open_data.times)}</a>
+                " (CSV · " <a href="/datos/expedientes/tiempo-de-atencion.json" rel="external">"JSON"</a> ")"
+            </li>
+        </ul>
         <h2>{t!(i18n, transparency.api_heading)}</h2>
         <p>{t!(i18n, transparency.api_lead)}</p>
         <h3>{t!(i18n, transparency.api_views)}</h3>
