@@ -14,13 +14,10 @@ impl GlobalRateLimit {
         Self { per_minute, window: Mutex::new((Instant::now(), 0)) }
     }
 
-    /// Whether this minute's allowance is used up (counting nothing).
-    pub fn is_exhausted(&self) -> bool {
+    /// Gives back one counted use (a lookup that turned out right, which the limit does not count).
+    pub fn release(&self) {
         let mut window = self.window.lock().expect("not poisoned");
-        if window.0.elapsed() >= Duration::from_secs(60) {
-            *window = (Instant::now(), 0);
-        }
-        window.1 >= self.per_minute
+        window.1 = window.1.saturating_sub(1);
     }
 
     /// Counts one submission; `false` once this minute's allowance is used up.
@@ -47,9 +44,8 @@ mod tests {
         assert_eq!([(); 5].map(|_| limit.try_acquire()), [true, true, true, false, false]);
         limit.window.lock().unwrap().0 -= Duration::from_secs(61);
         assert!(limit.try_acquire(), "a new minute starts a new allowance");
-        assert!(!limit.is_exhausted());
-        limit.try_acquire();
-        limit.try_acquire();
-        assert!(limit.is_exhausted());
+        assert!(limit.try_acquire() && limit.try_acquire() && !limit.try_acquire());
+        limit.release();
+        assert!(limit.try_acquire(), "a use given back can be taken again");
     }
 }

@@ -160,16 +160,22 @@ async fn lookup(state: &AppState, number: &str, code: &str) -> Result<Lookup, Re
     if code.is_empty() {
         return Ok(Lookup::Refused(TrackProblem::Missing));
     }
-    if state.tramites.wrong_lookups.is_exhausted() {
+    // Each lookup takes a slot before it is tried, and a right one gives it back: lookups sent together
+    // cannot all pass a check made before any of them is counted.
+    let budget = &state.tramites.wrong_lookups;
+    if !budget.try_acquire() {
         return Ok(Lookup::Refused(TrackProblem::TooMany));
     }
     match storage::find_with_code(&state.database, &number, &code, storage::today_in_lima()).await {
-        Ok(Some(expediente)) => Ok(Lookup::Found(Box::new(expediente))),
-        Ok(None) => {
-            state.tramites.wrong_lookups.try_acquire();
-            Ok(Lookup::Refused(TrackProblem::NotFound))
+        Ok(Some(expediente)) => {
+            budget.release();
+            Ok(Lookup::Found(Box::new(expediente)))
         }
-        Err(error) => Err(server_error("looking up an expediente failed", error)),
+        Ok(None) => Ok(Lookup::Refused(TrackProblem::NotFound)),
+        Err(error) => {
+            budget.release();
+            Err(server_error("looking up an expediente failed", error))
+        }
     }
 }
 
