@@ -16,7 +16,16 @@ fn main() {
     let config = Config::new("es-PE")
         .and_then(|config| config.add_locale("en"))
         .and_then(|config| {
-            config.add_namespaces(["common", "site", "reporting", "cases", "staff", "transparency", "tramites"])
+            config.add_namespaces([
+                "common",
+                "site",
+                "reporting",
+                "cases",
+                "staff",
+                "transparency",
+                "tramites",
+                "treasury",
+            ])
         })
         .expect("valid locale list")
         // Lets t_string! fill in values ("{{ size }}") for attributes and plain strings.

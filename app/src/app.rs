@@ -19,6 +19,9 @@ use crate::tramites::paths::{CATALOGUE, FILE, HOLIDAYS, REGISTRY, REGISTRY_CASE,
 use crate::transparency::StatisticsKind;
 use crate::transparency::pages::{ComplaintsPage, OpenDataPage, StatisticsPage};
 use crate::transparency::paths::{COMPLAINTS, MODULES, OPEN_DATA, STATISTICS};
+use crate::treasury::office::TreasuryOfficePage;
+use crate::treasury::pages::{PaymentPage, ReceiptPage, StatementPage};
+use crate::treasury::paths::{OFFICE as TREASURY_OFFICE, PAYMENT, RECEIPT, SERVICE_PAY, STATEMENT};
 use crate::ui::layout::Layout;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
@@ -118,6 +121,11 @@ where
             <Route path=REGISTRY view=RegistryPage />
             <Route path=REGISTRY_CASE view=RegistryCasePage />
             <Route path=HOLIDAYS view=HolidaysPage />
+            <Route path=SERVICE_PAY view=|| view! { <ServicePage service=SERVICES[2] /> } />
+            <Route path=STATEMENT view=StatementPage />
+            <Route path=PAYMENT view=PaymentPage />
+            <Route path=RECEIPT view=ReceiptPage />
+            <Route path=TREASURY_OFFICE view=TreasuryOfficePage />
         </ParentRoute>
     }
     .into_inner()

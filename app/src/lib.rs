@@ -16,6 +16,7 @@ pub mod site;
 pub mod staff;
 pub mod tramites;
 pub mod transparency;
+pub mod treasury;
 // Neutral homes: mechanisms capabilities share, and the UI pieces.
 pub mod locale;
 pub mod paths;

@@ -13,8 +13,23 @@ SITE_DIR="$REPO_ROOT/target/site"
 SITE_NAME="portal"
 
 build_native_release() {
-  log "building the server (release)"
-  (cd "$REPO_ROOT" && cargo build --locked --release -p server)
+  log "building the server and the payment sandbox (release)"
+  (cd "$REPO_ROOT" && cargo build --locked --release -p server -p payment-sandbox)
+}
+
+# The payment sandbox (a separate process that speaks HTTP as a payment gateway does) on a free port,
+# for demo mode and the tests; sets SANDBOX_URL, SANDBOX_PID, and the PORTAL_PAYMENTS__* variables that
+# point the portal at it. $1 is the binary, $2 its log file.
+start_payment_sandbox() {
+  local port
+  port="$(free_loopback_port)"
+  export SANDBOX_URL="http://127.0.0.1:$port" SANDBOX_API_KEY="sandbox-api-key-$RANDOM$RANDOM"
+  export SANDBOX_NOTIFICATION_SECRET="sandbox-notification-secret-$RANDOM$RANDOM"
+  SANDBOX_ADDRESS="127.0.0.1:$port" "$1" >"$2" 2>&1 &
+  SANDBOX_PID=$!
+  wait_for_http "$SANDBOX_URL/healthz" "$SANDBOX_PID" "$2"
+  export PORTAL_PAYMENTS__PROVIDER_URL="$SANDBOX_URL" PORTAL_PAYMENTS__API_KEY="$SANDBOX_API_KEY"
+  export PORTAL_PAYMENTS__NOTIFICATION_SECRET="$SANDBOX_NOTIFICATION_SECRET"
 }
 
 # The wasm32 build has a target directory of its own so that it can run beside a native build (cargo

@@ -17,6 +17,7 @@ pub use crate::cases::FollowUpConfig;
 pub use crate::platform::SealedUploadsConfig;
 pub use crate::reporting::ReportingConfig;
 pub use crate::tramites::TramitesConfig;
+pub use crate::treasury::PaymentsConfig;
 
 /// Prefix of the environment variables that override `Leptos.toml`.
 pub const ENV_PREFIX: &str = "PORTAL_";
@@ -33,6 +34,8 @@ pub struct PortalConfig {
     pub follow_up: FollowUpConfig,
     #[serde(default)]
     pub tramites: TramitesConfig,
+    #[serde(default)]
+    pub payments: PaymentsConfig,
     /// `[limits]`: where these capabilities' keys were before each got its section. Read only to move
     /// its keys ([`LEGACY_LIMITS`]); a configuration written for an older portal keeps working.
     #[serde(default, rename = "limits")]
@@ -349,6 +352,7 @@ impl PortalConfig {
         self.reporting.check(&mut problem);
         self.follow_up.check(&mut problem);
         self.tramites.check(&mut problem);
+        self.payments.check(&mut problem);
         problems.extend(self.legacy_problems.iter().cloned());
 
         if problems.is_empty() { Ok(()) } else { Err(ConfigError::Invalid(problems)) }

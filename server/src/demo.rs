@@ -125,6 +125,53 @@ pub async fn ensure_demo_officer(
     Ok(officer)
 }
 
+/// The demo taxpayer: its code and the check value of its booklet, printed at start.
+pub const DEMO_TAXPAYER: (&str, &str) = ("T0012345", "K7M2");
+
+/// Demo mode: a taxpayer with a year of property tax and fees, some overdue (imported once; an import
+/// leaves items already there as they are).
+pub async fn seed_demo_taxes(database: &app::platform::database::Database) -> Result<(), String> {
+    use app::treasury::Concept;
+    use app::treasury::storage::{NewItem, NewTaxpayer};
+    let year = app::tramites::storage::today_in_lima().year();
+    let taxpayers =
+        [NewTaxpayer {
+            code: DEMO_TAXPAYER.0.into(), check: DEMO_TAXPAYER.1.into(), name: "Ana Quispe Huamán".into()
+        }];
+    let month_end = |month: time::Month| {
+        let first_of_next = match month {
+            time::Month::December => time::Date::from_calendar_date(year + 1, time::Month::January, 1),
+            _ => time::Date::from_calendar_date(year, month.next(), 1),
+        };
+        first_of_next.expect("a valid date").previous_day().expect("a valid date")
+    };
+    let quarters = [time::Month::February, time::Month::May, time::Month::August, time::Month::November];
+    let mut items = Vec::new();
+    for (index, month) in quarters.into_iter().enumerate() {
+        let period = index as u32 + 1;
+        // The predial's later instalments carry the IPM adjustment.
+        let adjustment = if period == 1 { 0 } else { 150 * i64::from(period - 1) };
+        let item = |concept, principal, adjustment| NewItem {
+            taxpayer: DEMO_TAXPAYER.0.into(),
+            property: "Av. José Larco 400, dpto. 501".into(),
+            concept,
+            year,
+            period,
+            due_on: month_end(month),
+            principal,
+            adjustment,
+            discount: 0,
+        };
+        items.push(item(Concept::Predial, 31_250, adjustment));
+        items.push(item(Concept::StreetSweeping, 4_820, 0));
+        items.push(item(Concept::WasteCollection, 6_310, 0));
+        items.push(item(Concept::Parks, 3_050, 0));
+        items.push(item(Concept::CitizenSecurity, 5_940, 0));
+    }
+    app::treasury::storage::import(database, "system", &taxpayers, &items).await.map_err(|e| e.to_string())?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

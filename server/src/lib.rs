@@ -7,6 +7,7 @@ pub mod reporting;
 pub mod staff;
 pub mod tramites;
 pub mod transparency;
+pub mod treasury;
 // Neutral homes: configuration, security headers, rendering, and mechanisms capabilities share.
 pub mod config;
 pub mod demo;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub cases: Arc<cases::Cases>,
     /// The front desk's own state (its document store, the lookup budget).
     pub tramites: Arc<tramites::Tramites>,
+    /// Treasury's own state (the payment provider, the lookup budget).
+    pub treasury: Arc<treasury::Treasury>,
     /// The incident counts in memory, following imports.
     pub cubes: Arc<app::transparency::storage::CubeCache>,
     /// The portal's public URL without a trailing slash, for absolute links in open-data metadata.
@@ -84,6 +87,7 @@ impl AppState {
                 lookups: platform::rate_limit::GlobalRateLimit::new(config.follow_up.lookups_per_minute),
             }),
             tramites: Arc::new(tramites),
+            treasury: Arc::new(treasury::Treasury::new(config)),
             submissions: Arc::new(submissions),
             cubes: Arc::default(),
             site_url,
@@ -311,6 +315,9 @@ fn page_loaders() -> page_loaders::Loaders {
         (app::tramites::paths::REGISTRY, tramites::load_registry),
         (app::tramites::paths::REGISTRY_CASE, tramites::load_case),
         (app::tramites::paths::HOLIDAYS, tramites::load_holidays),
+        (app::treasury::paths::PAYMENT, treasury::load_payment),
+        (app::treasury::paths::RECEIPT, treasury::load_receipt),
+        (app::treasury::paths::OFFICE, treasury::load_office),
     ])
 }
 
@@ -336,6 +343,7 @@ pub fn router(config: &PortalConfig, state: AppState) -> Router {
         .merge(cases::office_routes(state.submissions.body_limit()))
         .merge(transparency::routes())
         .merge(tramites::routes(state.tramites.body_limit()))
+        .merge(treasury::routes())
         .layer(request_log());
     // Submissions are merged outside the request log: when a report arrived is not written anywhere.
     Router::new()

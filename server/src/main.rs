@@ -355,6 +355,9 @@ async fn serve(config: PortalConfig, demo_mode: bool) -> Result<(), String> {
             demo::ensure_demo_officer(&state.database, &config.site.data_dir).await.map_err(|e| e.to_string())?;
         println!(" Demo officer: {} (password and TOTP secret in {})", officer.username, officer.path.display());
         portal_server::transparency::import::seed_demo(&state.database, &config.site.data_dir).await?;
+        demo::seed_demo_taxes(&state.database).await?;
+        let (taxpayer, check) = demo::DEMO_TAXPAYER;
+        println!(" Demo taxpayer: {taxpayer}, check value {check} (statement at /tributos)");
     }
     let database = state.database.clone();
     // Load the incident counts now, so no visitor waits for the first load (~0.1-0.4 s at 2.5 million).
@@ -366,6 +369,7 @@ async fn serve(config: PortalConfig, demo_mode: bool) -> Result<(), String> {
         sqlite_file: app::platform::database::sqlite_file(&config.database.url),
     };
     tokio::spawn(restamper.keep_stamping());
+    portal_server::treasury::settle::spawn_reconciliation(state.clone());
     let app = router(&config, state);
     let listener = tokio::net::TcpListener::bind(config.site.address)
         .await

@@ -19,6 +19,8 @@ pub enum Capability {
     Transparency,
     /// The front desk: filings, staff actions on expedientes, the holiday calendar.
     Tramites,
+    /// Taxes and payments: imports of tax items, payments applied, refunds.
+    Treasury,
 }
 
 impl Capability {
@@ -29,6 +31,7 @@ impl Capability {
             Capability::Staff => "staff",
             Capability::Transparency => "transparency",
             Capability::Tramites => "tramites",
+            Capability::Treasury => "treasury",
         }
     }
 }

@@ -12,6 +12,8 @@ pub const API_CHALLENGE: &str = "/api/reports/challenge";
 #[cfg(feature = "ssr")]
 pub mod audit;
 #[cfg(feature = "ssr")]
+pub mod csv_rows;
+#[cfg(feature = "ssr")]
 pub mod database;
 #[cfg(feature = "ssr")]
 pub mod files;

@@ -90,12 +90,13 @@ pub fn SignOut() -> impl IntoView {
 
 /// The staff pages, each with the role that opens it: the staff home lists those the account's roles
 /// open. A capability with staff pages adds a line here.
-fn staff_pages(locale: crate::i18n::Locale) -> [(crate::paths::Page, Role, &'static str); 4] {
+fn staff_pages(locale: crate::i18n::Locale) -> [(crate::paths::Page, Role, &'static str); 5] {
     use crate::i18n::td_string;
     [
         (crate::cases::paths::OFFICE_CASES, Role::IntegrityOfficer, td_string!(locale, staff.home.page_cases)),
         (crate::tramites::paths::REGISTRY, Role::DocumentRegistry, td_string!(locale, tramites.registry.heading)),
         (crate::tramites::paths::HOLIDAYS, Role::DocumentRegistry, td_string!(locale, tramites.holidays.heading)),
+        (crate::treasury::paths::OFFICE, Role::Treasury, td_string!(locale, treasury.office.heading)),
         (super::paths::ACCOUNTS, Role::AccountAdmin, td_string!(locale, staff.home.page_accounts)),
     ]
 }

@@ -55,7 +55,7 @@ const IN_PERSON: Text = text(
 );
 const PHONE: Text = text("Por teléfono: (01) 617-7272", "By phone: (01) 617-7272");
 
-pub const SERVICES: [Service; 2] = [
+pub const SERVICES: [Service; 3] = [
     Service {
         page: super::paths::SERVICE_FILE,
         start: super::paths::FILE,
@@ -191,5 +191,79 @@ pub const SERVICES: [Service; 2] = [
             "Ley 27444 (TUO aprobado por D.S. 004-2019-JUS), art. 66: derecho a conocer el estado de tramitación de los procedimientos.",
             "Law 27444 (consolidated text, D.S. 004-2019-JUS), art. 66: the right to know the state of one's procedures.",
         )],
+    },
+    Service {
+        page: crate::treasury::paths::SERVICE_PAY,
+        start: crate::treasury::paths::STATEMENT,
+        title: text("Pagar tus tributos municipales", "Pay your municipal taxes"),
+        purpose: text(
+            "Para ver y pagar el impuesto predial, los arbitrios (barrido de calles, recojo de residuos, parques y jardines, serenazgo) y las multas, con los intereses al día, y obtener el recibo.",
+            "To see and pay property tax, municipal fees (street sweeping, waste collection, parks and gardens, citizen security) and fines, with interest to the day, and get the receipt.",
+        ),
+        who: text(
+            "El contribuyente o quien tenga su código de contribuyente y el valor de control de su cuponera.",
+            "The taxpayer, or whoever has their taxpayer code and the check value from their booklet.",
+        ),
+        requirements: &[
+            text(
+                "El código de contribuyente y el valor de control impresos en la cuponera anual.",
+                "The taxpayer code and the check value printed in the yearly tax booklet.",
+            ),
+            text(
+                "Una tarjeta de crédito o débito, o efectivo para pagar un código en un banco o agente.",
+                "A credit or debit card, or cash to pay a code at a bank or agent.",
+            ),
+        ],
+        cost: text(
+            "Lo que indica el estado de cuenta. El impuesto predial se paga en 4 cuotas (fines de febrero, mayo, agosto y noviembre); lo vencido lleva interés moratorio.",
+            "What the statement shows. Property tax is paid in 4 instalments (end of February, May, August and November); overdue amounts carry late-payment interest.",
+        ),
+        time_limit: text(
+            "Con tarjeta, al instante. En efectivo, cuando el banco o agente confirma el pago (el código vence en 24 horas).",
+            "By card, at once. In cash, when the bank or agent confirms the payment (the code expires in 24 hours).",
+        ),
+        channels: &[
+            Channel {
+                name: text("En línea, las 24 horas", "Online, at any hour"),
+                steps: &[
+                    text(
+                        "Escriba su código de contribuyente y el valor de control.",
+                        "Type your taxpayer code and check value.",
+                    ),
+                    text(
+                        "Elija las deudas y la forma de pago: tarjeta (la página segura de la pasarela) o un código para pagar en efectivo.",
+                        "Choose the debts and how to pay: card (the gateway's secure page) or a code to pay in cash.",
+                    ),
+                    text(
+                        "Cuando la pasarela confirma el pago, descargue o imprima su recibo con código de verificación.",
+                        "When the gateway confirms the payment, download or print your receipt with its verification code.",
+                    ),
+                ],
+            },
+            Channel {
+                name: IN_PERSON,
+                steps: &[text(
+                    "Pague en las cajas de la municipalidad con su cuponera.",
+                    "Pay at the municipality's cash desks with your booklet.",
+                )],
+            },
+            Channel {
+                name: PHONE,
+                steps: &[text(
+                    "Le informan su deuda; el pago se hace en línea o en persona.",
+                    "You are told your debt; payment is made online or in person.",
+                )],
+            },
+        ],
+        legal_basis: &[
+            text(
+                "Decreto Legislativo 776, Ley de Tributación Municipal (TUO aprobado por D.S. 156-2004-EF), arts. 8–15 y 66–69.",
+                "Legislative Decree 776, Municipal Taxation Law (consolidated text, D.S. 156-2004-EF), arts. 8–15 and 66–69.",
+            ),
+            text(
+                "Código Tributario (TUO aprobado por D.S. 133-2013-EF), art. 33: interés moratorio.",
+                "Tax Code (consolidated text, D.S. 133-2013-EF), art. 33: late-payment interest.",
+            ),
+        ],
     },
 ];

@@ -20,56 +20,33 @@ pub struct ImportRow {
 
 /// Reads the whole file; `Err` with every line's problems if any line has one.
 pub fn parse(text: &str, procedures: &[Procedure], today: Date) -> Result<Vec<ImportRow>, Vec<ImportLineError>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim().is_empty() {
-        return Err(vec![ImportLineError { line: 1, problem: ImportProblem::Empty }]);
+    let rows = crate::platform::csv_rows::rows(text);
+    let mut rows = rows.into_iter();
+    match rows.next() {
+        None => return Err(vec![ImportLineError { line: 1, problem: ImportProblem::Empty }]),
+        Some(Ok((_, header)))
+            if header.iter().map(|name| name.trim().to_ascii_lowercase()).collect::<Vec<_>>().join(",")
+                == CSV_HEADER => {}
+        Some(Ok((line, _)) | Err(line)) => return Err(vec![ImportLineError { line, problem: ImportProblem::Header }]),
     }
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut rows = Vec::new();
+    let mut accepted = Vec::new();
     let mut errors = Vec::new();
-    let mut header_seen = false;
-    let mut record = csv::StringRecord::new();
-    loop {
-        // Lines from byte offsets: the reader's own line count does not count blank lines.
-        // A record's position may be that of blank lines before it: they are stepped over first.
-        let line_at = |byte: u64| {
-            let bytes = text.as_bytes();
-            let mut at = (byte as usize).min(bytes.len());
-            while at < bytes.len() && matches!(bytes[at], b'\n' | b'\r') {
-                at += 1;
-            }
-            bytes[..at].iter().filter(|b| **b == b'\n').count() + 1
-        };
-        let before = line_at(reader.position().byte());
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Err(_) => {
-                errors.push(ImportLineError { line: before, problem: ImportProblem::Columns });
+    for row in rows {
+        let (line, record) = match row {
+            Ok(row) => row,
+            Err(line) => {
+                errors.push(ImportLineError { line, problem: ImportProblem::Columns });
                 break;
             }
-            Ok(true) => {}
-        }
-        // Where the record starts (blank lines before it are skipped by the reader).
-        let line = record.position().map_or(before, |position| line_at(position.byte()));
-        if !header_seen {
-            header_seen = true;
-            let header: Vec<String> = record.iter().map(|name| name.trim().to_ascii_lowercase()).collect();
-            if header.join(",") != CSV_HEADER {
-                return Err(vec![ImportLineError { line, problem: ImportProblem::Header }]);
-            }
-            continue;
-        }
-        if record.iter().all(|value| value.trim().is_empty()) {
-            continue;
-        }
-        if rows.len() + errors.len() >= MAX_ROWS {
+        };
+        if accepted.len() + errors.len() >= MAX_ROWS {
             return Err(vec![ImportLineError { line, problem: ImportProblem::TooManyRows }]);
         }
         if record.len() != 8 {
             errors.push(ImportLineError { line, problem: ImportProblem::Columns });
             continue;
         }
-        let value = |index: usize| record.get(index).unwrap_or_default().to_string();
+        let value = |index: usize| record[index].clone();
         let filed_on = parse_day(&value(0)).filter(|day| *day <= today);
         let fields = FilingFields {
             procedure: value(1),
@@ -87,14 +64,11 @@ pub fn parse(text: &str, procedures: &[Procedure], today: Date) -> Result<Vec<Im
         }
         problems.extend(fields.check(procedures).into_iter().map(ImportProblem::Field));
         match (problems.is_empty(), filed_on) {
-            (true, Some(filed_on)) => rows.push(ImportRow { line, fields, filed_on }),
+            (true, Some(filed_on)) => accepted.push(ImportRow { line, fields, filed_on }),
             _ => errors.extend(problems.into_iter().map(|problem| ImportLineError { line, problem })),
         }
     }
-    if !header_seen {
-        return Err(vec![ImportLineError { line: 1, problem: ImportProblem::Empty }]);
-    }
-    if errors.is_empty() { Ok(rows) } else { Err(errors) }
+    if errors.is_empty() { Ok(accepted) } else { Err(errors) }
 }
 
 #[cfg(test)]

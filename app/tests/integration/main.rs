@@ -6,3 +6,4 @@ mod incidents;
 mod migrations;
 mod storage;
 mod tramites;
+mod treasury;

@@ -60,6 +60,12 @@ impl Permission for DocumentRegistry {
     const ROLE: Role = Role::DocumentRegistry;
 }
 
+/// Taxes, fees and payments.
+pub struct Treasury;
+impl Permission for Treasury {
+    const ROLE: Role = Role::Treasury;
+}
+
 /// Managing staff accounts.
 pub struct AccountAdmin;
 impl Permission for AccountAdmin {

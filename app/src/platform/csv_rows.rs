@@ -1,0 +1,37 @@
+//! Reading an import's CSV row by row with the line each row starts on (1 is the header), for
+//! line-numbered errors. A UTF-8 byte order mark is skipped; blank lines are skipped.
+
+/// A CSV file's rows: `Ok((line, fields))`, or `Err(line)` where the file stops being valid CSV.
+pub fn rows(text: &str) -> Vec<Result<(usize, Vec<String>), usize>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bytes = text.as_bytes();
+    // The reader's own line count does not count blank lines: lines come from byte offsets, with the
+    // blank lines a record's position may include stepped over first.
+    let line_at = |byte: u64| {
+        let mut at = (byte as usize).min(bytes.len());
+        while at < bytes.len() && matches!(bytes[at], b'\n' | b'\r') {
+            at += 1;
+        }
+        bytes[..at].iter().filter(|b| **b == b'\n').count() + 1
+    };
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut record = csv::StringRecord::new();
+    let mut rows = Vec::new();
+    loop {
+        let before = line_at(reader.position().byte());
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Err(_) => {
+                rows.push(Err(before));
+                break;
+            }
+            Ok(true) => {}
+        }
+        if record.iter().all(|value| value.trim().is_empty()) {
+            continue;
+        }
+        let line = record.position().map_or(before, |position| line_at(position.byte()));
+        rows.push(Ok((line, record.iter().map(str::to_string).collect())));
+    }
+    rows
+}

@@ -1,0 +1,114 @@
+//! The treasury's staff page: recent payments with their state (duplicates refunded through the
+//! provider shown as such), and the import of tax items from the tax system's CSV.
+
+use super::import::ItemProblem;
+use super::paths::OFFICE_IMPORT_POST;
+use super::{Payment, PaymentStatus, format_soles};
+use crate::i18n::{t, td_string, use_i18n};
+use crate::staff::pages::{SignOut, language_prefix};
+use crate::staff::{MissingRole, role_label};
+use crate::tramites::pages::ErrorSummary;
+use crate::ui::page_title::PageTitle;
+use leptos::prelude::*;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TreasuryView {
+    pub username: String,
+    pub payments: Vec<Payment>,
+    /// The last import: items added, or each refused line.
+    pub import: Option<Result<usize, Vec<(usize, ItemProblem)>>>,
+}
+
+/// `/oficina/tributos`.
+#[component]
+pub fn TreasuryOfficePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let heading = td_string!(locale, treasury.office.heading);
+    let Some(data) = use_context::<TreasuryView>() else {
+        let missing = use_context::<MissingRole>().map(|missing| {
+            view! {
+                <p class="notice" id="missing-role">
+                    {t!(i18n, staff.missing_role, username = missing.username.clone(), role = role_label(locale, missing.role))}
+                </p>
+            }
+        });
+        return view! { <PageTitle text=move || heading /> <h1>{heading}</h1> {missing} }.into_any();
+    };
+    let prefix = language_prefix(locale);
+    let import = data.import.clone().map(|outcome| match outcome {
+        Ok(added) => view! {
+            <p class="notice notice--secure" role="status" id="import-done">
+                {td_string!(locale, treasury.office.imported).replace("{count}", &added.to_string())}
+            </p>
+        }
+        .into_any(),
+        Err(errors) => {
+            let problems = errors
+                .iter()
+                .map(|(line, problem)| {
+                    (
+                        "items-file".to_string(),
+                        format!("{} {line}: {}", td_string!(locale, tramites.import.line), problem.message()),
+                    )
+                })
+                .collect();
+            view! { <ErrorSummary id="import-errors" problems=problems /> }.into_any()
+        }
+    });
+    let rows = data
+        .payments
+        .iter()
+        .map(|payment| {
+            let flagged = matches!(payment.status, PaymentStatus::Duplicate | PaymentStatus::Refunded);
+            view! {
+                <tr class:row--flagged=flagged data-status=payment.status.code()>
+                    <th scope="row" class="nowrap"><code>{payment.id[..12.min(payment.id.len())].to_string()}</code></th>
+                    <td class="nowrap">{payment.created_at.replace('T', " ").replace('Z', "")}</td>
+                    <td>{payment.taxpayer.clone()}</td>
+                    <td>{payment.method.code()}</td>
+                    <td class="numeric">{format_soles(payment.amount, locale)}</td>
+                    <td>{payment.status.label(locale)}</td>
+                    <td class="nowrap"><code>{payment.provider_charge.clone().unwrap_or_default()}</code></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <PageTitle text=move || heading />
+        <h1>{heading}</h1>
+        <p>{t!(i18n, staff.signed_in_as, name = data.username.clone())}</p>
+        <SignOut />
+        {import}
+        <h2>{t!(i18n, treasury.office.payments)}</h2>
+        <p>{t!(i18n, treasury.office.payments_lead)}</p>
+        <div class="table-scroll">
+            <table class="data-table" id="payments">
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, treasury.office.payment)}</th>
+                        <th scope="col">{t!(i18n, treasury.office.created)}</th>
+                        <th scope="col">{t!(i18n, treasury.taxpayer)}</th>
+                        <th scope="col">{t!(i18n, treasury.method)}</th>
+                        <th scope="col" class="numeric">{t!(i18n, treasury.col.total)}</th>
+                        <th scope="col">{t!(i18n, treasury.office.status)}</th>
+                        <th scope="col">{t!(i18n, treasury.office.charge)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <h2>{t!(i18n, treasury.office.import_heading)}</h2>
+        <p>{t!(i18n, treasury.office.import_lead)}</p>
+        <p class="hint"><code>{super::import::CSV_HEADER}</code></p>
+        <form class="staff-form" method="post" action=OFFICE_IMPORT_POST.path() enctype="multipart/form-data">
+            <input type="hidden" name="prefix" value=prefix />
+            <div class="form-group">
+                <label for="items-file">{t!(i18n, tramites.import.file)}</label>
+                <input id="items-file" name="file" type="file" accept="text/csv,.csv" />
+            </div>
+            <button type="submit" class="button">{t!(i18n, tramites.import.submit)}</button>
+        </form>
+    }
+    .into_any()
+}

@@ -1,0 +1,291 @@
+//! The neighbour's side: the statement (taxpayer code and check value, posted), starting a payment
+//! (a card checkout at the provider, by redirect, or a cash code), the payment's page and its receipt.
+//! The browser's return from the checkout proves nothing: the page shows what the provider's signed
+//! notification, or the portal's own status query to the provider, said.
+
+use super::provider::ChargeRequest;
+use super::settle;
+use crate::AppState;
+use crate::page_loaders::{self, Loaded, LoaderFuture, Request};
+use crate::staff::web::prefix_of;
+use app::treasury::pages::{PayProblem, PaymentView, StatementProblem, StatementView};
+use app::treasury::paths::{PAYMENT, STATEMENT};
+use app::treasury::storage::{self, PaymentRefusal};
+use app::treasury::{Method, PaymentStatus, Statement};
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use http::StatusCode;
+use leptos::nonce::Nonce;
+use leptos::prelude::provide_context;
+
+fn today() -> time::Date {
+    app::tramites::storage::today_in_lima()
+}
+
+fn server_error(what: &'static str, error: impl std::fmt::Display) -> Response {
+    tracing::error!(%error, "{what}");
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+}
+
+async fn render(
+    state: &AppState,
+    prefix: &str,
+    nonce: Option<Nonce>,
+    status: StatusCode,
+    view: StatementView,
+) -> Response {
+    let page = format!("{prefix}{STATEMENT}");
+    let provide = move || provide_context(view.clone());
+    state.page_context.render_with(&page, nonce, status, provide).await
+}
+
+/// The statement for a taxpayer code and check value, counting a wrong pair against the portal-wide
+/// budget (a slot taken before trying, given back by a right pair, as for expedientes).
+async fn lookup(
+    state: &AppState,
+    taxpayer: &str,
+    check: &str,
+) -> Result<Result<Statement, StatementProblem>, Response> {
+    if taxpayer.trim().is_empty() || check.trim().is_empty() {
+        return Ok(Err(StatementProblem::Missing));
+    }
+    let budget = &state.treasury.wrong_lookups;
+    if !budget.try_acquire() {
+        return Ok(Err(StatementProblem::TooMany));
+    }
+    let rate = state.treasury.config.monthly_interest_basis_points;
+    match storage::statement(&state.database, taxpayer, check, today(), rate).await {
+        Ok(Some(statement)) => {
+            budget.release();
+            Ok(Ok(statement))
+        }
+        Ok(None) => Ok(Err(StatementProblem::NotFound)),
+        Err(error) => {
+            budget.release();
+            Err(server_error("reading a statement failed", error))
+        }
+    }
+}
+
+fn status_of(problem: StatementProblem) -> StatusCode {
+    match problem {
+        StatementProblem::TooMany => StatusCode::TOO_MANY_REQUESTS,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct StatementForm {
+    #[serde(default)]
+    taxpayer: String,
+    #[serde(default)]
+    check: String,
+    #[serde(default)]
+    prefix: String,
+}
+
+/// `POST /tributos/estado-de-cuenta`: `taxpayer`, `check`, `prefix`.
+pub async fn statement(
+    State(state): State<AppState>,
+    nonce: Option<Extension<Nonce>>,
+    Form(form): Form<StatementForm>,
+) -> Response {
+    let nonce = nonce.map(|Extension(nonce)| nonce);
+    let prefix = prefix_of(&form.prefix);
+    let payments_on = state.treasury.provider.is_some();
+    let view = match lookup(&state, &form.taxpayer, &form.check).await {
+        Err(response) => return response,
+        Ok(Ok(statement)) => StatementView {
+            taxpayer: statement.taxpayer.clone(),
+            check: form.check.trim().to_string(),
+            statement: Some(statement),
+            payments_on,
+            ..Default::default()
+        },
+        Ok(Err(problem)) => {
+            let view = StatementView {
+                taxpayer: form.taxpayer.chars().take(20).collect(),
+                problem: Some(problem),
+                ..Default::default()
+            };
+            return render(&state, prefix, nonce, status_of(problem), view).await;
+        }
+    };
+    render(&state, prefix, nonce, StatusCode::OK, view).await
+}
+
+/// `POST /tributos/pagar`: `taxpayer`, `check`, `item` (repeated), `method`, `prefix`.
+pub async fn pay(
+    State(state): State<AppState>,
+    nonce: Option<Extension<Nonce>>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let nonce = nonce.map(|Extension(nonce)| nonce);
+    let value = |name: &str| fields.iter().rev().find(|(key, _)| key == name).map_or("", |(_, value)| value.as_str());
+    let prefix = prefix_of(value("prefix"));
+    let items: Vec<String> =
+        fields.iter().filter(|(key, _)| key == "item").map(|(_, value)| value.clone()).take(200).collect();
+    let statement = match lookup(&state, value("taxpayer"), value("check")).await {
+        Err(response) => return response,
+        Ok(Ok(statement)) => statement,
+        Ok(Err(problem)) => {
+            let view = StatementView { problem: Some(problem), ..Default::default() };
+            return render(&state, prefix, nonce, status_of(problem), view).await;
+        }
+    };
+    let payments_on = state.treasury.provider.is_some();
+    let again = |statement: Statement, problem: PayProblem, items: Vec<String>| StatementView {
+        taxpayer: statement.taxpayer.clone(),
+        check: value("check").trim().to_string(),
+        statement: Some(statement),
+        pay_problem: Some(problem),
+        chosen: items,
+        payments_on,
+        ..Default::default()
+    };
+    let Some(provider) = state.treasury.provider.clone() else {
+        return render(
+            &state,
+            prefix,
+            nonce,
+            StatusCode::SERVICE_UNAVAILABLE,
+            again(statement, PayProblem::Unavailable, items),
+        )
+        .await;
+    };
+    let Some(method) = Method::parse(value("method")) else {
+        return render(
+            &state,
+            prefix,
+            nonce,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            again(statement, PayProblem::MethodMissing, items),
+        )
+        .await;
+    };
+    let payment = match storage::create_payment(&state.database, &statement, &items, method).await {
+        Ok(Ok(payment)) => payment,
+        Ok(Err(refusal)) => {
+            let problem = match refusal {
+                PaymentRefusal::NothingChosen => PayProblem::NothingChosen,
+                PaymentRefusal::NotPayable => PayProblem::NotPayable,
+            };
+            return render(&state, prefix, nonce, StatusCode::UNPROCESSABLE_ENTITY, again(statement, problem, items))
+                .await;
+        }
+        Err(error) => return server_error("starting a payment failed", error),
+    };
+    let treasury = &state.treasury;
+    let request = ChargeRequest {
+        kind: method.code().into(),
+        amount_cents: payment.amount as u64,
+        currency: "PEN".into(),
+        reference: payment.id.clone(),
+        description: format!("Municipalidad de Miraflores: tributos de {}", statement.taxpayer),
+        return_url: Some(format!("{}{prefix}{PAYMENT}?id={}", treasury.public_url, payment.id)),
+        notify_url: format!("{}{}", treasury.public_url, app::treasury::paths::API_NOTIFICATIONS),
+        expires_in_seconds: (method == Method::Cash).then_some(u64::from(treasury.config.cash_code_hours) * 3600),
+    };
+    // The payment's id is the idempotency key: a retry after a timeout gets the same charge, never a second.
+    let key = format!("charge-{}", payment.id);
+    let created = tokio::task::spawn_blocking(move || {
+        let mut last = None;
+        for attempt in 0..3u64 {
+            match provider.create_charge(&request, &key) {
+                Ok(charge) => return Ok(charge),
+                Err(super::provider::ProviderError::Unavailable(error)) => {
+                    last = Some(super::provider::ProviderError::Unavailable(error));
+                    std::thread::sleep(std::time::Duration::from_millis(300 * (attempt + 1)));
+                }
+                Err(error) => return Err(error),
+            }
+        }
+        Err(last.expect("three attempts"))
+    })
+    .await
+    .map_err(|error| super::provider::ProviderError::Unavailable(error.to_string()))
+    .and_then(|result| result);
+    let charge = match created {
+        Ok(charge) => charge,
+        Err(error) => {
+            tracing::warn!(%error, "creating a charge failed");
+            if let Err(error) = storage::mark_failed(&state.database, &payment.id).await {
+                return server_error("marking a payment failed", error);
+            }
+            let statement = match lookup(&state, value("taxpayer"), value("check")).await {
+                Ok(Ok(statement)) => statement,
+                _ => statement,
+            };
+            return render(
+                &state,
+                prefix,
+                nonce,
+                StatusCode::SERVICE_UNAVAILABLE,
+                again(statement, PayProblem::ProviderDown, items),
+            )
+            .await;
+        }
+    };
+    let expires_at = charge.expires_at.map(settle::rfc3339);
+    if let Err(error) =
+        storage::record_charge(&state.database, &payment.id, &charge.id, charge.cip.as_deref(), expires_at.as_deref())
+            .await
+    {
+        return server_error("recording a charge failed", error);
+    }
+    match (method, charge.checkout_url) {
+        (Method::Card, Some(url)) => Redirect::to(&url).into_response(),
+        _ => Redirect::to(&format!("{prefix}{PAYMENT}?id={}", payment.id)).into_response(),
+    }
+}
+
+fn query_value(request: &Request<'_>, name: &str) -> Option<String> {
+    let query = Query::<Vec<(String, String)>>::try_from_uri(&request.parts.uri).ok()?;
+    query.0.iter().rev().find(|(key, _)| key == name).map(|(_, value)| value.chars().take(64).collect())
+}
+
+/// `/tributos/pago?id=…`: the payment as the provider last said. A pending one with a charge is
+/// asked about first (a status query, server to provider).
+pub fn load_payment<'a>(request: &'a Request<'a>) -> LoaderFuture<'a> {
+    Box::pin(async move {
+        let Some(id) = query_value(request, "id") else {
+            return Loaded::context(()).with_status(StatusCode::NOT_FOUND).into();
+        };
+        let state = request.state;
+        let rate = state.treasury.config.monthly_interest_basis_points;
+        let payment = match storage::payment(&state.database, &id, today(), rate).await {
+            Ok(Some(payment)) => payment,
+            Ok(None) => return Loaded::context(()).with_status(StatusCode::NOT_FOUND).into(),
+            Err(error) => return page_loaders::failed("reading a payment failed", error),
+        };
+        let payment = if payment.status == PaymentStatus::Pending && payment.provider_charge.is_some() {
+            settle::query_and_apply(state, payment.provider_charge.as_deref().unwrap_or_default()).await;
+            match storage::payment(&state.database, &id, today(), rate).await {
+                Ok(Some(payment)) => payment,
+                _ => payment,
+            }
+        } else {
+            payment
+        };
+        let loaded = Loaded::context(PaymentView { payment, receipt: false });
+        crate::staff::private(loaded).into()
+    })
+}
+
+/// `/tributos/recibo?id=…`: a paid payment's receipt.
+pub fn load_receipt<'a>(request: &'a Request<'a>) -> LoaderFuture<'a> {
+    Box::pin(async move {
+        let Some(id) = query_value(request, "id") else {
+            return Loaded::context(()).with_status(StatusCode::NOT_FOUND).into();
+        };
+        let rate = request.state.treasury.config.monthly_interest_basis_points;
+        match storage::payment(&request.state.database, &id, today(), rate).await {
+            Ok(Some(payment)) if payment.status == PaymentStatus::Paid => {
+                crate::staff::private(Loaded::context(PaymentView { payment, receipt: true })).into()
+            }
+            Ok(_) => Loaded::context(()).with_status(StatusCode::NOT_FOUND).into(),
+            Err(error) => page_loaders::failed("reading a payment failed", error),
+        }
+    })
+}
