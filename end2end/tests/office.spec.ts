@@ -211,17 +211,15 @@ test('without JavaScript the follow-up page says why it cannot work and sends no
   await expect(page.getByRole('button', { name: 'Consultar' })).toBeDisabled();
 });
 
-
-
-
 test('a signed-in staff member without the integrity officer role sees no case', async ({ page }, testInfo) => {
   test.skip(testInfo.project.name !== 'desktop', 'one browser is enough for a server-rendered page');
   const username = `tesoreria-${randomBytes(4).toString('hex')}`;
   const password = 'una clave de tesorería bastante larga';
   await signIn(page, username, password, addStaff(username, password, 'treasury'));
-  // Not an officer: the staff home, which says the role has no pages yet.
+  // Not an officer: the staff home, which lists the treasury's page and no case list.
   await expect(page).toHaveURL(/\/oficina\/inicio$/);
-  await expect(page.locator('#no-pages')).toBeVisible();
+  await expect(page.locator('.staff-pages')).toContainText('Tributos y pagos');
+  await expect(page.locator('.staff-pages a[href$="/oficina/casos"]')).toHaveCount(0);
   await expect(page.locator('main')).toContainText('Tesorería y rentas');
   await page.goto('/oficina/casos');
   await expect(page.locator('#missing-role')).toContainText(username);

@@ -18,6 +18,8 @@ export const PAGES = [
   '/tramites/consultar-expediente',
   '/tramites/mesa-de-partes',
   '/tramites/expediente',
+  '/tramites/pagar-tributos',
+  '/tributos',
   '/en',
   '/en/privacidad',
   '/en/denuncia',
@@ -33,6 +35,8 @@ export const PAGES = [
   '/en/tramites/consultar-expediente',
   '/en/tramites/mesa-de-partes',
   '/en/tramites/expediente',
+  '/en/tramites/pagar-tributos',
+  '/en/tributos',
   '/no-existe',
   '/en/no-existe',
 ];

@@ -331,7 +331,10 @@ pub fn router(config: &PortalConfig, state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let shell = move || app::shell(options.clone());
     let routes = generate_route_list(app::App);
-    let security = security::SecurityOptions { hsts: config.site.public_url.starts_with("https://") };
+    // The provider's origin is read once, at start, and kept for the life of the process.
+    let payment_origin =
+        security::origin_of(&config.payments.provider_url).map(|origin| &*Box::leak(origin.into_boxed_str()));
+    let security = security::SecurityOptions { hsts: config.site.public_url.starts_with("https://"), payment_origin };
 
     let pages = Router::new()
         .route("/healthz", get(health))

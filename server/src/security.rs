@@ -21,18 +21,32 @@ serial=(), usb=(), xr-spatial-tracking=()";
 /// The policy for one response. Scripts run only if they carry this response's nonce (the
 /// hydration loader) or are loaded by one that does ('strict-dynamic'); everything else, styles,
 /// images, fonts and connections, comes from this origin only.
-pub fn content_security_policy(nonce: &str) -> String {
+/// Forms post to this origin only, and to the payment provider's (`payment_origin`) when one is
+/// configured: a card payment's form is answered with a redirect to the provider's checkout page,
+/// which `form-action` governs too.
+pub fn content_security_policy(nonce: &str, payment_origin: Option<&str>) -> String {
+    let payment = payment_origin.map(|origin| format!(" {origin}")).unwrap_or_default();
     format!(
         "default-src 'none'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; manifest-src 'self'; \
-         form-action 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'"
+         form-action 'self'{payment}; base-uri 'none'; frame-ancestors 'none'; object-src 'none'"
     )
+}
+
+/// The origin (`scheme://host[:port]`) of a URL, for a CSP source; `None` if it has none.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    (!host.is_empty() && !host.contains([' ', ';', ',', '\'']) && matches!(scheme, "http" | "https"))
+        .then(|| format!("{scheme}://{host}"))
 }
 
 #[derive(Clone, Copy)]
 pub struct SecurityOptions {
     /// Sends Strict-Transport-Security: only when the portal is public over HTTPS.
     pub hsts: bool,
+    /// The payment provider's origin, where the card payment form is redirected.
+    pub payment_origin: Option<&'static str>,
 }
 
 /// Middleware: generates the request's nonce (handed to Leptos through the request extensions, so
@@ -47,7 +61,8 @@ pub async fn security_headers(options: SecurityOptions, mut request: Request, ne
     };
     let success = response.status().is_success();
     let headers = response.headers_mut();
-    let csp = HeaderValue::from_str(&content_security_policy(&nonce)).expect("nonce is URL-safe base64");
+    let csp = HeaderValue::from_str(&content_security_policy(&nonce, options.payment_origin))
+        .expect("nonce is URL-safe base64 and the origin was checked");
     headers.insert(CONTENT_SECURITY_POLICY, csp);
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
@@ -98,12 +113,25 @@ mod tests {
 
     #[test]
     fn the_policy_allows_no_inline_code_and_no_other_origin() {
-        let csp = content_security_policy("abc");
+        let csp = content_security_policy("abc", None);
         assert!(csp.contains("script-src 'nonce-abc' 'strict-dynamic' 'wasm-unsafe-eval';"));
         assert!(!csp.contains("unsafe-inline"));
         assert!(!csp.contains("http"));
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(csp.starts_with("default-src 'none';"));
+        // With a payment provider, forms may go (be redirected) there, and nothing else may.
+        let paying = content_security_policy("abc", Some("https://pagos.example.pe"));
+        assert!(paying.contains("form-action 'self' https://pagos.example.pe;"));
+        assert_eq!(paying.matches("https://").count(), 1);
+    }
+
+    #[test]
+    fn an_origin_is_scheme_and_host_only() {
+        assert_eq!(origin_of("https://pagos.example.pe/v1/x?y").as_deref(), Some("https://pagos.example.pe"));
+        assert_eq!(origin_of("http://127.0.0.1:3100").as_deref(), Some("http://127.0.0.1:3100"));
+        assert_eq!(origin_of("https://a.pe; script-src *"), None);
+        assert_eq!(origin_of("javascript://x"), None);
+        assert_eq!(origin_of(""), None);
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::staff::pages::{SignOut, language_prefix};
 use crate::staff::{MissingRole, role_label};
 use crate::ui::format::format_day;
 use crate::ui::page_title::PageTitle;
+use crate::ui::table_scroll::TableScroll;
 use leptos::prelude::*;
 
 /// What a staff page shows before its data: the missing role, or a link to sign in.
@@ -100,8 +101,9 @@ fn summary_table(
     if rows.is_empty() {
         return view! { <p id=id>{td_string!(locale, tramites.registry.none)}</p> }.into_any();
     }
+    let body = summary_rows(locale, rows, prefix);
     view! {
-        <div class="table-scroll">
+        <TableScroll label=caption>
             <table class="data-table" id=id>
                 <caption>{caption}</caption>
                 <thead>
@@ -115,9 +117,9 @@ fn summary_table(
                         <th scope="col">{td_string!(locale, tramites.deadline.limit)}</th>
                     </tr>
                 </thead>
-                <tbody>{summary_rows(locale, rows, prefix)}</tbody>
+                <tbody>{body}</tbody>
             </table>
-        </div>
+        </TableScroll>
     }
     .into_any()
 }
@@ -153,7 +155,7 @@ pub fn RegistryPage() -> impl IntoView {
                         {td_string!(locale, tramites.import.done).replace("{count}", &outcome.created.len().to_string())}
                     </h2>
                     <p>{t!(i18n, tramites.import.codes_once)}</p>
-                    <div class="table-scroll">
+                    <TableScroll label=td_string!(locale, tramites.import.created_table)>
                         <table class="data-table">
                             <thead>
                                 <tr>
@@ -165,7 +167,7 @@ pub fn RegistryPage() -> impl IntoView {
                             </thead>
                             <tbody>{rows}</tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                 </section>
             }
             .into_any()
@@ -435,7 +437,7 @@ pub fn HolidaysPage() -> impl IntoView {
             <button type="submit" class="button">{t!(i18n, tramites.holidays.add)}</button>
         </form>
         <h2>{t!(i18n, tramites.holidays.list)}</h2>
-        <div class="table-scroll">
+        <TableScroll label=td_string!(locale, tramites.holidays.list)>
             <table class="data-table" id="holidays">
                 <thead>
                     <tr>
@@ -447,7 +449,7 @@ pub fn HolidaysPage() -> impl IntoView {
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </TableScroll>
     }
     .into_any()
 }

@@ -87,7 +87,7 @@ pub fn parse(text: &str) -> Result<(Vec<NewTaxpayer>, Vec<NewItem>), ImportError
         let code_like =
             |text: &str| !text.is_empty() && text.len() <= 20 && text.bytes().all(|b| b.is_ascii_alphanumeric());
         let mut problems = Vec::new();
-        let (code, check, name, property) = (field(0), field(1), field(2), field(3));
+        let (code, check, name, property) = (field(0).to_ascii_uppercase(), field(1), field(2), field(3));
         if !code_like(&code) || !code_like(&check) {
             problems.push(ItemProblem::Taxpayer);
         }

@@ -9,6 +9,7 @@ use crate::staff::pages::{SignOut, language_prefix};
 use crate::staff::{MissingRole, role_label};
 use crate::tramites::pages::ErrorSummary;
 use crate::ui::page_title::PageTitle;
+use crate::ui::table_scroll::TableScroll;
 use leptos::prelude::*;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -82,7 +83,7 @@ pub fn TreasuryOfficePage() -> impl IntoView {
         {import}
         <h2>{t!(i18n, treasury.office.payments)}</h2>
         <p>{t!(i18n, treasury.office.payments_lead)}</p>
-        <div class="table-scroll">
+        <TableScroll label=td_string!(locale, treasury.office.payments)>
             <table class="data-table" id="payments">
                 <thead>
                     <tr>
@@ -97,7 +98,7 @@ pub fn TreasuryOfficePage() -> impl IntoView {
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </TableScroll>
         <h2>{t!(i18n, treasury.office.import_heading)}</h2>
         <p>{t!(i18n, treasury.office.import_lead)}</p>
         <p class="hint"><code>{super::import::CSV_HEADER}</code></p>

@@ -8,6 +8,7 @@ use crate::staff::pages::language_prefix;
 use crate::tramites::pages::ErrorSummary;
 use crate::ui::format::format_day;
 use crate::ui::page_title::PageTitle;
+use crate::ui::table_scroll::TableScroll;
 use leptos::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,7 +93,7 @@ fn lines_table(locale: Locale, lines: &[StatementLine], choose: Option<&[String]
         .collect_view();
     let choose_heading = choose.map(|_| view! { <th scope="col">{td_string!(locale, treasury.col.pay)}</th> });
     view! {
-        <div class="table-scroll">
+        <TableScroll label=td_string!(locale, treasury.caption)>
             <table class="data-table statement" id="statement">
                 <caption>{td_string!(locale, treasury.caption)}</caption>
                 <thead>
@@ -109,7 +110,7 @@ fn lines_table(locale: Locale, lines: &[StatementLine], choose: Option<&[String]
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }
 

@@ -25,8 +25,11 @@ pub async fn statement(
     today: Date,
     monthly_bp: u32,
 ) -> Result<Option<Statement>, StorageError> {
+    // Codes are stored in capitals (the import writes them so): typed in any case, they match.
+    let taxpayer = taxpayer.trim().to_ascii_uppercase();
+    let taxpayer = taxpayer.as_str();
     let row = sqlx::query("SELECT check_hash, name FROM taxpayers WHERE code = $1")
-        .bind(taxpayer.trim())
+        .bind(taxpayer)
         .fetch_optional(db.pool())
         .await?;
     let typed = hash_check(check);
@@ -35,9 +38,9 @@ pub async fn statement(
         return Ok(None);
     }
     let name: String = row.try_get(1)?;
-    let lines = lines(db, taxpayer.trim(), None, today, monthly_bp).await?;
+    let lines = lines(db, taxpayer, None, today, monthly_bp).await?;
     Ok(Some(Statement {
-        taxpayer: taxpayer.trim().to_string(),
+        taxpayer: taxpayer.to_string(),
         name,
         on_day: format_iso(today),
         lines,

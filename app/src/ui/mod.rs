@@ -12,3 +12,5 @@ pub mod layout;
 pub mod page_link;
 #[cfg(feature = "ssr")]
 pub mod page_title;
+#[cfg(feature = "ssr")]
+pub mod table_scroll;

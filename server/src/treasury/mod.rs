@@ -82,7 +82,7 @@ impl Default for PaymentsConfig {
 impl PaymentsConfig {
     pub(crate) fn check(&self, problem: &mut impl FnMut(&str, String)) {
         if !self.provider_url.is_empty() {
-            if !(self.provider_url.starts_with("https://") || self.provider_url.starts_with("http://")) {
+            if crate::security::origin_of(&self.provider_url).is_none() {
                 problem("payments.provider_url", "must be an http:// or https:// URL".into());
             }
             if self.api_key.is_empty() {
