@@ -782,11 +782,18 @@ async fn sign_in_leads_an_officer_to_the_cases_and_everyone_else_to_the_staff_ho
     }
     let caja = staff_member(&portal, "caja2", &[Role::Treasury]).await;
     let (status, page) = get_page(&portal, "/oficina/inicio", &caja).await;
-    assert!(status == StatusCode::OK && page.contains("href=\"/oficina/tributos\"") && !page.contains("href=\"/oficina/casos\""));
+    assert!(
+        status == StatusCode::OK
+            && page.contains("href=\"/oficina/tributos\"")
+            && !page.contains("href=\"/oficina/casos\"")
+    );
     // A role whose capability has no staff page yet says so.
     let vecinal = staff_member(&portal, "vecinal2", &[Role::Participation]).await;
     let (status, page) = get_page(&portal, "/oficina/inicio", &vecinal).await;
-    assert!(status == StatusCode::OK && page.contains("id=\"no-pages\"") && page.contains("Participación vecinal"), "{page}");
+    assert!(
+        status == StatusCode::OK && page.contains("id=\"no-pages\"") && page.contains("Participación vecinal"),
+        "{page}"
+    );
     let admin = staff_member(&portal, "admin2", &[Role::AccountAdmin]).await;
     let (_, page) = get_page(&portal, "/oficina/inicio", &admin).await;
     assert!(page.contains("href=\"/oficina/cuentas\"") && !page.contains("href=\"/oficina/casos\""), "{page}");
