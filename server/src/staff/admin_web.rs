@@ -6,13 +6,13 @@
 
 use super::admin::{self, AdminError};
 use super::web::prefix_of;
-use super::{AccountAdmin, Permission, Staff, WebStaff, page_staff_with, private};
+use super::{AccountAdmin, Staff, WebStaff, page_staff_with, private};
 use crate::AppState;
 use crate::page_loaders::{self, Loaded, LoaderFuture, Request};
 use app::staff::accounts::{AccountsView, CreatedAccount, Done, DoneAction, NewAccountTyped, Refused};
-use app::staff::paths::{ACCOUNTS, SIGN_IN};
+use app::staff::paths::ACCOUNTS;
 use app::staff::storage as staff;
-use app::staff::{AdminRefusal, MissingRole, Role};
+use app::staff::{AdminRefusal, Role};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
@@ -76,13 +76,7 @@ async fn admin_form(
     let fields = Fields(fields);
     let prefix = prefix_of(fields.get("prefix"));
     let nonce = nonce.map(|Extension(nonce)| nonce);
-    let Ok(WebStaff(staff)) = staff else { return Err(Redirect::to(&format!("{prefix}{SIGN_IN}")).into_response()) };
-    if !staff.holds(AccountAdmin::ROLE) {
-        let missing = MissingRole { username: staff.username, role: AccountAdmin::ROLE };
-        let page = format!("{prefix}{ACCOUNTS}");
-        let provide = move || leptos::prelude::provide_context(missing.clone());
-        return Err(state.page_context.render_with(&page, nonce, StatusCode::FORBIDDEN, provide).await);
-    }
+    let staff = super::form_staff_with::<AccountAdmin>(state, nonce.clone(), staff, prefix, ACCOUNTS).await?;
     Ok(AdminForm { fields, prefix, nonce, admin: staff })
 }
 

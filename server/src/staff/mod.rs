@@ -217,6 +217,27 @@ pub(crate) async fn page_staff_with<P: Permission>(request: &Request<'_>) -> Res
     Ok(staff)
 }
 
+/// For a staff page's form handler: the signed-in staff member holding `P`'s role, or the answer
+/// instead: to sign in first (in the form's language), or `page` rendered as its `403` version.
+pub(crate) async fn form_staff_with<P: Permission>(
+    state: &AppState,
+    nonce: Option<leptos::nonce::Nonce>,
+    staff: Result<WebStaff, Response>,
+    prefix: &str,
+    page: app::paths::Page,
+) -> Result<Staff, Response> {
+    let Ok(WebStaff(staff)) = staff else {
+        return Err(axum::response::Redirect::to(&format!("{prefix}{SIGN_IN}")).into_response());
+    };
+    if !staff.holds(P::ROLE) {
+        let missing = MissingRole { username: staff.username, role: P::ROLE };
+        let provide = move || leptos::prelude::provide_context(missing.clone());
+        let page = format!("{prefix}{page}");
+        return Err(state.page_context.render_with(&page, nonce, StatusCode::FORBIDDEN, provide).await);
+    }
+    Ok(staff)
+}
+
 /// A staff page is never cached by a browser or proxy.
 pub(crate) fn private(loaded: Loaded) -> Loaded {
     loaded.with_header(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"))

@@ -6,8 +6,7 @@ use super::forms::{self, ReadFailure};
 use crate::AppState;
 use crate::page_loaders::{self, Loaded, LoaderFuture, Request};
 use crate::staff::web::prefix_of;
-use crate::staff::{DocumentRegistry, Permission, Staff, WebStaff, page_staff_with, private};
-use app::staff::MissingRole;
+use crate::staff::{DocumentRegistry, Permission, WebStaff, form_staff_with, page_staff_with, private};
 use app::staff::paths::SIGN_IN;
 use app::tramites::fields::{
     ActionRefusal, HolidayDone, HolidaysView, ImportLineError, ImportOutcome, ImportProblem, Imported, RegistryAction,
@@ -119,27 +118,6 @@ fn server_error(what: &'static str, error: impl std::fmt::Display) -> Response {
     StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
-/// Who may post the registry's forms: a signed-in holder of the role; anyone else gets what the page
-/// would give them (sign in first, or the page's `403`).
-async fn registry_staff(
-    state: &AppState,
-    nonce: Option<Nonce>,
-    staff: Result<WebStaff, Response>,
-    prefix: &str,
-    page: app::paths::Page,
-) -> Result<Staff, Response> {
-    let Ok(WebStaff(staff)) = staff else { return Err(Redirect::to(&format!("{prefix}{SIGN_IN}")).into_response()) };
-    if !staff.holds(DocumentRegistry::ROLE) {
-        let missing = MissingRole { username: staff.username, role: DocumentRegistry::ROLE };
-        let provide = move || provide_context(missing.clone());
-        return Err(state
-            .page_context
-            .render_with(&format!("{prefix}{page}"), nonce, StatusCode::FORBIDDEN, provide)
-            .await);
-    }
-    Ok(staff)
-}
-
 async fn render<T: Clone + Send + Sync + 'static>(
     state: &AppState,
     page: String,
@@ -177,7 +155,7 @@ pub async fn act(
         Err(ReadFailure::Storage(error)) => return server_error("storing a response document failed", error),
     };
     let prefix = prefix_of(form.get("prefix"));
-    let staff = match registry_staff(&state, nonce.clone(), staff, prefix, REGISTRY).await {
+    let staff = match form_staff_with::<DocumentRegistry>(&state, nonce.clone(), staff, prefix, REGISTRY).await {
         Ok(staff) => staff,
         Err(response) => {
             forms::discard(store, &form.documents).await;
@@ -250,7 +228,7 @@ pub async fn import(
         Err(ReadFailure::Malformed) => ("", Vec::new()),
         Err(ReadFailure::Storage(error)) => return server_error("reading an import failed", error),
     };
-    let staff = match registry_staff(&state, nonce.clone(), Ok(staff), prefix, REGISTRY).await {
+    let staff = match form_staff_with::<DocumentRegistry>(&state, nonce.clone(), Ok(staff), prefix, REGISTRY).await {
         Ok(staff) => staff,
         Err(response) => return response,
     };
@@ -354,7 +332,7 @@ pub async fn holidays(
 ) -> Response {
     let nonce = nonce.map(|Extension(nonce)| nonce);
     let prefix = prefix_of(&form.prefix);
-    let staff = match registry_staff(&state, nonce.clone(), staff, prefix, HOLIDAYS).await {
+    let staff = match form_staff_with::<DocumentRegistry>(&state, nonce.clone(), staff, prefix, HOLIDAYS).await {
         Ok(staff) => staff,
         Err(response) => return response,
     };

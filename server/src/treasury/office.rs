@@ -4,8 +4,7 @@
 use crate::AppState;
 use crate::page_loaders::{self, Loaded, LoaderFuture, Request};
 use crate::staff::web::prefix_of;
-use crate::staff::{Permission, Treasury, WebStaff, page_staff_with, private};
-use app::staff::MissingRole;
+use crate::staff::{Treasury, WebStaff, form_staff_with, page_staff_with, private};
 use app::staff::paths::SIGN_IN;
 use app::treasury::office::TreasuryView;
 use app::treasury::paths::OFFICE;
@@ -55,11 +54,10 @@ pub async fn import(
         }
     }
     let page = format!("{prefix}{OFFICE}");
-    if !staff.holds(Treasury::ROLE) {
-        let missing = MissingRole { username: staff.username, role: Treasury::ROLE };
-        let provide = move || provide_context(missing.clone());
-        return state.page_context.render_with(&page, nonce, StatusCode::FORBIDDEN, provide).await;
-    }
+    let staff = match form_staff_with::<Treasury>(&state, nonce.clone(), Ok(WebStaff(staff)), prefix, OFFICE).await {
+        Ok(staff) => staff,
+        Err(response) => return response,
+    };
     let parsed = String::from_utf8(file)
         .map_err(|_| vec![(1, app::treasury::import::ItemProblem::Columns)])
         .and_then(|text| app::treasury::import::parse(&text));

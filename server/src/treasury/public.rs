@@ -135,34 +135,25 @@ pub async fn pay(
         }
     };
     let payments_on = state.treasury.provider.is_some();
-    let again = |statement: Statement, problem: PayProblem, items: Vec<String>| StatementView {
-        taxpayer: statement.taxpayer.clone(),
-        check: value("check").trim().to_string(),
-        statement: Some(statement),
-        pay_problem: Some(problem),
-        chosen: items,
-        payments_on,
-        ..Default::default()
+    // The statement again, with what was chosen and why it could not be paid.
+    let check = value("check").trim().to_string();
+    let refuse = async |statement: Statement, status, problem: PayProblem| {
+        let view = StatementView {
+            taxpayer: statement.taxpayer.clone(),
+            check: check.clone(),
+            statement: Some(statement),
+            pay_problem: Some(problem),
+            chosen: items.clone(),
+            payments_on,
+            ..Default::default()
+        };
+        render(&state, prefix, nonce.clone(), status, view).await
     };
     let Some(provider) = state.treasury.provider.clone() else {
-        return render(
-            &state,
-            prefix,
-            nonce,
-            StatusCode::SERVICE_UNAVAILABLE,
-            again(statement, PayProblem::Unavailable, items),
-        )
-        .await;
+        return refuse(statement, StatusCode::SERVICE_UNAVAILABLE, PayProblem::Unavailable).await;
     };
     let Some(method) = Method::parse(value("method")) else {
-        return render(
-            &state,
-            prefix,
-            nonce,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            again(statement, PayProblem::MethodMissing, items),
-        )
-        .await;
+        return refuse(statement, StatusCode::UNPROCESSABLE_ENTITY, PayProblem::MethodMissing).await;
     };
     let payment = match storage::create_payment(&state.database, &statement, &items, method).await {
         Ok(Ok(payment)) => payment,
@@ -171,8 +162,7 @@ pub async fn pay(
                 PaymentRefusal::NothingChosen => PayProblem::NothingChosen,
                 PaymentRefusal::NotPayable => PayProblem::NotPayable,
             };
-            return render(&state, prefix, nonce, StatusCode::UNPROCESSABLE_ENTITY, again(statement, problem, items))
-                .await;
+            return refuse(statement, StatusCode::UNPROCESSABLE_ENTITY, problem).await;
         }
         Err(error) => return server_error("starting a payment failed", error),
     };
@@ -217,14 +207,7 @@ pub async fn pay(
                 Ok(Ok(statement)) => statement,
                 _ => statement,
             };
-            return render(
-                &state,
-                prefix,
-                nonce,
-                StatusCode::SERVICE_UNAVAILABLE,
-                again(statement, PayProblem::ProviderDown, items),
-            )
-            .await;
+            return refuse(statement, StatusCode::SERVICE_UNAVAILABLE, PayProblem::ProviderDown).await;
         }
     };
     let expires_at = charge.expires_at.map(settle::rfc3339);
