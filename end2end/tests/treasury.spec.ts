@@ -5,7 +5,7 @@
 // expires. The confirmation always comes from the provider, never from the browser's return.
 import { expect, test, type Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { E2E_DIR } from './report-support';
 import { jsEnabled } from './pages';
 import { addStaff, expectNoAxeViolations, signIn } from './staff-support';
@@ -95,6 +95,9 @@ test('card: checkout by redirect, confirmation from the provider, a receipt with
   await expect(page.locator('#receipt-code')).toHaveText(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
   await expect(page.locator('#payment-receipt')).toContainText('Impuesto predial');
   await noAxeViolations(page);
+  const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Descargar el recibo en PDF' }).click()]);
+  expect(pdf.suggestedFilename()).toMatch(/^recibo-[A-Z2-9]{10}\.pdf$/);
+  expect(readFileSync(await pdf.path(), 'latin1')).toMatch(/^%PDF-1\.\d[\s\S]*%%EOF\s*$/);
   await openStatement(page, code, check);
   await expect(page.locator('#statement tbody tr').nth(0)).toContainText('Pagado');
 });

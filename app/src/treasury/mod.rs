@@ -221,6 +221,41 @@ pub fn format_soles(cents: i64, locale: Locale) -> String {
     format!("{sign}S/ {units}{separator}{:02}", cents % 100)
 }
 
+/// The words of a receipt, for the server's PDF of it (which renders no page).
+#[cfg(feature = "ssr")]
+pub struct ReceiptLabels {
+    pub municipality: &'static str,
+    pub title: &'static str,
+    pub code: &'static str,
+    pub taxpayer: &'static str,
+    pub paid_on: &'static str,
+    pub method: &'static str,
+    pub method_card: &'static str,
+    pub method_cash: &'static str,
+    pub total_paid: &'static str,
+    /// "cuota {n}", "periodo {n}".
+    pub instalment: &'static str,
+    pub period: &'static str,
+}
+
+#[cfg(feature = "ssr")]
+pub fn receipt_labels(locale: Locale) -> ReceiptLabels {
+    use crate::i18n::td_string;
+    ReceiptLabels {
+        municipality: td_string!(locale, common.site.municipality),
+        title: td_string!(locale, treasury.receipt_title),
+        code: td_string!(locale, treasury.receipt_code),
+        taxpayer: td_string!(locale, treasury.taxpayer),
+        paid_on: td_string!(locale, treasury.paid_on),
+        method: td_string!(locale, treasury.method),
+        method_card: td_string!(locale, treasury.method_card),
+        method_cash: td_string!(locale, treasury.method_cash),
+        total_paid: td_string!(locale, treasury.total_paid),
+        instalment: td_string!(locale, treasury.instalment),
+        period: td_string!(locale, treasury.period),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -280,6 +280,11 @@ pub fn ReceiptPage() -> impl IntoView {
         .into_any();
     };
     let paid_at = payment.paid_at.clone().unwrap_or_default();
+    let language = match locale {
+        Locale::es_PE => "es",
+        Locale::en => "en",
+    };
+    let pdf = format!("{}?id={}&idioma={language}", super::paths::RECEIPT_PDF, payment.id);
     view! {
         <PageTitle text=title />
         <section class="receipt__box printable" aria-labelledby="receipt-heading" id="payment-receipt">
@@ -299,6 +304,9 @@ pub fn ReceiptPage() -> impl IntoView {
             </dl>
             {lines_table(locale, &payment.items, None)}
         </section>
+        <p>
+            <a href=pdf rel="external" download="">{t!(i18n, treasury.download_pdf)}</a>
+        </p>
     }
     .into_any()
 }

@@ -8,8 +8,10 @@ pub const STATEMENT_POST: Page = Page::new("/tributos/estado-de-cuenta");
 pub const PAY_POST: Page = Page::new("/tributos/pagar");
 /// A payment's page (`?id=`): where the card checkout returns, and where a cash code is shown.
 pub const PAYMENT: Page = Page::new("/tributos/pago");
-/// A paid payment's printable receipt (`?id=`).
+/// A paid payment's printable receipt (`?id=`), or the one a verification code names (`?codigo=`).
 pub const RECEIPT: Page = Page::new("/tributos/recibo");
+/// The same receipt as a PDF (`?id=…&idioma=es|en`).
+pub const RECEIPT_PDF: &str = "/tributos/recibo.pdf";
 /// The catalogue's sheet of the service.
 pub const SERVICE_PAY: Page = Page::new("/tramites/pagar-tributos");
 /// Signed notifications from the payment provider.

@@ -5,6 +5,7 @@
 mod office;
 pub mod provider;
 mod public;
+mod receipt_pdf;
 pub mod settle;
 
 use crate::AppState;
@@ -142,5 +143,6 @@ pub fn routes() -> Router<AppState> {
         .route(OFFICE_IMPORT_POST.path(), post(office::import))
         .layer(axum::middleware::from_fn(no_store))
         .route(API_NOTIFICATIONS, post(settle::notification))
+        .route(app::treasury::paths::RECEIPT_PDF, axum::routing::get(receipt_pdf::download))
         .layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024))
 }

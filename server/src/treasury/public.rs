@@ -256,10 +256,18 @@ pub fn load_payment<'a>(request: &'a Request<'a>) -> LoaderFuture<'a> {
     })
 }
 
-/// `/tributos/recibo?id=…`: a paid payment's receipt.
+/// `/tributos/recibo?id=…`: a paid payment's receipt; `?codigo=…`: the receipt a verification code
+/// belongs to (how a printed or downloaded receipt is checked).
 pub fn load_receipt<'a>(request: &'a Request<'a>) -> LoaderFuture<'a> {
     Box::pin(async move {
-        let Some(id) = query_value(request, "id") else {
+        let by_code = match query_value(request, "codigo") {
+            Some(code) => match storage::payment_by_receipt(&request.state.database, &code).await {
+                Ok(found) => found,
+                Err(error) => return page_loaders::failed("finding a receipt failed", error),
+            },
+            None => None,
+        };
+        let Some(id) = by_code.or_else(|| query_value(request, "id")) else {
             return Loaded::context(()).with_status(StatusCode::NOT_FOUND).into();
         };
         let rate = request.state.treasury.config.monthly_interest_basis_points;

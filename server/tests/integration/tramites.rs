@@ -172,3 +172,67 @@ async fn open_data_counts_filings_by_month_and_procedure_and_is_in_the_datapacka
             && package.contains("/datos/expedientes/tiempo-de-atencion.csv")
     );
 }
+
+#[tokio::test]
+async fn a_paid_payment_has_a_pdf_receipt_and_its_code_finds_it() {
+    use app::treasury::storage as treasury;
+    let portal = portal_with(60).await;
+    let database = &portal.state.database;
+    let taxpayers =
+        [treasury::NewTaxpayer { code: "T0000777".into(), check: "Q9".into(), name: "Ñusta Huamán".into() }];
+    let items = [treasury::NewItem {
+        taxpayer: "T0000777".into(),
+        property: "Calle Schell 150".into(),
+        concept: app::treasury::Concept::Predial,
+        year: 2026,
+        period: 1,
+        due_on: time::macros::date!(2026 - 02 - 27),
+        principal: 123_456,
+        adjustment: 0,
+        discount: 0,
+    }];
+    treasury::import(database, "tesoreria", &taxpayers, &items).await.unwrap();
+    let today = time::macros::date!(2026 - 02 - 01);
+    let statement = treasury::statement(database, "T0000777", "Q9", today, 90).await.unwrap().unwrap();
+    let ids = vec![statement.lines[0].id.clone()];
+    let payment =
+        treasury::create_payment(database, &statement, &ids, app::treasury::Method::Card).await.unwrap().unwrap();
+    treasury::record_charge(database, &payment.id, "ch_pdf", None, None).await.unwrap();
+    treasury::apply_provider_status(database, "ch_pdf", "paid", 1).await.unwrap();
+    let paid = treasury::payment(database, &payment.id, today, 90).await.unwrap().unwrap();
+    let code = paid.receipt_code.unwrap();
+
+    let request = http::Request::get(format!("/tributos/recibo.pdf?id={}&idioma=es", payment.id))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = portal.app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    let bytes = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+    assert!(
+        bytes.starts_with(b"%PDF-1.") && app::tramites::fields::looks_like_pdf(&bytes[..8], &bytes[bytes.len() - 64..])
+    );
+    // The cross-reference table is where the trailer says, as a reader looks for it.
+    let text = String::from_utf8_lossy(&bytes);
+    let at: usize = text.rsplit("startxref").next().unwrap().split_whitespace().next().unwrap().parse().unwrap();
+    assert!(bytes[at..].starts_with(b"xref"), "startxref points at the table");
+    // Text as the PDF writes it: ASCII lines as literal strings, lines with Spanish letters (WinAnsi
+    // bytes) as hex strings.
+    let contains = |needle: &[u8]| bytes.windows(needle.len()).any(|window| window == needle);
+    let lower = text.to_lowercase();
+    let hex_contains = |needle: &[u8]| lower.contains(&envelope::hex_lower(needle));
+    assert!(contains(b"(Recibo de pago)") && contains(b"(Municipalidad de Miraflores)"));
+    assert!(hex_contains(b"C\xf3digo de verificaci\xf3n: "), "ó as WinAnsi 0xF3");
+    assert!(
+        hex_contains(b"1\xa0234,56") && hex_contains(b"T0000777"),
+        "the amount (grouped with a no-break space) and the taxpayer"
+    );
+    assert!(hex_contains(app::tramites::format_code(&code).as_bytes()));
+    assert!(contains(format!("/tributos/recibo?codigo={code}").as_bytes()));
+    // The code finds the receipt; an unpaid or unknown id has none.
+    let (status, _, page) = get(&portal, &format!("/tributos/recibo?codigo={}", code.to_lowercase())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&app::tramites::format_code(&code)));
+    let (status, _, _) = get(&portal, "/tributos/recibo.pdf?id=nope").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
