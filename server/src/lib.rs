@@ -285,9 +285,7 @@ pub async fn open_database(config: &PortalConfig) -> Result<Database, app::repor
 
 /// Today's date in Lima (UTC-5 all year: Peru keeps no daylight saving time), `YYYY-MM-DD`.
 pub fn today_in_lima() -> String {
-    let lima = time::UtcOffset::from_hms(-5, 0, 0).expect("valid offset");
-    let date = time::OffsetDateTime::now_utc().to_offset(lima).date();
-    date.format(time::macros::format_description!("[year]-[month]-[day]")).expect("formattable date")
+    app::tramites::calendar::format_iso(app::tramites::storage::today_in_lima())
 }
 
 /// The day before `day` (both `YYYY-MM-DD`); `day` itself if it is not a date.

@@ -69,6 +69,15 @@ pub struct Request<'a> {
     pub prefix: String,
 }
 
+impl Request<'_> {
+    /// The last value of `name` in the query string (a name given twice counts once, as everywhere),
+    /// at most 64 characters.
+    pub fn query_value(&self, name: &str) -> Option<String> {
+        let query = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&self.parts.uri).ok()?;
+        query.0.iter().rev().find(|(key, _)| key == name).map(|(_, value)| value.chars().take(64).collect())
+    }
+}
+
 /// A loader's work in progress.
 pub type LoaderFuture<'a> = Pin<Box<dyn Future<Output = Outcome> + Send + 'a>>;
 

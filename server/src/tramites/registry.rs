@@ -23,11 +23,6 @@ use http::StatusCode;
 use leptos::nonce::Nonce;
 use leptos::prelude::provide_context;
 
-fn query_value(request: &Request<'_>, name: &str) -> Option<String> {
-    let query = Query::<Vec<(String, String)>>::try_from_uri(&request.parts.uri).ok()?;
-    query.0.iter().rev().find(|(key, _)| key == name).map(|(_, value)| value.chars().take(64).collect())
-}
-
 /// `/oficina/expedientes`: every expediente with its deadline.
 pub fn load_registry<'a>(request: &'a Request<'a>) -> LoaderFuture<'a> {
     Box::pin(async move {
@@ -58,12 +53,12 @@ pub fn load_case<'a>(request: &'a Request<'a>) -> LoaderFuture<'a> {
             Ok(staff) => staff,
             Err(outcome) => return outcome,
         };
-        let Some(number) = query_value(request, "numero").and_then(|number| normalize_number(&number)) else {
+        let Some(number) = request.query_value("numero").and_then(|number| normalize_number(&number)) else {
             return page_loaders::Outcome::Respond(
                 Redirect::to(&format!("{}{REGISTRY}", request.prefix)).into_response(),
             );
         };
-        let done = query_value(request, "hecho").and_then(|kind| EventKind::parse(&kind));
+        let done = request.query_value("hecho").and_then(|kind| EventKind::parse(&kind));
         match case_view(request.state, staff.username, &number).await {
             Ok(Some(mut view)) => {
                 view.done = done;
@@ -97,12 +92,12 @@ pub fn load_holidays<'a>(request: &'a Request<'a>) -> LoaderFuture<'a> {
             Ok(staff) => staff,
             Err(outcome) => return outcome,
         };
-        let done = match (query_value(request, "hecho").as_deref(), query_value(request, "dia")) {
+        let done = match (request.query_value("hecho").as_deref(), request.query_value("dia")) {
             (Some("added"), Some(day)) => Some((HolidayDone::Added, day)),
             (Some("removed"), Some(day)) => Some((HolidayDone::Removed, day)),
             _ => None,
         };
-        let moved = query_value(request, "movidos").and_then(|count| count.parse().ok()).unwrap_or(0);
+        let moved = request.query_value("movidos").and_then(|count| count.parse().ok()).unwrap_or(0);
         match storage::holidays(&request.state.database).await {
             Ok(holidays) => {
                 let view = HolidaysView { username: staff.username, holidays, done, moved, ..Default::default() };

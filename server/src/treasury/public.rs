@@ -12,7 +12,7 @@ use app::treasury::pages::{PayProblem, PaymentView, StatementProblem, StatementV
 use app::treasury::paths::{PAYMENT, STATEMENT};
 use app::treasury::storage::{self, PaymentRefusal};
 use app::treasury::{Method, PaymentStatus, Statement};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use http::StatusCode;
@@ -223,16 +223,11 @@ pub async fn pay(
     }
 }
 
-fn query_value(request: &Request<'_>, name: &str) -> Option<String> {
-    let query = Query::<Vec<(String, String)>>::try_from_uri(&request.parts.uri).ok()?;
-    query.0.iter().rev().find(|(key, _)| key == name).map(|(_, value)| value.chars().take(64).collect())
-}
-
 /// `/tributos/pago?id=…`: the payment as the provider last said. A pending one with a charge is
 /// asked about first (a status query, server to provider).
 pub fn load_payment<'a>(request: &'a Request<'a>) -> LoaderFuture<'a> {
     Box::pin(async move {
-        let Some(id) = query_value(request, "id") else {
+        let Some(id) = request.query_value("id") else {
             return Loaded::context(()).with_status(StatusCode::NOT_FOUND).into();
         };
         let state = request.state;
@@ -260,14 +255,14 @@ pub fn load_payment<'a>(request: &'a Request<'a>) -> LoaderFuture<'a> {
 /// belongs to (how a printed or downloaded receipt is checked).
 pub fn load_receipt<'a>(request: &'a Request<'a>) -> LoaderFuture<'a> {
     Box::pin(async move {
-        let by_code = match query_value(request, "codigo") {
+        let by_code = match request.query_value("codigo") {
             Some(code) => match storage::payment_by_receipt(&request.state.database, &code).await {
                 Ok(found) => found,
                 Err(error) => return page_loaders::failed("finding a receipt failed", error),
             },
             None => None,
         };
-        let Some(id) = by_code.or_else(|| query_value(request, "id")) else {
+        let Some(id) = by_code.or_else(|| request.query_value("id")) else {
             return Loaded::context(()).with_status(StatusCode::NOT_FOUND).into();
         };
         let rate = request.state.treasury.config.monthly_interest_basis_points;
