@@ -498,11 +498,12 @@ pub async fn list(
     ))
     .fetch_all(db.pool())
     .await?;
-    // The timelines of all listed expedientes, in one query.
+    // The timelines of the open expedientes, in one query: a concluded one's list entry needs none (its
+    // clock has stopped), and reading every concluded timeline grew with the years.
     let mut events_of: HashMap<String, Vec<Event>> = HashMap::new();
     let event_rows = sqlx::query(
         "SELECT number, position, kind, on_day, office, note, days FROM expediente_events \
-         WHERE number IN (SELECT number FROM expedientes WHERE state IN ('observed', 'resolved', 'archived', 'in_process', 'received')) \
+         WHERE number IN (SELECT number FROM expedientes WHERE state IN ('observed', 'in_process', 'received')) \
          ORDER BY number, position",
     )
     .fetch_all(db.pool())
