@@ -25,6 +25,7 @@ fn main() {
                 "transparency",
                 "tramites",
                 "treasury",
+                "civil_registry",
             ])
         })
         .expect("valid locale list")

@@ -3,6 +3,12 @@
 
 use crate::cases::pages::{follow_up::FollowUpPage, office::OfficeCasesPage};
 use crate::cases::paths::{FOLLOW_UP, OFFICE_CASES};
+use crate::civil_registry::office::CivilRegistryOfficePage;
+use crate::civil_registry::pages::{FollowPage, RequestPage, VerifyPage};
+use crate::civil_registry::paths::{
+    FOLLOW as CERTIFICATE_FOLLOW, OFFICE as CIVIL_REGISTRY_OFFICE, REQUEST as CERTIFICATE_REQUEST, SERVICE_CERTIFICATE,
+    VERIFY,
+};
 use crate::i18n::Locale;
 use crate::locale::{DefaultLocale, split_path};
 use crate::reporting::pages::{form::ReportFormPage, intro::ReportPage};
@@ -126,6 +132,11 @@ where
             <Route path=PAYMENT view=PaymentPage />
             <Route path=RECEIPT view=ReceiptPage />
             <Route path=TREASURY_OFFICE view=TreasuryOfficePage />
+            <Route path=SERVICE_CERTIFICATE view=|| view! { <ServicePage service=SERVICES[3] /> } />
+            <Route path=CERTIFICATE_REQUEST view=RequestPage />
+            <Route path=CERTIFICATE_FOLLOW view=FollowPage />
+            <Route path=VERIFY view=VerifyPage />
+            <Route path=CIVIL_REGISTRY_OFFICE view=CivilRegistryOfficePage />
         </ParentRoute>
     }
     .into_inner()

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 pub use crate::cases::FollowUpConfig;
+pub use crate::civil_registry::CivilRegistryConfig;
 pub use crate::platform::SealedUploadsConfig;
 pub use crate::reporting::ReportingConfig;
 pub use crate::tramites::TramitesConfig;
@@ -36,6 +37,8 @@ pub struct PortalConfig {
     pub tramites: TramitesConfig,
     #[serde(default)]
     pub payments: PaymentsConfig,
+    #[serde(default)]
+    pub civil_registry: CivilRegistryConfig,
     /// `[limits]`: where these capabilities' keys were before each got its section. Read only to move
     /// its keys ([`LEGACY_LIMITS`]); a configuration written for an older portal keeps working.
     #[serde(default, rename = "limits")]

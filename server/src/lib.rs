@@ -3,6 +3,7 @@
 
 // Capabilities: each exposes its routes, its page loaders, its open data and its commands.
 pub mod cases;
+pub mod civil_registry;
 pub mod reporting;
 pub mod staff;
 pub mod tramites;
@@ -48,6 +49,8 @@ pub struct AppState {
     pub tramites: Arc<tramites::Tramites>,
     /// Treasury's own state (the payment provider, the lookup budget).
     pub treasury: Arc<treasury::Treasury>,
+    /// The civil registry's signing key and what is published of it.
+    pub civil_registry: Arc<civil_registry::CivilRegistry>,
     /// The incident counts in memory, following imports.
     pub cubes: Arc<app::transparency::storage::CubeCache>,
     /// The portal's public URL without a trailing slash, for absolute links in open-data metadata.
@@ -88,6 +91,7 @@ impl AppState {
             }),
             tramites: Arc::new(tramites),
             treasury: Arc::new(treasury::Treasury::new(config)),
+            civil_registry: Arc::new(civil_registry::CivilRegistry::open(config)?),
             submissions: Arc::new(submissions),
             cubes: Arc::default(),
             site_url,
@@ -316,6 +320,8 @@ fn page_loaders() -> page_loaders::Loaders {
         (app::treasury::paths::PAYMENT, treasury::load_payment),
         (app::treasury::paths::RECEIPT, treasury::load_receipt),
         (app::treasury::paths::OFFICE, treasury::load_office),
+        (app::civil_registry::paths::VERIFY, civil_registry::load_verify),
+        (app::civil_registry::paths::OFFICE, civil_registry::load_office),
     ])
 }
 
@@ -345,6 +351,7 @@ pub fn router(config: &PortalConfig, state: AppState) -> Router {
         .merge(transparency::routes())
         .merge(tramites::routes(state.tramites.body_limit()))
         .merge(treasury::routes())
+        .merge(civil_registry::routes())
         .layer(request_log());
     // Submissions are merged outside the request log: when a report arrived is not written anywhere.
     Router::new()

@@ -358,6 +358,8 @@ async fn serve(config: PortalConfig, demo_mode: bool) -> Result<(), String> {
         demo::seed_demo_taxes(&state.database).await?;
         let (taxpayer, check) = demo::DEMO_TAXPAYER;
         println!(" Demo taxpayer: {taxpayer}, check value {check} (statement at /tributos)");
+        demo::seed_demo_records(&state.database).await?;
+        println!(" Demo civil record: birth A-1042 of 2019-05-04 (request a copy at /tramites/partidas)");
     }
     let database = state.database.clone();
     // Load the incident counts now, so no visitor waits for the first load (~0.1-0.4 s at 2.5 million).

@@ -73,8 +73,13 @@ impl Request<'_> {
     /// The last value of `name` in the query string (a name given twice counts once, as everywhere),
     /// at most 64 characters.
     pub fn query_value(&self, name: &str) -> Option<String> {
+        self.query_text(name, 64)
+    }
+
+    /// [`Self::query_value`] for a longer value (a certificate's signed code), cut at `max_chars`.
+    pub fn query_text(&self, name: &str, max_chars: usize) -> Option<String> {
         let query = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&self.parts.uri).ok()?;
-        query.0.iter().rev().find(|(key, _)| key == name).map(|(_, value)| value.chars().take(64).collect())
+        query.0.iter().rev().find(|(key, _)| key == name).map(|(_, value)| value.chars().take(max_chars).collect())
     }
 }
 

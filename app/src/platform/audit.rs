@@ -21,6 +21,8 @@ pub enum Capability {
     Tramites,
     /// Taxes and payments: imports of tax items, payments applied, refunds.
     Treasury,
+    /// Civil registry: records imported, certificates requested, issued and revoked.
+    CivilRegistry,
 }
 
 impl Capability {
@@ -32,6 +34,7 @@ impl Capability {
             Capability::Transparency => "transparency",
             Capability::Tramites => "tramites",
             Capability::Treasury => "treasury",
+            Capability::CivilRegistry => "civil_registry",
         }
     }
 }

@@ -1,6 +1,32 @@
 //! Reading an import's CSV row by row with the line each row starts on (1 is the header), for
 //! line-numbered errors. A UTF-8 byte order mark is skipped; blank lines are skipped.
 
+/// Why an import's first line was not taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeaderRefusal {
+    /// Nothing in the file.
+    Empty,
+    /// The line the header should be on is another one (or not CSV).
+    Wrong(usize),
+}
+
+/// The rows after the first line, which must be `header` (names compared without case or the spaces
+/// around them).
+pub fn rows_after_header(text: &str, header: &str) -> Result<Vec<Result<(usize, Vec<String>), usize>>, HeaderRefusal> {
+    let mut rows = rows(text);
+    if rows.is_empty() {
+        return Err(HeaderRefusal::Empty);
+    }
+    match rows.remove(0) {
+        Ok((_, names))
+            if names.iter().map(|name| name.trim().to_ascii_lowercase()).collect::<Vec<_>>().join(",") == header =>
+        {
+            Ok(rows)
+        }
+        Ok((line, _)) | Err(line) => Err(HeaderRefusal::Wrong(line)),
+    }
+}
+
 /// A CSV file's rows: `Ok((line, fields))`, or `Err(line)` where the file stops being valid CSV.
 pub fn rows(text: &str) -> Vec<Result<(usize, Vec<String>), usize>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

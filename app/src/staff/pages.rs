@@ -90,13 +90,14 @@ pub fn SignOut() -> impl IntoView {
 
 /// The staff pages, each with the role that opens it: the staff home lists those the account's roles
 /// open. A capability with staff pages adds a line here.
-fn staff_pages(locale: crate::i18n::Locale) -> [(crate::paths::Page, Role, &'static str); 5] {
+fn staff_pages(locale: crate::i18n::Locale) -> [(crate::paths::Page, Role, &'static str); 6] {
     use crate::i18n::td_string;
     [
         (crate::cases::paths::OFFICE_CASES, Role::IntegrityOfficer, td_string!(locale, staff.home.page_cases)),
         (crate::tramites::paths::REGISTRY, Role::DocumentRegistry, td_string!(locale, tramites.registry.heading)),
         (crate::tramites::paths::HOLIDAYS, Role::DocumentRegistry, td_string!(locale, tramites.holidays.heading)),
         (crate::treasury::paths::OFFICE, Role::Treasury, td_string!(locale, treasury.office.heading)),
+        (crate::civil_registry::paths::OFFICE, Role::CivilRegistry, td_string!(locale, civil_registry.office.heading)),
         (super::paths::ACCOUNTS, Role::AccountAdmin, td_string!(locale, staff.home.page_accounts)),
     ]
 }

@@ -55,7 +55,7 @@ const IN_PERSON: Text = text(
 );
 const PHONE: Text = text("Por teléfono: (01) 617-7272", "By phone: (01) 617-7272");
 
-pub const SERVICES: [Service; 3] = [
+pub const SERVICES: [Service; 4] = [
     Service {
         page: super::paths::SERVICE_FILE,
         start: super::paths::FILE,
@@ -263,6 +263,75 @@ pub const SERVICES: [Service; 3] = [
             text(
                 "Código Tributario (TUO aprobado por D.S. 133-2013-EF), art. 33: interés moratorio.",
                 "Tax Code (consolidated text, D.S. 133-2013-EF), art. 33: late-payment interest.",
+            ),
+        ],
+    },
+    Service {
+        page: crate::civil_registry::paths::SERVICE_CERTIFICATE,
+        start: crate::civil_registry::paths::REQUEST,
+        title: text("Pedir una copia certificada de partida", "Request a certified copy of a civil record"),
+        purpose: text(
+            "Para obtener una copia certificada de una partida de nacimiento, matrimonio o defunción inscrita en Miraflores, en PDF con un código QR firmado por la municipalidad, sin ir al registro civil.",
+            "To get a certified copy of a birth, marriage or death record registered in Miraflores, as a PDF with a QR code signed by the municipality, without going to the civil registry.",
+        ),
+        who: text(
+            "El titular, sus familiares, su representante o quien tenga un interés legítimo, con DNI o carné de extranjería. Las partidas con reserva (adopción, mandato judicial, en rectificación) solo se entregan en persona.",
+            "The holder, their family, their representative or anyone with a legitimate interest, with a DNI or foreign resident's card. Records under reserve (adoption, court order, under correction) are given in person only.",
+        ),
+        requirements: &[
+            text(
+                "El tipo de partida, su número de acta y la fecha del nacimiento, matrimonio o defunción.",
+                "The kind of record, its record number and the date of the birth, marriage or death.",
+            ),
+            text(
+                "Su documento de identidad, su correo y su relación con el titular.",
+                "Your identity document, your email and your relationship to the holder.",
+            ),
+            text(
+                "Una tarjeta, o efectivo para pagar un código en un banco o agente.",
+                "A card, or cash to pay a code at a bank or agent.",
+            ),
+        ],
+        cost: text("S/ 10,00 por copia.", "S/ 10.00 a copy."),
+        time_limit: text("Hasta 3 días hábiles después del pago.", "Up to 3 working days after payment."),
+        channels: &[
+            Channel {
+                name: text("En línea, las 24 horas", "Online, at any hour"),
+                steps: &[
+                    text(
+                        "Escriba los datos de la partida y los suyos; guarde el número de solicitud y el código.",
+                        "Type the record's details and yours; keep the request number and code.",
+                    ),
+                    text("Pague con tarjeta o con un código en efectivo.", "Pay by card or with a cash code."),
+                    text(
+                        "Cuando el registro civil lo emite, descargue el PDF. Cualquiera puede verificarlo en /verificar o sin conexión con la clave pública.",
+                        "When the civil registry issues it, download the PDF. Anyone can check it at /verificar, or offline with the public key.",
+                    ),
+                ],
+            },
+            Channel {
+                name: IN_PERSON,
+                steps: &[text(
+                    "En la oficina de registro civil, con su DNI; allí se piden también las partidas con reserva.",
+                    "At the civil registry office, with your DNI; records under reserve are asked for there too.",
+                )],
+            },
+            Channel {
+                name: PHONE,
+                steps: &[text(
+                    "Le informan si su partida está inscrita en Miraflores.",
+                    "You are told whether your record is registered in Miraflores.",
+                )],
+            },
+        ],
+        legal_basis: &[
+            text(
+                "Ley 26497, Ley Orgánica del RENIEC, y su reglamento de inscripciones (D.S. 015-98-PCM).",
+                "Law 26497, the RENIEC's organic law, and its registration rules (D.S. 015-98-PCM).",
+            ),
+            text(
+                "Ley 27269, Ley de Firmas y Certificados Digitales.",
+                "Law 27269, the Digital Signatures and Certificates Law.",
             ),
         ],
     },

@@ -79,7 +79,7 @@ pub fn ruc_is_valid(ruc: &str) -> bool {
     digits[10] == check
 }
 
-fn email_is_plausible(email: &str) -> bool {
+pub(crate) fn email_is_plausible(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else { return false };
     !local.is_empty()
         && domain.contains('.')

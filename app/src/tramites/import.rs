@@ -20,15 +20,12 @@ pub struct ImportRow {
 
 /// Reads the whole file; `Err` with every line's problems if any line has one.
 pub fn parse(text: &str, procedures: &[Procedure], today: Date) -> Result<Vec<ImportRow>, Vec<ImportLineError>> {
-    let rows = crate::platform::csv_rows::rows(text);
-    let mut rows = rows.into_iter();
-    match rows.next() {
-        None => return Err(vec![ImportLineError { line: 1, problem: ImportProblem::Empty }]),
-        Some(Ok((_, header)))
-            if header.iter().map(|name| name.trim().to_ascii_lowercase()).collect::<Vec<_>>().join(",")
-                == CSV_HEADER => {}
-        Some(Ok((line, _)) | Err(line)) => return Err(vec![ImportLineError { line, problem: ImportProblem::Header }]),
-    }
+    use crate::platform::csv_rows::{HeaderRefusal, rows_after_header};
+    let rows = match rows_after_header(text, CSV_HEADER) {
+        Ok(rows) => rows,
+        Err(HeaderRefusal::Empty) => return Err(vec![ImportLineError { line: 1, problem: ImportProblem::Empty }]),
+        Err(HeaderRefusal::Wrong(line)) => return Err(vec![ImportLineError { line, problem: ImportProblem::Header }]),
+    };
     let mut accepted = Vec::new();
     let mut errors = Vec::new();
     for row in rows {

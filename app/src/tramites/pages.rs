@@ -66,7 +66,7 @@ pub fn silence_label(locale: Locale, silence: Silence) -> &'static str {
     }
 }
 
-fn id_type_label(locale: Locale, kind: IdType) -> &'static str {
+pub(crate) fn id_type_label(locale: Locale, kind: IdType) -> &'static str {
     match kind {
         IdType::Dni => td_string!(locale, tramites.file.id_dni),
         IdType::Ruc => td_string!(locale, tramites.file.id_ruc),

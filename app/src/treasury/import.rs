@@ -62,14 +62,12 @@ pub fn parse_soles(text: &str) -> Option<i64> {
 pub type ImportErrors = Vec<(usize, ItemProblem)>;
 
 pub fn parse(text: &str) -> Result<(Vec<NewTaxpayer>, Vec<NewItem>), ImportErrors> {
-    let mut rows = crate::platform::csv_rows::rows(text).into_iter();
-    match rows.next() {
-        None => return Err(vec![(1, ItemProblem::Empty)]),
-        Some(Ok((_, header)))
-            if header.iter().map(|name| name.trim().to_ascii_lowercase()).collect::<Vec<_>>().join(",")
-                == CSV_HEADER => {}
-        Some(Ok((line, _)) | Err(line)) => return Err(vec![(line, ItemProblem::Header)]),
-    }
+    use crate::platform::csv_rows::{HeaderRefusal, rows_after_header};
+    let rows = match rows_after_header(text, CSV_HEADER) {
+        Ok(rows) => rows,
+        Err(HeaderRefusal::Empty) => return Err(vec![(1, ItemProblem::Empty)]),
+        Err(HeaderRefusal::Wrong(line)) => return Err(vec![(line, ItemProblem::Header)]),
+    };
     let (mut taxpayers, mut items, mut errors): (Vec<NewTaxpayer>, Vec<NewItem>, ImportErrors) = Default::default();
     for row in rows {
         let (line, record) = match row {

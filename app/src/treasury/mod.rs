@@ -206,6 +206,8 @@ pub struct Payment {
     pub paid_at: Option<String>,
     /// The receipt's verification code (a paid payment has one).
     pub receipt_code: Option<String>,
+    /// The certificate request it pays (then `taxpayer` is empty and `items` too).
+    pub request: Option<String>,
     pub items: Vec<StatementLine>,
 }
 

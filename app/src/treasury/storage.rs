@@ -130,28 +130,8 @@ pub async fn create_payment(
     if chosen.is_empty() || amount <= 0 {
         return Ok(Err(PaymentRefusal::NothingChosen));
     }
-    let id = random_id();
-    let now = audit::now_utc();
-    let mut tx = db.begin_write().await?;
-    sqlx::query(
-        "INSERT INTO payments (id, taxpayer, method, amount, status, created_at) VALUES ($1, $2, $3, $4, 'pending', $5)",
-    )
-    .bind(&id)
-    .bind(&statement.taxpayer)
-    .bind(method.code())
-    .bind(amount)
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?;
-    for line in &chosen {
-        sqlx::query("INSERT INTO payment_items (payment_id, item_id, amount) VALUES ($1, $2, $3)")
-            .bind(&id)
-            .bind(&line.id)
-            .bind(line.total)
-            .execute(&mut *tx)
-            .await?;
-    }
-    tx.commit().await?;
+    let parts: Vec<(&str, i64)> = chosen.iter().map(|line| (line.id.as_str(), line.total)).collect();
+    let (id, now) = insert_payment(db, Payer::Taxpayer(&statement.taxpayer), method, &parts).await?;
     Ok(Ok(Payment {
         id,
         taxpayer: statement.taxpayer.clone(),
@@ -164,8 +144,92 @@ pub async fn create_payment(
         created_at: now,
         paid_at: None,
         receipt_code: None,
+        request: None,
         items: chosen.into_iter().cloned().collect(),
     }))
+}
+
+/// Who pays: a taxpayer (their tax items), or whoever holds a certificate request (its fee).
+enum Payer<'a> {
+    Taxpayer(&'a str),
+    Request(&'a str),
+}
+
+/// A new pending payment of `parts` (item id, amount), in one transaction: its id and creation time.
+async fn insert_payment(
+    db: &Database,
+    payer: Payer<'_>,
+    method: Method,
+    parts: &[(&str, i64)],
+) -> Result<(String, String), StorageError> {
+    let (taxpayer, request) = match payer {
+        Payer::Taxpayer(code) => (Some(code), None),
+        Payer::Request(number) => (None, Some(number)),
+    };
+    let id = random_id();
+    let now = audit::now_utc();
+    let amount: i64 = parts.iter().map(|(_, amount)| amount).sum();
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO payments (id, taxpayer, request, method, amount, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6)",
+    )
+    .bind(&id)
+    .bind(taxpayer)
+    .bind(request)
+    .bind(method.code())
+    .bind(amount)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    for (item, amount) in parts {
+        sqlx::query("INSERT INTO payment_items (payment_id, item_id, amount) VALUES ($1, $2, $3)")
+            .bind(&id)
+            .bind(*item)
+            .bind(*amount)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok((id, now))
+}
+
+/// Starts a payment of a certificate request's fee (`item` is the request's id). Like a tax item, a
+/// request is paid once, ever: a second payment that succeeds is a duplicate, refunded.
+pub async fn create_fee_payment(
+    db: &Database,
+    item: &str,
+    request_number: &str,
+    amount: i64,
+    method: Method,
+) -> Result<Payment, StorageError> {
+    let (id, now) = insert_payment(db, Payer::Request(request_number), method, &[(item, amount)]).await?;
+    Ok(Payment {
+        id,
+        taxpayer: String::new(),
+        method,
+        amount,
+        status: PaymentStatus::Pending,
+        provider_charge: None,
+        cash_code: None,
+        expires_at: None,
+        created_at: now,
+        paid_at: None,
+        receipt_code: None,
+        request: Some(request_number.to_string()),
+        items: Vec::new(),
+    })
+}
+
+/// The latest payment started for a certificate request.
+pub async fn latest_fee_payment(db: &Database, request_number: &str) -> Result<Option<Payment>, StorageError> {
+    let row = sqlx::query(&format!(
+        "SELECT {PAYMENT_COLUMNS} FROM payments WHERE request = $1 ORDER BY created_at DESC, id LIMIT 1"
+    ))
+    .bind(request_number)
+    .fetch_optional(db.pool())
+    .await?;
+    row.as_ref().map(payment_from).transpose()
 }
 
 /// Records the provider's charge for a payment (its id, and a cash payment's code and expiry).
@@ -313,15 +377,15 @@ async fn try_apply(db: &Database, charge: &str, status: &str, sequence: u64) -> 
     Ok(applied)
 }
 
-const PAYMENT_COLUMNS: &str =
-    "id, taxpayer, method, amount, status, provider_charge, cash_code, expires_at, created_at, paid_at, receipt_code";
+const PAYMENT_COLUMNS: &str = "id, taxpayer, method, amount, status, provider_charge, cash_code, expires_at, \
+     created_at, paid_at, receipt_code, request";
 
 fn payment_from(row: &sqlx::any::AnyRow) -> Result<Payment, StorageError> {
     let method: String = row.try_get(2)?;
     let status: String = row.try_get(4)?;
     Ok(Payment {
         id: row.try_get(0)?,
-        taxpayer: row.try_get(1)?,
+        taxpayer: row.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
         method: Method::parse(&method).unwrap_or(Method::Card),
         amount: row.try_get(3)?,
         status: PaymentStatus::parse(&status).unwrap_or(PaymentStatus::Pending),
@@ -331,6 +395,7 @@ fn payment_from(row: &sqlx::any::AnyRow) -> Result<Payment, StorageError> {
         created_at: row.try_get(8)?,
         paid_at: row.try_get(9)?,
         receipt_code: row.try_get(10)?,
+        request: row.try_get(11)?,
         items: Vec::new(),
     })
 }

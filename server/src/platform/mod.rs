@@ -1,6 +1,7 @@
 //! Mechanisms the capabilities share: the sealed-upload transport (attachment slices over a WebSocket
 //! or PUT, with resume; proof of work; a portal-wide rate), and the answers it gives. Complaints and
 //! follow-up messages use it, and sealed bids will.
+pub mod pdf;
 pub mod proof_of_work;
 pub mod rate_limit;
 pub mod uploads;
@@ -91,6 +92,12 @@ pub struct SealedTransport {
 }
 
 /// The HTTP status that goes with a problem: the transport's here, each capability's in its module.
+/// A failure the visitor cannot fix (the database, the disk): logged with what was being done, `500`.
+pub(crate) fn server_error(what: &'static str, error: impl std::fmt::Display) -> Response {
+    tracing::error!(%error, "{what}");
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+}
+
 pub(crate) fn status_of(problem: Problem) -> StatusCode {
     match problem {
         Problem::Transport(problem) => transport_status(problem),

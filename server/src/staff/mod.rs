@@ -66,6 +66,12 @@ impl Permission for Treasury {
     const ROLE: Role = Role::Treasury;
 }
 
+/// Civil-registry certificates: issuing, revoking, importing records.
+pub struct CivilRegistry;
+impl Permission for CivilRegistry {
+    const ROLE: Role = Role::CivilRegistry;
+}
+
 /// Managing staff accounts.
 pub struct AccountAdmin;
 impl Permission for AccountAdmin {

@@ -6,6 +6,7 @@
 use super::forms::{self, ReadFailure};
 use crate::AppState;
 use crate::page_loaders::{self, Loaded, LoaderFuture, Request};
+use crate::platform::server_error;
 use crate::staff::web::prefix_of;
 use app::tramites::fields::{
     CorrectionProblem, FilingFields, FilingProblem, FilingReceipt, FilingView, MAX_NOTE, TrackProblem, TrackView,
@@ -29,11 +30,6 @@ pub fn load_filing<'a>(request: &'a Request<'a>) -> LoaderFuture<'a> {
             Err(error) => page_loaders::failed("loading the procedures failed", error),
         }
     })
-}
-
-fn server_error(what: &'static str, error: impl std::fmt::Display) -> Response {
-    tracing::error!(%error, "{what}");
-    StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
 /// `POST /tramites/mesa-de-partes/enviar` (multipart): the applicant's fields, `documents` (PDFs), `prefix`.

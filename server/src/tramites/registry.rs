@@ -5,6 +5,7 @@
 use super::forms::{self, ReadFailure};
 use crate::AppState;
 use crate::page_loaders::{self, Loaded, LoaderFuture, Request};
+use crate::platform::server_error;
 use crate::staff::web::prefix_of;
 use crate::staff::{DocumentRegistry, Permission, WebStaff, form_staff_with, page_staff_with, private};
 use app::staff::paths::SIGN_IN;
@@ -106,11 +107,6 @@ pub fn load_holidays<'a>(request: &'a Request<'a>) -> LoaderFuture<'a> {
             Err(error) => page_loaders::failed("loading the holidays failed", error),
         }
     })
-}
-
-fn server_error(what: &'static str, error: impl std::fmt::Display) -> Response {
-    tracing::error!(%error, "{what}");
-    StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
 async fn render<T: Clone + Send + Sync + 'static>(

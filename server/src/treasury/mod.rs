@@ -4,7 +4,7 @@
 
 mod office;
 pub mod provider;
-mod public;
+pub(crate) mod public;
 mod receipt_pdf;
 pub mod settle;
 

@@ -7,11 +7,12 @@ use super::provider::ChargeRequest;
 use super::settle;
 use crate::AppState;
 use crate::page_loaders::{self, Loaded, LoaderFuture, Request};
+use crate::platform::server_error;
 use crate::staff::web::prefix_of;
 use app::treasury::pages::{PayProblem, PaymentView, StatementProblem, StatementView};
 use app::treasury::paths::{PAYMENT, STATEMENT};
 use app::treasury::storage::{self, PaymentRefusal};
-use app::treasury::{Method, PaymentStatus, Statement};
+use app::treasury::{Method, Payment, PaymentStatus, Statement};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
@@ -21,11 +22,6 @@ use leptos::prelude::provide_context;
 
 fn today() -> time::Date {
     app::tramites::storage::today_in_lima()
-}
-
-fn server_error(what: &'static str, error: impl std::fmt::Display) -> Response {
-    tracing::error!(%error, "{what}");
-    StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
 async fn render(
@@ -149,9 +145,9 @@ pub async fn pay(
         };
         render(&state, prefix, nonce.clone(), status, view).await
     };
-    let Some(provider) = state.treasury.provider.clone() else {
+    if state.treasury.provider.is_none() {
         return refuse(statement, StatusCode::SERVICE_UNAVAILABLE, PayProblem::Unavailable).await;
-    };
+    }
     let Some(method) = Method::parse(value("method")) else {
         return refuse(statement, StatusCode::UNPROCESSABLE_ENTITY, PayProblem::MethodMissing).await;
     };
@@ -166,13 +162,46 @@ pub async fn pay(
         }
         Err(error) => return server_error("starting a payment failed", error),
     };
+    let description = format!("Municipalidad de Miraflores: tributos de {}", statement.taxpayer);
+    match open_charge(&state, &payment, description, prefix).await {
+        Ok(Some(checkout)) => Redirect::to(&checkout).into_response(),
+        Ok(None) => Redirect::to(&format!("{prefix}{PAYMENT}?id={}", payment.id)).into_response(),
+        Err(ChargeFailure::Storage(response)) => response,
+        Err(ChargeFailure::ProviderDown) => {
+            let statement = match lookup(&state, value("taxpayer"), value("check")).await {
+                Ok(Ok(statement)) => statement,
+                _ => statement,
+            };
+            refuse(statement, StatusCode::SERVICE_UNAVAILABLE, PayProblem::ProviderDown).await
+        }
+    }
+}
+
+/// Why a charge could not be opened.
+pub(crate) enum ChargeFailure {
+    /// The provider could not be reached or refused; the payment is marked failed, nothing was charged.
+    ProviderDown,
+    /// The database failed: the answer to send.
+    Storage(Response),
+}
+
+/// Creates the provider's charge for a new `payment` and records it: `Some(checkout address)` for a
+/// card, `None` for a cash code (shown on the payment's page). Browsers come back to the payment's page.
+pub(crate) async fn open_charge(
+    state: &AppState,
+    payment: &Payment,
+    description: String,
+    prefix: &str,
+) -> Result<Option<String>, ChargeFailure> {
+    let Some(provider) = state.treasury.provider.clone() else { return Err(ChargeFailure::ProviderDown) };
     let treasury = &state.treasury;
+    let method = payment.method;
     let request = ChargeRequest {
         kind: method.code().into(),
         amount_cents: payment.amount as u64,
         currency: "PEN".into(),
         reference: payment.id.clone(),
-        description: format!("Municipalidad de Miraflores: tributos de {}", statement.taxpayer),
+        description,
         return_url: Some(format!("{}{prefix}{PAYMENT}?id={}", treasury.public_url, payment.id)),
         notify_url: format!("{}{}", treasury.public_url, app::treasury::paths::API_NOTIFICATIONS),
         expires_in_seconds: (method == Method::Cash).then_some(u64::from(treasury.config.cash_code_hours) * 3600),
@@ -201,13 +230,9 @@ pub async fn pay(
         Err(error) => {
             tracing::warn!(%error, "creating a charge failed");
             if let Err(error) = storage::mark_failed(&state.database, &payment.id).await {
-                return server_error("marking a payment failed", error);
+                return Err(ChargeFailure::Storage(server_error("marking a payment failed", error)));
             }
-            let statement = match lookup(&state, value("taxpayer"), value("check")).await {
-                Ok(Ok(statement)) => statement,
-                _ => statement,
-            };
-            return refuse(statement, StatusCode::SERVICE_UNAVAILABLE, PayProblem::ProviderDown).await;
+            return Err(ChargeFailure::ProviderDown);
         }
     };
     let expires_at = charge.expires_at.map(settle::rfc3339);
@@ -215,12 +240,12 @@ pub async fn pay(
         storage::record_charge(&state.database, &payment.id, &charge.id, charge.cip.as_deref(), expires_at.as_deref())
             .await
     {
-        return server_error("recording a charge failed", error);
+        return Err(ChargeFailure::Storage(server_error("recording a charge failed", error)));
     }
-    match (method, charge.checkout_url) {
-        (Method::Card, Some(url)) => Redirect::to(&url).into_response(),
-        _ => Redirect::to(&format!("{prefix}{PAYMENT}?id={}", payment.id)).into_response(),
-    }
+    Ok(match method {
+        Method::Card => charge.checkout_url,
+        Method::Cash => None,
+    })
 }
 
 /// `/tributos/pago?id=…`: the payment as the provider last said. A pending one with a charge is
