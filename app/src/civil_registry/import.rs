@@ -139,7 +139,7 @@ mod tests {
         let records = parse(&good).unwrap();
         assert_eq!(records.len(), 2);
         assert_eq!((records[1].kind, records[1].number.as_str()), (RecordKind::Death, "D7"));
-        assert_eq!(records[1].reserve, Some(Reserve::CourtOrder));
+        assert_eq!(records[1].reserve, Some(super::Reserve::CourtOrder));
         assert_eq!(parse("tipo,numero\n").unwrap_err(), [(1, Header)]);
         assert_eq!(parse("").unwrap_err(), [(1, Empty)]);
     }

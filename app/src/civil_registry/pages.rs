@@ -147,7 +147,7 @@ pub fn RequestPage() -> impl IntoView {
                     </select>
                 </div>
                 {input("applicant_id", td_string!(locale, tramites.file.applicant_id), applicant_id, "text", None)}
-                {input("name", td_string!(locale, tramites.file.name), name, "text", None)}
+                {input("name", td_string!(locale, civil_registry.request.applicant_name), name, "text", None)}
                 {input("email", td_string!(locale, tramites.file.email), email, "email", None)}
                 <div class="form-group" class:form-group--error=has_error("relationship")>
                     <label for="relationship">{t!(i18n, civil_registry.request.relationship)}</label>

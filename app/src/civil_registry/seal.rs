@@ -9,7 +9,9 @@
 
 use super::RecordKind;
 use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE;
+use base64::alphabet;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, URL_SAFE};
+use base64::engine::DecodePaddingMode;
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use sha2::{Digest, Sha256};
 
@@ -79,11 +81,17 @@ pub fn code_in(input: &str) -> String {
     code.replace("%3D", "=").replace("%3d", "=").chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// Reads base64url with or without its padding (tools differ; the signature decides, not the form).
+const LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
 /// Checks a code against the municipality's key and reads its data.
 pub fn open(code: &str, key: &VerifyingKey) -> Result<CertificateData, SealError> {
     let (data, signature) = code.split_once('.').ok_or(SealError::Malformed)?;
-    let data = URL_SAFE.decode(data).map_err(|_| SealError::Malformed)?;
-    let signature = URL_SAFE.decode(signature).map_err(|_| SealError::Malformed)?;
+    let data = LENIENT.decode(data).map_err(|_| SealError::Malformed)?;
+    let signature = LENIENT.decode(signature).map_err(|_| SealError::Malformed)?;
     let signature = Signature::from_slice(&signature).map_err(|_| SealError::Malformed)?;
     key.verify(&data, &signature).map_err(|_| SealError::BadSignature)?;
     // Signed by us, so it is in our format; a read that fails is still not a certificate.
@@ -142,6 +150,8 @@ mod tests {
         let other = SigningKey::from_bytes(&[8; 32]);
         assert_eq!(open(&code, &other.verifying_key()), Err(SealError::BadSignature));
         assert_eq!(open("nonsense", &key.verifying_key()), Err(SealError::Malformed));
+        // Without its padding (as some tools write base64url), the same code.
+        assert!(open(&code.replace('=', ""), &key.verifying_key()).is_ok());
         assert_eq!(open(&code[..code.len() - 4], &key.verifying_key()), Err(SealError::Malformed));
     }
 

@@ -65,10 +65,15 @@ fn load_or_create(path: &Path) -> Result<SigningKey, String> {
             getrandom::getrandom(&mut seed).map_err(|e| format!("no randomness for a signing key: {e}"))?;
             let key = SigningKey::from_bytes(&seed);
             let pem = key.to_pkcs8_pem(LineEnding::LF).map_err(|e| e.to_string())?;
-            write_private(path, pem.as_bytes())
-                .map_err(|e| format!("cannot write the certificate-signing key {}: {e}", path.display()))?;
-            tracing::warn!(path = %path.display(), "created the certificate-signing key: keep a copy of it offline");
-            Ok(key)
+            match write_private(path, pem.as_bytes()) {
+                Ok(()) => {
+                    tracing::warn!(path = %path.display(), "created the certificate-signing key: keep a copy of it offline");
+                    Ok(key)
+                }
+                // Another process (a command run as the server starts) made it first: use that one.
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => load_or_create(path),
+                Err(error) => Err(format!("cannot write the certificate-signing key {}: {error}", path.display())),
+            }
         }
         Err(error) => Err(format!("cannot read the certificate-signing key {}: {error}", path.display())),
     }
