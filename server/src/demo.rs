@@ -172,6 +172,28 @@ pub async fn seed_demo_taxes(database: &app::platform::database::Database) -> Re
     Ok(())
 }
 
+/// Demo mode: civil records to request copies of, one of them under reserve (an adoption), stored
+/// again at each start (an import updates records already there).
+pub async fn seed_demo_records(database: &app::platform::database::Database) -> Result<(), String> {
+    use app::civil_registry::storage::NewRecord;
+    use app::civil_registry::{RecordKind, Reserve};
+    let record = |kind, number: &str, date: &str, names: &str, reserve| NewRecord {
+        kind,
+        number: number.into(),
+        event_date: date.into(),
+        names: names.into(),
+        reserve,
+    };
+    let records = [
+        record(RecordKind::Birth, "A-1042", "2019-05-04", "Lucía Quispe Rojas", None),
+        record(RecordKind::Birth, "A-2210", "2015-08-21", "Mateo Vargas Llosa", Some(Reserve::Adoption)),
+        record(RecordKind::Marriage, "M-0315", "2012-02-14", "Jorge Paz Soldán y Carmen Rojas Díaz", None),
+        record(RecordKind::Death, "D-0789", "2023-11-30", "Rosa Huamán Torres", None),
+    ];
+    app::civil_registry::storage::import_records(database, "system", &records).await.map_err(|e| e.to_string())?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,26 +220,4 @@ mod tests {
         assert!(matches!(ensure_demo_key(dir.path()), Err(DemoKeyError::Unreadable { .. })));
         assert_eq!(std::fs::read_to_string(dir.path().join(IDENTITY_FILE)).unwrap(), "garbage");
     }
-}
-
-/// Demo mode: civil records to request copies of, one of them under reserve (an adoption), stored
-/// again at each start (an import updates records already there).
-pub async fn seed_demo_records(database: &app::platform::database::Database) -> Result<(), String> {
-    use app::civil_registry::storage::NewRecord;
-    use app::civil_registry::{RecordKind, Reserve};
-    let record = |kind, number: &str, date: &str, names: &str, reserve| NewRecord {
-        kind,
-        number: number.into(),
-        event_date: date.into(),
-        names: names.into(),
-        reserve,
-    };
-    let records = [
-        record(RecordKind::Birth, "A-1042", "2019-05-04", "Lucía Quispe Rojas", None),
-        record(RecordKind::Birth, "A-2210", "2015-08-21", "Mateo Vargas Llosa", Some(Reserve::Adoption)),
-        record(RecordKind::Marriage, "M-0315", "2012-02-14", "Jorge Paz Soldán y Carmen Rojas Díaz", None),
-        record(RecordKind::Death, "D-0789", "2023-11-30", "Rosa Huamán Torres", None),
-    ];
-    app::civil_registry::storage::import_records(database, "system", &records).await.map_err(|e| e.to_string())?;
-    Ok(())
 }

@@ -83,7 +83,7 @@ impl RequestFields {
         if self.record_number.is_empty() || self.record_number.chars().count() > MAX_RECORD_NUMBER {
             problems.push(RecordNumberMissing);
         }
-        if !parse_day(&self.event_date).is_some_and(|day| day <= today) {
+        if parse_day(&self.event_date).is_none_or(|day| day > today) {
             problems.push(DateInvalid);
         }
         match IdType::parse(&self.id_type) {
@@ -148,15 +148,18 @@ pub struct FollowView {
     pub payments_on: bool,
 }
 
+/// A code whose signature is the municipality's: what it says, and the certificate as issued (`None`:
+/// not in this portal's records, which a valid signature should never be).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verified {
+    pub data: CertificateData,
+    pub certificate: Option<Certificate>,
+}
+
 /// What `/verificar` found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum VerifyOutcome {
-    /// The signature is the municipality's; the certificate as issued (`None`: not in this portal's
-    /// records, which a valid signature should never be).
-    Valid {
-        data: CertificateData,
-        certificate: Option<Certificate>,
-    },
+    Valid(Box<Verified>),
     Invalid(SealError),
 }
 

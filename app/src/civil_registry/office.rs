@@ -6,8 +6,7 @@ use super::paths::{OFFICE_ACTION_POST, OFFICE_IMPORT_POST};
 use super::storage::{IssueRefusal, RevokeRefusal};
 use super::{Request, RequestState};
 use crate::i18n::{t, td_string, use_i18n};
-use crate::staff::pages::{SignOut, language_prefix};
-use crate::staff::{MissingRole, role_label};
+use crate::staff::pages::{SignOut, StaffPageRefused, import_outcome, language_prefix};
 use crate::tramites::pages::ErrorSummary;
 use crate::ui::page_title::PageTitle;
 use crate::ui::table_scroll::TableScroll;
@@ -38,14 +37,7 @@ pub fn CivilRegistryOfficePage() -> impl IntoView {
     let locale = i18n.get_locale_untracked();
     let heading = td_string!(locale, civil_registry.office.heading);
     let Some(data) = use_context::<CivilRegistryView>() else {
-        let missing = use_context::<MissingRole>().map(|missing| {
-            view! {
-                <p class="notice" id="missing-role">
-                    {t!(i18n, staff.missing_role, username = missing.username.clone(), role = role_label(locale, missing.role))}
-                </p>
-            }
-        });
-        return view! { <PageTitle text=move || heading /> <h1>{heading}</h1> {missing} }.into_any();
+        return view! { <StaffPageRefused heading /> }.into_any();
     };
     let prefix = language_prefix(locale);
     let notice = data.notice.clone().map(|notice| {
@@ -82,26 +74,12 @@ pub fn CivilRegistryOfficePage() -> impl IntoView {
             view! { <ErrorSummary id="action-errors" problems=vec![("requests".to_string(), text)] /> }.into_any()
         }
     });
-    let import = data.import.clone().map(|outcome| match outcome {
-        Ok(stored) => view! {
-            <p class="notice notice--secure" role="status" id="import-done">
-                {td_string!(locale, civil_registry.office.imported).replace("{count}", &stored.to_string())}
-            </p>
-        }
-        .into_any(),
-        Err(errors) => {
-            let problems = errors
-                .iter()
-                .map(|(line, problem)| {
-                    (
-                        "records-file".to_string(),
-                        format!("{} {line}: {}", td_string!(locale, tramites.import.line), problem.message()),
-                    )
-                })
-                .collect();
-            view! { <ErrorSummary id="import-errors" problems=problems /> }.into_any()
-        }
+    let import = data.import.clone().map(|outcome| {
+        outcome
+            .map(|count| td_string!(locale, civil_registry.office.imported).replace("{count}", &count.to_string()))
+            .map_err(|errors| errors.iter().map(|(line, problem)| (*line, problem.message())).collect())
     });
+    let import = import_outcome(locale, import, "records-file");
     let rows = data
         .requests
         .iter()

@@ -9,8 +9,9 @@ use crate::i18n::{Locale, t, td_string, use_i18n};
 use crate::staff::pages::language_prefix;
 use crate::tramites::pages::{ErrorSummary, id_type_label};
 use crate::tramites::{IdType, format_code};
-use crate::treasury::pages::PayProblem;
+use crate::treasury::pages::{PayProblem, cash_code, pay_methods};
 use crate::treasury::{Method, PaymentStatus, format_soles};
+use crate::ui::field_problems::FieldProblems;
 use crate::ui::format::format_day;
 use crate::ui::page_title::PageTitle;
 use leptos::prelude::*;
@@ -52,24 +53,12 @@ pub fn RequestPage() -> impl IntoView {
     let locale = i18n.get_locale_untracked();
     let RequestView { fields, problems, busy } = use_context::<RequestView>().unwrap_or_default();
     let prefix = language_prefix(locale);
-    let summary: Vec<(String, String)> =
-        problems.iter().map(|problem| (problem.field().to_string(), request_problem(locale, *problem))).collect();
-    let error_of = |field: &'static str| {
-        problems.iter().find(|problem| problem.field() == field).map(|problem| {
-            view! { <p class="field-error" id=format!("{field}-error")>{request_problem(locale, *problem)}</p> }
-        })
-    };
-    let has_error = |field: &'static str| problems.iter().any(|problem| problem.field() == field);
-    let described = |field: &'static str, hint: bool| {
-        let mut ids = Vec::new();
-        if hint {
-            ids.push(format!("{field}-hint"));
-        }
-        if has_error(field) {
-            ids.push(format!("{field}-error"));
-        }
-        ids.join(" ")
-    };
+    let problems =
+        FieldProblems(problems.iter().map(|problem| (problem.field(), request_problem(locale, *problem))).collect());
+    let summary = problems.summary();
+    let error_of = |field: &'static str| problems.error_of(field);
+    let has_error = |field: &'static str| problems.has(field);
+    let described = |field: &'static str, hint: bool| problems.described(field, hint);
     let RequestFields { kind, record_number, event_date, id_type, applicant_id, name, email, relationship } = fields;
     let kinds = RecordKind::ALL
         .into_iter()
@@ -255,16 +244,7 @@ pub fn FollowPage() -> impl IntoView {
         .collect();
     let payment = request.payment.clone().filter(|payment| payment.status == PaymentStatus::Pending).map(|payment| {
         let detail = if payment.method == Method::Cash {
-            let expires = payment.expires_at.clone().unwrap_or_default().replace('T', " ").replace('Z', " UTC");
-            view! {
-                <section class="receipt__box" aria-labelledby="cash-heading" id="cash-code">
-                    <h2 id="cash-heading">{t!(i18n, treasury.cash_heading)}</h2>
-                    <p class="receipt__number" id="cip">{payment.cash_code.clone().unwrap_or_default()}</p>
-                    <p>{td_string!(locale, treasury.cash_how).replace("{amount}", &format_soles(payment.amount, locale))}</p>
-                    <p id="cash-expires">{td_string!(locale, treasury.cash_expires).replace("{when}", &expires)}</p>
-                </section>
-            }
-            .into_any()
+            cash_code(locale, &payment).into_any()
         } else {
             view! { <p id="card-pending">{t!(i18n, treasury.pending_card)}</p> }.into_any()
         };
@@ -280,20 +260,7 @@ pub fn FollowPage() -> impl IntoView {
                 view! {
                     <form method="post" action=PAY_POST.path() id="pay">
                         {carried(prefix.clone(), request.number.clone(), data.code.clone())}
-                        <fieldset class="pay-methods">
-                            <legend>{t!(i18n, treasury.method)}</legend>
-                            <div class="radio">
-                                <input type="radio" id="method-card" name="method" value=Method::Card.code() />
-                                <label for="method-card">{t!(i18n, treasury.method_card)}</label>
-                            </div>
-                            <div class="radio">
-                                <input type="radio" id="method-cash" name="method" value=Method::Cash.code() />
-                                <label for="method-cash">{t!(i18n, treasury.method_cash)}</label>
-                            </div>
-                        </fieldset>
-                        <button type="submit" class="button">
-                            {td_string!(locale, civil_registry.follow.pay).replace("{amount}", &format_soles(request.fee, locale))}
-                        </button>
+                        {pay_methods(locale, td_string!(locale, civil_registry.follow.pay).replace("{amount}", &format_soles(request.fee, locale)))}
                     </form>
                 }
             });
@@ -360,7 +327,8 @@ pub fn VerifyPage() -> impl IntoView {
             };
             view! { <ErrorSummary id="verify-errors" problems=vec![("c".to_string(), text.to_string())] /> }.into_any()
         }
-        VerifyOutcome::Valid { data, certificate } => {
+        VerifyOutcome::Valid(verified) => {
+            let super::fields::Verified { data, certificate } = *verified;
             let (class, status, text) = match &certificate {
                 Some(certificate) if certificate.revoked_at.is_some() => (
                     "notice notice--danger",

@@ -8,12 +8,12 @@ use crate::platform::audit::{self, Action, Capability};
 use crate::platform::database::{Database, StorageError, random_id};
 use crate::tramites::storage::new_code;
 use ed25519_dalek::SigningKey;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+/// The code as stored: typed in any case, with or without its hyphen, it hashes the same.
 fn hash_code(code: &str) -> String {
-    envelope::hex_lower(&Sha256::digest(crate::tramites::normalize_code(code).as_bytes()))
+    crate::tramites::storage::hash_code(&crate::tramites::normalize_code(code))
 }
 
 /// A record as the import gives it.

@@ -1,6 +1,9 @@
 //! Reading an import's CSV row by row with the line each row starts on (1 is the header), for
 //! line-numbered errors. A UTF-8 byte order mark is skipped; blank lines are skipped.
 
+/// A row with the line it starts on, or the line where the file stops being valid CSV.
+pub type Row = Result<(usize, Vec<String>), usize>;
+
 /// Why an import's first line was not taken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HeaderRefusal {
@@ -12,7 +15,7 @@ pub enum HeaderRefusal {
 
 /// The rows after the first line, which must be `header` (names compared without case or the spaces
 /// around them).
-pub fn rows_after_header(text: &str, header: &str) -> Result<Vec<Result<(usize, Vec<String>), usize>>, HeaderRefusal> {
+pub fn rows_after_header(text: &str, header: &str) -> Result<Vec<Row>, HeaderRefusal> {
     let mut rows = rows(text);
     if rows.is_empty() {
         return Err(HeaderRefusal::Empty);
@@ -28,7 +31,7 @@ pub fn rows_after_header(text: &str, header: &str) -> Result<Vec<Result<(usize, 
 }
 
 /// A CSV file's rows: `Ok((line, fields))`, or `Err(line)` where the file stops being valid CSV.
-pub fn rows(text: &str) -> Vec<Result<(usize, Vec<String>), usize>> {
+pub fn rows(text: &str) -> Vec<Row> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bytes = text.as_bytes();
     // The reader's own line count does not count blank lines: lines come from byte offsets, with the

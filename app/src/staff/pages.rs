@@ -88,6 +88,42 @@ pub fn SignOut() -> impl IntoView {
     }
 }
 
+/// A staff page shown without its data: its heading and, when that is why, the role it needs.
+#[component]
+pub fn StaffPageRefused(heading: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let missing = use_context::<super::MissingRole>().map(|missing| {
+        view! {
+            <p class="notice" id="missing-role">
+                {t!(i18n, staff.missing_role, username = missing.username.clone(), role = super::role_label(locale, missing.role))}
+            </p>
+        }
+    });
+    view! { <PageTitle text=move || heading /> <h1>{heading}</h1> {missing} }
+}
+
+/// What a CSV import did, on its staff page: `done` (how many were stored), or each refused line with
+/// its number, linked to the file field `file_field`.
+pub fn import_outcome(
+    locale: crate::i18n::Locale,
+    outcome: Option<Result<String, Vec<(usize, &'static str)>>>,
+    file_field: &'static str,
+) -> impl IntoView + use<> {
+    use crate::i18n::td_string;
+    outcome.map(|outcome| match outcome {
+        Ok(done) => view! { <p class="notice notice--secure" role="status" id="import-done">{done}</p> }.into_any(),
+        Err(errors) => {
+            let line = td_string!(locale, tramites.import.line);
+            let problems = errors
+                .iter()
+                .map(|(number, problem)| (file_field.to_string(), format!("{line} {number}: {problem}")))
+                .collect();
+            view! { <crate::tramites::pages::ErrorSummary id="import-errors" problems=problems /> }.into_any()
+        }
+    })
+}
+
 /// The staff pages, each with the role that opens it: the staff home lists those the account's roles
 /// open. A capability with staff pages adds a line here.
 fn staff_pages(locale: crate::i18n::Locale) -> [(crate::paths::Page, Role, &'static str); 6] {

@@ -8,6 +8,7 @@ use super::paths::{CORRECT_POST, DOCUMENT_POST, FILE_POST, TRACK_POST};
 use super::{Deadline, Event, EventKind, Expediente, IdType, Silence, State, format_code};
 use crate::i18n::{Locale, t, td_string, use_i18n};
 use crate::staff::pages::language_prefix;
+use crate::ui::field_problems::FieldProblems;
 use crate::ui::format::{format_day, format_size};
 use crate::ui::page_link::use_localized_path;
 use crate::ui::page_title::PageTitle;
@@ -207,26 +208,13 @@ pub fn FilingPage() -> impl IntoView {
     }
     let FilingView { procedures, fields, problems, files_chosen, busy, .. } = view_data;
     let prefix = language_prefix(locale);
-    let summary: Vec<(String, String)> = problems
-        .iter()
-        .map(|problem| (problem.field().to_string(), filing_problem(locale, *problem).to_string()))
-        .collect();
-    let error_of = |field: &'static str| {
-        problems.iter().find(|problem| problem.field() == field).map(|problem| {
-            view! { <p class="field-error" id=format!("{field}-error")>{filing_problem(locale, *problem)}</p> }
-        })
-    };
-    let has_error = |field: &'static str| problems.iter().any(|problem| problem.field() == field);
-    let described = |field: &'static str, hint: bool| {
-        let mut ids = Vec::new();
-        if hint {
-            ids.push(format!("{field}-hint"));
-        }
-        if has_error(field) {
-            ids.push(format!("{field}-error"));
-        }
-        ids.join(" ")
-    };
+    let problems = FieldProblems(
+        problems.iter().map(|problem| (problem.field(), filing_problem(locale, *problem).to_string())).collect(),
+    );
+    let summary = problems.summary();
+    let error_of = |field: &'static str| problems.error_of(field);
+    let has_error = |field: &'static str| problems.has(field);
+    let described = |field: &'static str, hint: bool| problems.described(field, hint);
     let id_options = IdType::ALL
         .into_iter()
         .map(|kind| {
@@ -271,7 +259,7 @@ pub fn FilingPage() -> impl IntoView {
         <p class="lead">{t!(i18n, tramites.file.lead)}</p>
         {busy.then(|| view! { <p class="notice" role="alert" id="busy">{t!(i18n, tramites.file.busy)}</p> })}
         <ErrorSummary id="filing-errors" problems=summary />
-        {(files_chosen && !problems.is_empty()).then(|| view! { <p class="notice">{t!(i18n, tramites.file.files_again)}</p> })}
+        {(files_chosen && !problems.0.is_empty()).then(|| view! { <p class="notice">{t!(i18n, tramites.file.files_again)}</p> })}
         <form class="staff-form filing-form" method="post" action=FILE_POST.path() enctype="multipart/form-data" novalidate>
             <input type="hidden" name="prefix" value=prefix />
             <fieldset>

@@ -31,7 +31,7 @@ impl From<sqlx::Error> for RegistryError {
     }
 }
 
-fn hash_code(code: &str) -> String {
+pub(crate) fn hash_code(code: &str) -> String {
     envelope::hex_lower(&Sha256::digest(code.as_bytes()))
 }
 

@@ -5,9 +5,7 @@ use super::import::ItemProblem;
 use super::paths::OFFICE_IMPORT_POST;
 use super::{Payment, PaymentStatus, format_soles};
 use crate::i18n::{t, td_string, use_i18n};
-use crate::staff::pages::{SignOut, language_prefix};
-use crate::staff::{MissingRole, role_label};
-use crate::tramites::pages::ErrorSummary;
+use crate::staff::pages::{SignOut, StaffPageRefused, import_outcome, language_prefix};
 use crate::ui::page_title::PageTitle;
 use crate::ui::table_scroll::TableScroll;
 use leptos::prelude::*;
@@ -27,36 +25,15 @@ pub fn TreasuryOfficePage() -> impl IntoView {
     let locale = i18n.get_locale_untracked();
     let heading = td_string!(locale, treasury.office.heading);
     let Some(data) = use_context::<TreasuryView>() else {
-        let missing = use_context::<MissingRole>().map(|missing| {
-            view! {
-                <p class="notice" id="missing-role">
-                    {t!(i18n, staff.missing_role, username = missing.username.clone(), role = role_label(locale, missing.role))}
-                </p>
-            }
-        });
-        return view! { <PageTitle text=move || heading /> <h1>{heading}</h1> {missing} }.into_any();
+        return view! { <StaffPageRefused heading /> }.into_any();
     };
     let prefix = language_prefix(locale);
-    let import = data.import.clone().map(|outcome| match outcome {
-        Ok(added) => view! {
-            <p class="notice notice--secure" role="status" id="import-done">
-                {td_string!(locale, treasury.office.imported).replace("{count}", &added.to_string())}
-            </p>
-        }
-        .into_any(),
-        Err(errors) => {
-            let problems = errors
-                .iter()
-                .map(|(line, problem)| {
-                    (
-                        "items-file".to_string(),
-                        format!("{} {line}: {}", td_string!(locale, tramites.import.line), problem.message()),
-                    )
-                })
-                .collect();
-            view! { <ErrorSummary id="import-errors" problems=problems /> }.into_any()
-        }
+    let import = data.import.clone().map(|outcome| {
+        outcome
+            .map(|count| td_string!(locale, treasury.office.imported).replace("{count}", &count.to_string()))
+            .map_err(|errors| errors.iter().map(|(line, problem)| (*line, problem.message())).collect())
     });
+    let import = import_outcome(locale, import, "items-file");
     let rows = data
         .payments
         .iter()

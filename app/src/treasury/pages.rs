@@ -51,6 +51,37 @@ pub struct PaymentView {
     pub receipt: bool,
 }
 
+/// The choice of card or cash, and the form's button.
+pub fn pay_methods(locale: Locale, button: String) -> impl IntoView + use<> {
+    view! {
+        <fieldset class="pay-methods">
+            <legend>{td_string!(locale, treasury.method)}</legend>
+            <div class="radio">
+                <input type="radio" id="method-card" name="method" value=Method::Card.code() />
+                <label for="method-card">{td_string!(locale, treasury.method_card)}</label>
+            </div>
+            <div class="radio">
+                <input type="radio" id="method-cash" name="method" value=Method::Cash.code() />
+                <label for="method-cash">{td_string!(locale, treasury.method_cash)}</label>
+            </div>
+        </fieldset>
+        <button type="submit" class="button">{button}</button>
+    }
+}
+
+/// A pending cash payment's code, how to pay it and until when.
+pub fn cash_code(locale: Locale, payment: &Payment) -> impl IntoView + use<> {
+    let expires = payment.expires_at.clone().unwrap_or_default().replace('T', " ").replace('Z', " UTC");
+    view! {
+        <section class="receipt__box" aria-labelledby="cash-heading" id="cash-code">
+            <h2 id="cash-heading">{td_string!(locale, treasury.cash_heading)}</h2>
+            <p class="receipt__number" id="cip">{payment.cash_code.clone().unwrap_or_default()}</p>
+            <p>{td_string!(locale, treasury.cash_how).replace("{amount}", &format_soles(payment.amount, locale))}</p>
+            <p id="cash-expires">{td_string!(locale, treasury.cash_expires).replace("{when}", &expires)}</p>
+        </section>
+    }
+}
+
 fn concept_period(locale: Locale, line: &StatementLine) -> String {
     let period = match line.concept {
         super::Concept::Predial => td_string!(locale, treasury.instalment).replace("{n}", &line.period.to_string()),
@@ -165,22 +196,8 @@ pub fn StatementPage() -> impl IntoView {
     let owed = statement.owed();
     let any_unpaid = statement.lines.iter().any(|line| !line.paid);
     let rate = format!("{},{:02}", statement.monthly_rate_bp / 100, statement.monthly_rate_bp % 100);
-    let pay_form = (any_unpaid && data.payments_on).then(|| {
-        view! {
-            <fieldset class="pay-methods">
-                <legend>{t!(i18n, treasury.method)}</legend>
-                <div class="radio">
-                    <input type="radio" id="method-card" name="method" value=Method::Card.code() />
-                    <label for="method-card">{t!(i18n, treasury.method_card)}</label>
-                </div>
-                <div class="radio">
-                    <input type="radio" id="method-cash" name="method" value=Method::Cash.code() />
-                    <label for="method-cash">{t!(i18n, treasury.method_cash)}</label>
-                </div>
-            </fieldset>
-            <button type="submit" class="button">{t!(i18n, treasury.pay)}</button>
-        }
-    });
+    let pay_form =
+        (any_unpaid && data.payments_on).then(|| pay_methods(locale, td_string!(locale, treasury.pay).to_string()));
     let unavailable = (any_unpaid && !data.payments_on)
         .then(|| view! { <p class="notice">{t!(i18n, treasury.problem.unavailable)}</p> });
     view! {
@@ -230,17 +247,8 @@ pub fn PaymentPage() -> impl IntoView {
         PaymentStatus::Expired => td_string!(locale, treasury.done_expired),
         PaymentStatus::Failed => td_string!(locale, treasury.problem.provider_down),
     };
-    let cash = (payment.method == Method::Cash && payment.status == PaymentStatus::Pending).then(|| {
-        let expires = payment.expires_at.clone().unwrap_or_default();
-        view! {
-            <section class="receipt__box" aria-labelledby="cash-heading" id="cash-code">
-                <h2 id="cash-heading">{t!(i18n, treasury.cash_heading)}</h2>
-                <p class="receipt__number" id="cip">{payment.cash_code.clone().unwrap_or_default()}</p>
-                <p>{td_string!(locale, treasury.cash_how).replace("{amount}", &format_soles(payment.amount, locale))}</p>
-                <p id="cash-expires">{td_string!(locale, treasury.cash_expires).replace("{when}", &expires.replace('T', " ").replace('Z', " UTC"))}</p>
-            </section>
-        }
-    });
+    let cash = (payment.method == Method::Cash && payment.status == PaymentStatus::Pending)
+        .then(|| cash_code(locale, &payment));
     let receipt = (payment.status == PaymentStatus::Paid).then(|| {
         let href = format!("{prefix}{RECEIPT}?id={}", payment.id);
         view! { <p><a class="button" href=href>{t!(i18n, treasury.see_receipt)}</a></p> }

@@ -132,21 +132,27 @@ pub async fn create_payment(
     }
     let parts: Vec<(&str, i64)> = chosen.iter().map(|line| (line.id.as_str(), line.total)).collect();
     let (id, now) = insert_payment(db, Payer::Taxpayer(&statement.taxpayer), method, &parts).await?;
-    Ok(Ok(Payment {
+    let items = chosen.into_iter().cloned().collect();
+    Ok(Ok(Payment { taxpayer: statement.taxpayer.clone(), items, ..pending(id, now, method, amount) }))
+}
+
+/// A payment just started: nothing charged yet.
+fn pending(id: String, created_at: String, method: Method, amount: i64) -> Payment {
+    Payment {
         id,
-        taxpayer: statement.taxpayer.clone(),
+        taxpayer: String::new(),
         method,
         amount,
         status: PaymentStatus::Pending,
         provider_charge: None,
         cash_code: None,
         expires_at: None,
-        created_at: now,
+        created_at,
         paid_at: None,
         receipt_code: None,
         request: None,
-        items: chosen.into_iter().cloned().collect(),
-    }))
+        items: Vec::new(),
+    }
 }
 
 /// Who pays: a taxpayer (their tax items), or whoever holds a certificate request (its fee).
@@ -204,21 +210,7 @@ pub async fn create_fee_payment(
     method: Method,
 ) -> Result<Payment, StorageError> {
     let (id, now) = insert_payment(db, Payer::Request(request_number), method, &[(item, amount)]).await?;
-    Ok(Payment {
-        id,
-        taxpayer: String::new(),
-        method,
-        amount,
-        status: PaymentStatus::Pending,
-        provider_charge: None,
-        cash_code: None,
-        expires_at: None,
-        created_at: now,
-        paid_at: None,
-        receipt_code: None,
-        request: Some(request_number.to_string()),
-        items: Vec::new(),
-    })
+    Ok(Payment { request: Some(request_number.to_string()), ..pending(id, now, method, amount) })
 }
 
 /// The latest payment started for a certificate request.

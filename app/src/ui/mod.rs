@@ -2,6 +2,8 @@
 #[cfg(feature = "ssr")]
 pub mod chart;
 #[cfg(feature = "ssr")]
+pub mod field_problems;
+#[cfg(feature = "ssr")]
 pub mod footer;
 pub mod format;
 #[cfg(feature = "ssr")]

@@ -117,16 +117,7 @@ pub async fn import(
 ) -> Response {
     let nonce = nonce.map(|Extension(nonce)| nonce);
     let Ok(staff) = staff else { return Redirect::to(app::staff::paths::SIGN_IN.path()).into_response() };
-    let (mut prefix, mut file) = ("", Vec::new());
-    if let Ok(mut multipart) = multipart {
-        while let Ok(Some(field)) = multipart.next_field().await {
-            match field.name().unwrap_or_default() {
-                "prefix" => prefix = prefix_of(&field.text().await.unwrap_or_default()),
-                "file" => file = field.bytes().await.map(|bytes| bytes.to_vec()).unwrap_or_default(),
-                _ => {}
-            }
-        }
-    }
+    let (prefix, file) = crate::staff::web::read_import(multipart).await;
     let staff = match form_staff_with::<CivilRegistry>(&state, nonce.clone(), Ok(staff), prefix, OFFICE).await {
         Ok(staff) => staff,
         Err(response) => return response,

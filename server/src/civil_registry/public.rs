@@ -9,7 +9,7 @@ use crate::platform::server_error;
 use crate::staff::web::prefix_of;
 use crate::treasury::public::{ChargeFailure, open_charge};
 use app::civil_registry::fields::{
-    FollowProblem, FollowView, RequestFields, RequestProblem, RequestView, VerifyOutcome, VerifyView,
+    FollowProblem, FollowView, RequestFields, RequestProblem, RequestView, Verified, VerifyOutcome, VerifyView,
 };
 use app::civil_registry::paths::{FOLLOW, REQUEST, VERIFY};
 use app::civil_registry::seal;
@@ -325,7 +325,7 @@ pub fn load_verify<'a>(request: &'a PageRequest<'a>) -> LoaderFuture<'a> {
         let code = seal::code_in(&view.input);
         let (status, outcome) = match seal::open(&code, &registry.verifying) {
             Ok(data) => match storage::certificate(&request.state.database, &data.number).await {
-                Ok(certificate) => (StatusCode::OK, VerifyOutcome::Valid { data, certificate }),
+                Ok(certificate) => (StatusCode::OK, VerifyOutcome::Valid(Box::new(Verified { data, certificate }))),
                 Err(error) => return crate::page_loaders::failed("reading a certificate failed", error),
             },
             Err(error) => (StatusCode::UNPROCESSABLE_ENTITY, VerifyOutcome::Invalid(error)),

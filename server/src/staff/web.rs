@@ -23,6 +23,23 @@ pub struct LoginForm {
     prefix: String,
 }
 
+/// A staff import form (multipart): its language prefix and its `file`'s bytes (empty if none came).
+pub(crate) async fn read_import(
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> (&'static str, Vec<u8>) {
+    let (mut prefix, mut file) = ("", Vec::new());
+    if let Ok(mut multipart) = multipart {
+        while let Ok(Some(field)) = multipart.next_field().await {
+            match field.name().unwrap_or_default() {
+                "prefix" => prefix = prefix_of(&field.text().await.unwrap_or_default()),
+                "file" => file = field.bytes().await.map(|bytes| bytes.to_vec()).unwrap_or_default(),
+                _ => {}
+            }
+        }
+    }
+    (prefix, file)
+}
+
 pub(crate) fn prefix_of(prefix: &str) -> &'static str {
     match prefix {
         "/en" => "/en",

@@ -3,7 +3,6 @@
 
 use crate::AppState;
 use crate::page_loaders::{self, Loaded, LoaderFuture, Request};
-use crate::staff::web::prefix_of;
 use crate::staff::{Treasury, WebStaff, form_staff_with, page_staff_with, private};
 use app::staff::paths::SIGN_IN;
 use app::treasury::office::TreasuryView;
@@ -43,16 +42,7 @@ pub async fn import(
 ) -> Response {
     let nonce = nonce.map(|Extension(nonce)| nonce);
     let Ok(WebStaff(staff)) = staff else { return Redirect::to(SIGN_IN.path()).into_response() };
-    let (mut prefix, mut file) = ("", Vec::new());
-    if let Ok(mut multipart) = multipart {
-        while let Ok(Some(field)) = multipart.next_field().await {
-            match field.name().unwrap_or_default() {
-                "prefix" => prefix = prefix_of(&field.text().await.unwrap_or_default()),
-                "file" => file = field.bytes().await.map(|bytes| bytes.to_vec()).unwrap_or_default(),
-                _ => {}
-            }
-        }
-    }
+    let (prefix, file) = crate::staff::web::read_import(multipart).await;
     let page = format!("{prefix}{OFFICE}");
     let staff = match form_staff_with::<Treasury>(&state, nonce.clone(), Ok(WebStaff(staff)), prefix, OFFICE).await {
         Ok(staff) => staff,
