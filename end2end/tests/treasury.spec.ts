@@ -14,8 +14,10 @@ const SANDBOX = process.env.SANDBOX_URL ?? '';
 const SANDBOX_KEY = process.env.SANDBOX_API_KEY ?? 'sandbox-api-key';
 test.skip(!E2E_DIR || !SANDBOX, 'needs PORTAL_E2E_DIR and SANDBOX_URL: run through scripts/test, which starts both');
 // The sandbox's faults are shared by every charge: the tests that set them run in one project only,
-// and none of them can change what the others check (a card payment is settled by the return page's
-// status query whatever happens to its notifications; the short expiry applies to cash codes only).
+// one after another (this file is serial), and none of them can change what the other projects' tests
+// check (a card payment is settled by the return page's status query whatever happens to its
+// notifications; the short expiry applies to cash codes only).
+test.describe.configure({ mode: 'serial' });
 
 let withJavaScript = true;
 test.beforeEach(({}, testInfo) => {
@@ -184,4 +186,61 @@ test('cash: a code paid at an agent whose notification never comes is settled by
   await faults(page, {});
   await staff.close();
   await agent.close();
+});
+
+test('a late notification, and a stale one after it, change nothing once a payment is settled', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop', 'the sandbox\'s faults are shared: one project changes them');
+  test.setTimeout(60_000);
+  const { code, check } = await newTaxpayer(page, testInfo);
+  // Notifications come 8 seconds late, each followed by the charge's previous status (pending).
+  await faults(page, { delay_ms: 8_000, replay_stale: true });
+  await openStatement(page, code, check);
+  await chooseAndPay(page, [0], 'card');
+  await payAtCheckout(page);
+  // Settled by the return page's status query, before any notification came.
+  await expect(page.locator('#payment-status')).toHaveAttribute('data-status', 'paid');
+  const paymentUrl = page.url();
+  await page.waitForTimeout(10_000);
+  await faults(page, {});
+  // The late "paid" and the stale "pending" arrived meanwhile: still one payment, paid, nothing refunded.
+  await page.goto(paymentUrl);
+  await expect(page.locator('#payment-status')).toHaveAttribute('data-status', 'paid');
+  const username = `tesoreria-${randomBytes(4).toString('hex')}`;
+  const password = 'una clave de tesorería bastante larga';
+  await signIn(page, username, password, addStaff(username, password, 'treasury'));
+  await page.goto('/oficina/tributos');
+  await expect(page.locator('#payments tbody tr', { hasText: code })).toHaveCount(1);
+  await expect(page.locator('#payments tbody tr[data-status="paid"]', { hasText: code })).toHaveCount(1);
+});
+
+test('twenty parallel payments of the same debt over HTTP: one applies, nineteen are refunded', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop', 'one project is enough for a load of the sandbox');
+  test.setTimeout(90_000);
+  const { code, check } = await newTaxpayer(page, testInfo);
+  await openStatement(page, code, check);
+  const item = await page.locator('#statement tbody input[type="checkbox"]').first().getAttribute('value');
+  const form = { taxpayer: code, check, item: item!, method: 'card' };
+  // Twenty payments started at once (twenty tabs), each to its own checkout.
+  const started = await Promise.all(
+    Array.from({ length: 20 }, () => page.request.post('/tributos/pagar', { form, maxRedirects: 0 })),
+  );
+  const checkouts = started.map((answer) => {
+    expect(answer.status()).toBe(303);
+    return answer.headers()['location'];
+  });
+  expect(new Set(checkouts).size).toBe(20);
+  // All twenty paid at the provider at once.
+  const paid = await Promise.all(checkouts.map((url) => page.request.post(url, { form: { action: 'pay' }, maxRedirects: 0 })));
+  for (const answer of paid) expect(answer.status()).toBe(303);
+  const username = `tesoreria-${randomBytes(4).toString('hex')}`;
+  const password = 'una clave de tesorería bastante larga';
+  await signIn(page, username, password, addStaff(username, password, 'treasury'));
+  await expect(async () => {
+    await page.goto('/oficina/tributos');
+    await expect(page.locator('#payments tbody tr', { hasText: code })).toHaveCount(20);
+    await expect(page.locator('#payments tbody tr[data-status="paid"]', { hasText: code })).toHaveCount(1);
+    await expect(page.locator('#payments tbody tr[data-status="refunded"]', { hasText: code })).toHaveCount(19);
+  }).toPass({ timeout: 60_000 });
+  await openStatement(page, code, check);
+  await expect(page.locator('#statement tbody tr').nth(0)).toContainText('Pagado');
 });

@@ -97,7 +97,6 @@ pub fn CataloguePage() -> impl IntoView {
         <h1>{t!(i18n, tramites.catalogue.heading)}</h1>
         <p class="lead">{t!(i18n, tramites.catalogue.lead)}</p>
         <ul class="service-list">{services}</ul>
-        <p>{t!(i18n, tramites.catalogue.more)}</p>
     }
 }
 
