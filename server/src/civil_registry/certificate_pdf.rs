@@ -31,20 +31,30 @@ pub fn certificate(request: &Request, locale: Locale, verify_url: &str, key_id: 
     page.y -= 12.0;
     page.paragraph(Font::Regular, 9.0, 56.0, words.check, 100, 13.0);
     page.line(Font::Regular, 9.0, 56.0, &format!("{} {key_id}", words.key_id), 13.0);
-    // The QR below the text: 4 modules of quiet zone are left white around it.
+    // The QR below the text, 4 modules of quiet zone left white around it; each row's dark runs are
+    // one rectangle.
     if let Ok(code) = QrCode::with_error_correction_level(verify_url.as_bytes(), EcLevel::M) {
         let width = code.width();
         let side = (200.0 / width as f32).min(4.0);
-        let left = 56.0 + 4.0 * side;
-        let top = page.y - 4.0 * side;
-        for (index, color) in code.to_colors().iter().enumerate() {
-            if *color == Color::Dark {
-                let (column, row) = (index % width, index / width);
-                page.square(left + column as f32 * side, top - (row as f32 + 1.0) * side, side);
+        let colors = code.to_colors();
+        let mut runs = Vec::new();
+        for (row, line) in colors.chunks(width).enumerate() {
+            let mut column = 0;
+            while column < width {
+                let start = column;
+                while column < width && line[column] == Color::Dark {
+                    column += 1;
+                }
+                if column > start {
+                    // Rows count from the bottom in PDF: the QR's first row is the grid's top one.
+                    runs.push((start as u32, (width - 1 - row) as u32, (column - start) as u32));
+                }
+                column += 1;
             }
         }
-        page.fill();
-        page.y = top - width as f32 * side - 4.0 * side - 14.0;
+        let bottom = page.y - 4.0 * side - width as f32 * side;
+        page.grid(56.0 + 4.0 * side, bottom, side, runs);
+        page.y = bottom - 4.0 * side - 14.0;
     }
     page.line(Font::Regular, 7.0, 56.0, verify_url.get(..110).unwrap_or(verify_url), 10.0);
     page.finish()

@@ -76,14 +76,18 @@ impl OnePage {
         }
     }
 
-    /// A filled black square with its lower left corner at (`x`, `y`).
-    pub fn square(&mut self, x: f32, y: f32, side: f32) {
-        self.content.rect(x, y, side, side);
-    }
-
-    /// Fills the squares drawn so far.
-    pub fn fill(&mut self) {
+    /// Filled cells of a grid whose lower left corner is at (`x`, `y`), each `cell` points wide: each
+    /// `(column, row, run)` fills `run` cells of `row` (counted from the bottom) from `column` on. The
+    /// page is scaled to the grid first, so every number written is a small integer (a QR code is a
+    /// few kilobytes, not one float rectangle a module).
+    pub fn grid(&mut self, x: f32, y: f32, cell: f32, cells: impl IntoIterator<Item = (u32, u32, u32)>) {
+        self.content.save_state();
+        self.content.transform([cell, 0.0, 0.0, cell, x, y]);
+        for (column, row, run) in cells {
+            self.content.rect(column as f32, row as f32, run as f32, 1.0);
+        }
         self.content.fill_nonzero();
+        self.content.restore_state();
     }
 
     pub fn finish(self) -> Vec<u8> {

@@ -76,34 +76,30 @@ async fn seed(portal: &Portal) {
     storage::import_records(&portal.state.database, "test", &records).await.unwrap();
 }
 
-/// The QR's modules as drawn in the PDF (`x y side side re` squares), rendered 4 pixels a module
-/// with a white margin and decoded.
+/// The QR's modules as drawn in the PDF (after a `cm` scale to one unit a module, `column row run 1 re`
+/// rectangles, rows from the bottom), rendered 4 pixels a module with a white margin and decoded.
 fn qr_in_pdf(pdf: &[u8]) -> String {
     let text = String::from_utf8_lossy(pdf);
-    let squares: Vec<(f32, f32, f32)> = text
+    let runs: Vec<(usize, usize, usize)> = text
         .lines()
         .filter(|line| line.ends_with(" re"))
         .map(|line| {
-            let numbers: Vec<f32> = line.split_whitespace().take(4).map(|n| n.parse().unwrap()).collect();
+            let numbers: Vec<usize> = line.split_whitespace().take(3).map(|n| n.parse().unwrap()).collect();
             (numbers[0], numbers[1], numbers[2])
         })
         .collect();
-    assert!(squares.len() > 100, "the PDF draws a QR code");
-    let side = squares[0].2;
-    let left = squares.iter().map(|s| s.0).fold(f32::MAX, f32::min);
-    let top = squares.iter().map(|s| s.1 + s.2).fold(f32::MIN, f32::max);
-    let cells: Vec<(usize, usize)> = squares
-        .iter()
-        .map(|s| (((s.0 - left) / side).round() as usize, ((top - s.1 - s.2) / side).round() as usize))
-        .collect();
-    let modules = cells.iter().map(|c| c.0.max(c.1)).max().unwrap() + 1;
+    assert!(runs.len() > 100, "the PDF draws a QR code");
+    let modules = runs.iter().map(|(column, row, run)| (column + run).max(row + 1)).max().unwrap();
     let (scale, margin) = (4, 8);
     let size = (modules + 2 * margin) * scale;
     let mut dark = vec![false; size * size];
-    for (column, row) in cells {
-        for dy in 0..scale {
-            for dx in 0..scale {
-                dark[((row + margin) * scale + dy) * size + (column + margin) * scale + dx] = true;
+    for (column, row, run) in runs {
+        let top_row = modules - 1 - row;
+        for module in column..column + run {
+            for dy in 0..scale {
+                for dx in 0..scale {
+                    dark[((top_row + margin) * scale + dy) * size + (module + margin) * scale + dx] = true;
+                }
             }
         }
     }
@@ -175,6 +171,8 @@ async fn a_certificate_is_requested_paid_issued_checked_online_and_offline_and_r
     // Lines with Spanish letters are written as hex strings of their WinAnsi bytes (í is 0xED).
     let hex = String::from_utf8_lossy(&pdf).to_lowercase();
     assert!(hex.contains(&envelope::hex_lower(b"Luc\xeda Quispe Rojas")), "the names, in WinAnsi");
+    // 142 KB when each module was a rectangle of floats; ~21 KB as integer runs on a scaled grid.
+    assert!(pdf.len() < 40_000, "a certificate is tens of kilobytes at most: {} bytes", pdf.len());
     let scanned = qr_in_pdf(&pdf);
     assert_eq!(scanned, format!("{}/verificar?c={seal_code}", portal.state.site_url));
 
