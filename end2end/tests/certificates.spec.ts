@@ -93,6 +93,7 @@ test('a certificate is requested, paid, issued, downloaded, checked, tampered wi
   await page.getByRole('button', { name: /^Pagar S\// }).click();
   await expect(page).toHaveURL(/\/tributos\/pago\?id=/);
   await expect(page.locator('#payment-status')).toHaveAttribute('data-status', 'paid');
+  await expect(page.locator('#payment-for')).toContainText(number);
   await follow(page, number, code);
   await expect(page.locator('#request-state')).toHaveAttribute('data-state', 'paid');
 

@@ -223,6 +223,14 @@ pub fn format_soles(cents: i64, locale: Locale) -> String {
     format!("{sign}S/ {units}{separator}{:02}", cents % 100)
 }
 
+impl Payment {
+    /// What the payment is for, as a receipt names it: the certificate request's number, or the
+    /// taxpayer's code.
+    pub fn payer(&self) -> &str {
+        self.request.as_deref().unwrap_or(&self.taxpayer)
+    }
+}
+
 /// The words of a receipt, for the server's PDF of it (which renders no page).
 #[cfg(feature = "ssr")]
 pub struct ReceiptLabels {
@@ -230,6 +238,8 @@ pub struct ReceiptLabels {
     pub title: &'static str,
     pub code: &'static str,
     pub taxpayer: &'static str,
+    /// Instead of `taxpayer`, for a certificate's fee.
+    pub request: &'static str,
     pub paid_on: &'static str,
     pub method: &'static str,
     pub method_card: &'static str,
@@ -248,6 +258,7 @@ pub fn receipt_labels(locale: Locale) -> ReceiptLabels {
         title: td_string!(locale, treasury.receipt_title),
         code: td_string!(locale, treasury.receipt_code),
         taxpayer: td_string!(locale, treasury.taxpayer),
+        request: td_string!(locale, civil_registry.follow.number),
         paid_on: td_string!(locale, treasury.paid_on),
         method: td_string!(locale, treasury.method),
         method_card: td_string!(locale, treasury.method_card),

@@ -43,7 +43,7 @@ pub fn TreasuryOfficePage() -> impl IntoView {
                 <tr class:row--flagged=flagged data-status=payment.status.code()>
                     <th scope="row" class="nowrap"><code>{payment.id[..12.min(payment.id.len())].to_string()}</code></th>
                     <td class="nowrap">{payment.created_at.replace('T', " ").replace('Z', "")}</td>
-                    <td>{payment.request.clone().unwrap_or_else(|| payment.taxpayer.clone())}</td>
+                    <td>{payment.payer().to_string()}</td>
                     <td>{payment.method.code()}</td>
                     <td class="numeric">{format_soles(payment.amount, locale)}</td>
                     <td>{payment.status.label(locale)}</td>

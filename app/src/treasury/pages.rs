@@ -258,6 +258,7 @@ pub fn PaymentPage() -> impl IntoView {
         view! { <p><a href=href id="refresh">{t!(i18n, treasury.refresh)}</a></p> }
     });
     let notice_class = if payment.status == PaymentStatus::Paid { "notice notice--secure" } else { "notice" };
+    let fee_for = fee_line(locale, &payment);
     view! {
         <PageTitle text=title />
         <h1>{t!(i18n, treasury.payment_title)}</h1>
@@ -266,9 +267,18 @@ pub fn PaymentPage() -> impl IntoView {
         {cash}
         {receipt}
         {refresh}
-        {lines_table(locale, &payment.items, None)}
+        {fee_for}
+        {(!payment.items.is_empty()).then(|| lines_table(locale, &payment.items, None))}
     }
     .into_any()
+}
+
+/// What a certificate's fee pays for, in place of a statement's lines.
+fn fee_line(locale: Locale, payment: &Payment) -> Option<impl IntoView + use<>> {
+    payment.request.as_ref().map(|number| {
+        let text = td_string!(locale, civil_registry.follow.fee_for).replace("{number}", number);
+        view! { <p id="payment-for">{text}</p> }
+    })
 }
 
 /// `/tributos/recibo?id=…`: the printable receipt of a paid payment, with its verification code.
@@ -301,8 +311,8 @@ pub fn ReceiptPage() -> impl IntoView {
             <dl class="facts">
                 <dt>{t!(i18n, treasury.receipt_code)}</dt>
                 <dd class="receipt__number" id="receipt-code">{crate::tramites::format_code(&payment.receipt_code.clone().unwrap_or_default())}</dd>
-                <dt>{t!(i18n, treasury.taxpayer)}</dt>
-                <dd>{payment.taxpayer.clone()}</dd>
+                <dt>{if payment.request.is_some() { td_string!(locale, civil_registry.follow.number) } else { td_string!(locale, treasury.taxpayer) }}</dt>
+                <dd>{payment.payer().to_string()}</dd>
                 <dt>{t!(i18n, treasury.paid_on)}</dt>
                 <dd>{paid_at.replace('T', " ").replace('Z', " UTC")}</dd>
                 <dt>{t!(i18n, treasury.method)}</dt>
@@ -310,7 +320,8 @@ pub fn ReceiptPage() -> impl IntoView {
                 <dt>{t!(i18n, treasury.total_paid)}</dt>
                 <dd id="receipt-amount"><strong>{format_soles(payment.amount, locale)}</strong></dd>
             </dl>
-            {lines_table(locale, &payment.items, None)}
+            {fee_line(locale, &payment)}
+            {(!payment.items.is_empty()).then(|| lines_table(locale, &payment.items, None))}
         </section>
         <p>
             <a href=pdf rel="external" download="">{t!(i18n, treasury.download_pdf)}</a>

@@ -24,7 +24,7 @@ pub fn receipt(payment: &Payment, locale: Locale, verify_url: &str) -> Vec<u8> {
     let paid_at = payment.paid_at.clone().unwrap_or_default().replace('T', " ").replace('Z', " UTC");
     for (label, value) in [
         (words.code, code.as_str()),
-        (words.taxpayer, payment.request.as_deref().unwrap_or(&payment.taxpayer)),
+        (if payment.request.is_some() { words.request } else { words.taxpayer }, payment.payer()),
         (words.paid_on, paid_at.as_str()),
     ] {
         page.line(Font::Regular, 11.0, 56.0, &format!("{label}: {value}"), 16.0);
