@@ -188,16 +188,18 @@ async fn lookup(state: &AppState, number: &str, code: &str) -> Result<Result<Req
     Ok(Ok(request))
 }
 
+/// The follow-up page for a lookup already made (each lookup spends the budget once, so a handler
+/// never looks up twice).
 async fn answer_lookup(
     state: &AppState,
     form: &LookupForm,
     nonce: Option<Nonce>,
+    found: Result<Request, FollowProblem>,
     pay_problem: Option<(StatusCode, PayProblem)>,
 ) -> Response {
     let prefix = prefix_of(&form.prefix);
-    match lookup(state, &form.number, &form.code).await {
-        Err(response) => response,
-        Ok(Err(problem)) => {
+    match found {
+        Err(problem) => {
             let status = match problem {
                 FollowProblem::TooMany => StatusCode::TOO_MANY_REQUESTS,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
@@ -209,7 +211,7 @@ async fn answer_lookup(
             };
             render(state, FOLLOW, prefix, nonce, status, view).await
         }
-        Ok(Ok(request)) => {
+        Ok(request) => {
             let (status, pay_problem) = match pay_problem {
                 Some((status, problem)) => (status, Some(problem)),
                 None => (StatusCode::OK, None),
@@ -233,7 +235,10 @@ pub async fn follow(
     nonce: Option<Extension<Nonce>>,
     Form(form): Form<LookupForm>,
 ) -> Response {
-    answer_lookup(&state, &form, nonce.map(|Extension(nonce)| nonce), None).await
+    match lookup(&state, &form.number, &form.code).await {
+        Err(response) => response,
+        Ok(found) => answer_lookup(&state, &form, nonce.map(|Extension(nonce)| nonce), found, None).await,
+    }
 }
 
 /// `POST /tramites/partidas/pagar`: `number`, `code`, `method`, `prefix`. The fee is paid once, ever:
@@ -247,7 +252,7 @@ pub async fn pay(
     let prefix = prefix_of(&form.prefix);
     let request = match lookup(&state, &form.number, &form.code).await {
         Err(response) => return response,
-        Ok(Err(_)) => return answer_lookup(&state, &form, nonce, None).await,
+        Ok(Err(problem)) => return answer_lookup(&state, &form, nonce, Err(problem), None).await,
         Ok(Ok(request)) => request,
     };
     let refused = |status, problem| Some((status, problem));
@@ -261,7 +266,7 @@ pub async fn pay(
         None
     };
     if problem.is_some() {
-        return answer_lookup(&state, &form, nonce, problem).await;
+        return answer_lookup(&state, &form, nonce, Ok(request), problem).await;
     }
     let method = Method::parse(&form.method).unwrap_or(Method::Card);
     let payment = match app::treasury::storage::create_fee_payment(
@@ -277,13 +282,18 @@ pub async fn pay(
         Err(error) => return server_error("starting a fee payment failed", error),
     };
     let description = format!("Municipalidad de Miraflores: copia certificada, solicitud {}", request.number);
-    match open_charge(&state, &payment, description, prefix).await {
-        Ok(Some(checkout)) => Redirect::to(&checkout).into_response(),
-        Ok(None) => answer_lookup(&state, &form, nonce, None).await,
-        Err(ChargeFailure::Storage(response)) => response,
-        Err(ChargeFailure::ProviderDown) => {
-            answer_lookup(&state, &form, nonce, Some((StatusCode::SERVICE_UNAVAILABLE, PayProblem::ProviderDown))).await
-        }
+    let pay_problem = match open_charge(&state, &payment, description, prefix).await {
+        Ok(Some(checkout)) => return Redirect::to(&checkout).into_response(),
+        Ok(None) => None,
+        Err(ChargeFailure::Storage(response)) => return response,
+        Err(ChargeFailure::ProviderDown) => Some((StatusCode::SERVICE_UNAVAILABLE, PayProblem::ProviderDown)),
+    };
+    // The request again with its new payment (a cash code to show, or the failed charge): read by
+    // number, the code having been checked above.
+    match storage::load(&state.database, &request.number).await {
+        Ok(Some(request)) => answer_lookup(&state, &form, nonce, Ok(request), pay_problem).await,
+        Ok(None) => server_error("a certificate request could not be read back", "missing"),
+        Err(error) => server_error("reading a certificate request failed", error),
     }
 }
 
@@ -297,8 +307,8 @@ pub async fn download(
     let request = match lookup(&state, &form.number, &form.code).await {
         Err(response) => return response,
         Ok(Ok(request)) if request.state() == RequestState::Issued => request,
-        // Not issued (or revoked): the request's page says where it stands.
-        Ok(_) => return answer_lookup(&state, &form, nonce, None).await,
+        // Not issued (or revoked), or not found: the request's page says where it stands.
+        Ok(found) => return answer_lookup(&state, &form, nonce, found, None).await,
     };
     let locale = if form.language == "en" { Locale::en } else { Locale::es_PE };
     let code = request.certificate.as_ref().map(|certificate| certificate.code.clone()).unwrap_or_default();

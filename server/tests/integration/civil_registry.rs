@@ -263,3 +263,20 @@ async fn a_request_cannot_be_issued_unpaid_or_twice_and_its_fee_is_paid_once() {
         Err(storage::RevokeRefusal::ReasonMissing)
     );
 }
+
+#[tokio::test]
+async fn a_wrong_pair_at_pay_or_download_spends_one_slot_of_the_budget() {
+    let portal = crate::common::portal_configured(|text| {
+        portal_server::config::set_key(&text, "tramites.wrong_lookups_per_minute", "2")
+    })
+    .await;
+    let wrong = [("number", "RC-2026-000001"), ("code", "AAAAA-AAAAA"), ("method", "card")];
+    // Two slots: one wrong pay and one wrong download are both tried (422); only the third waits (429).
+    let (pay, _, _) = post_form(&portal, app::civil_registry::paths::PAY_POST.path(), &wrong).await;
+    let (download, _, _) = post_form(&portal, app::civil_registry::paths::DOWNLOAD_POST.path(), &wrong).await;
+    let (third, _, _) = post_form(&portal, app::civil_registry::paths::FOLLOW_POST.path(), &wrong).await;
+    assert_eq!(
+        (pay, download, third),
+        (StatusCode::UNPROCESSABLE_ENTITY, StatusCode::UNPROCESSABLE_ENTITY, StatusCode::TOO_MANY_REQUESTS)
+    );
+}
