@@ -26,6 +26,7 @@ fn main() {
                 "tramites",
                 "treasury",
                 "civil_registry",
+                "participation",
             ])
         })
         .expect("valid locale list")

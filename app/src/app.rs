@@ -11,6 +11,9 @@ use crate::civil_registry::paths::{
 };
 use crate::i18n::Locale;
 use crate::locale::{DefaultLocale, split_path};
+use crate::participation::office::ParticipationOfficePage;
+use crate::participation::pages::{PollsPage, ResultsPage, VotePage};
+use crate::participation::paths::{OFFICE as PARTICIPATION_OFFICE, POLLS, RESULTS as POLL_RESULTS, VOTE};
 use crate::reporting::pages::{form::ReportFormPage, intro::ReportPage};
 use crate::reporting::paths::{REPORT, REPORT_FORM};
 use crate::site::paths::{HOME, PRIVACY};
@@ -137,6 +140,10 @@ where
             <Route path=CERTIFICATE_FOLLOW view=FollowPage />
             <Route path=VERIFY view=VerifyPage />
             <Route path=CIVIL_REGISTRY_OFFICE view=CivilRegistryOfficePage />
+            <Route path=POLLS view=PollsPage />
+            <Route path=VOTE view=VotePage />
+            <Route path=POLL_RESULTS view=ResultsPage />
+            <Route path=PARTICIPATION_OFFICE view=ParticipationOfficePage />
         </ParentRoute>
     }
     .into_inner()

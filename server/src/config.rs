@@ -15,6 +15,7 @@ use std::str::FromStr;
 
 pub use crate::cases::FollowUpConfig;
 pub use crate::civil_registry::CivilRegistryConfig;
+pub use crate::participation::ParticipationConfig;
 pub use crate::platform::SealedUploadsConfig;
 pub use crate::reporting::ReportingConfig;
 pub use crate::tramites::TramitesConfig;
@@ -39,6 +40,8 @@ pub struct PortalConfig {
     pub payments: PaymentsConfig,
     #[serde(default)]
     pub civil_registry: CivilRegistryConfig,
+    #[serde(default)]
+    pub participation: ParticipationConfig,
     /// `[limits]`: where these capabilities' keys were before each got its section. Read only to move
     /// its keys ([`LEGACY_LIMITS`]); a configuration written for an older portal keeps working.
     #[serde(default, rename = "limits")]
@@ -356,6 +359,7 @@ impl PortalConfig {
         self.follow_up.check(&mut problem);
         self.tramites.check(&mut problem);
         self.payments.check(&mut problem);
+        self.participation.check(&mut problem);
         problems.extend(self.legacy_problems.iter().cloned());
 
         if problems.is_empty() { Ok(()) } else { Err(ConfigError::Invalid(problems)) }

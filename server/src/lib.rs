@@ -4,6 +4,7 @@
 // Capabilities: each exposes its routes, its page loaders, its open data and its commands.
 pub mod cases;
 pub mod civil_registry;
+pub mod participation;
 pub mod reporting;
 pub mod staff;
 pub mod tramites;
@@ -51,6 +52,8 @@ pub struct AppState {
     pub treasury: Arc<treasury::Treasury>,
     /// The civil registry's signing key and what is published of it.
     pub civil_registry: Arc<civil_registry::CivilRegistry>,
+    /// Participation's budget of wrong eligibility attempts and its settings.
+    pub participation: Arc<participation::Participation>,
     /// The incident counts in memory, following imports.
     pub cubes: Arc<app::transparency::storage::CubeCache>,
     /// The portal's public URL without a trailing slash, for absolute links in open-data metadata.
@@ -92,6 +95,7 @@ impl AppState {
             tramites: Arc::new(tramites),
             treasury: Arc::new(treasury::Treasury::new(config)),
             civil_registry: Arc::new(civil_registry::CivilRegistry::open(config)?),
+            participation: Arc::new(participation::Participation::new(config)),
             submissions: Arc::new(submissions),
             cubes: Arc::default(),
             site_url,
@@ -322,6 +326,10 @@ fn page_loaders() -> page_loaders::Loaders {
         (app::treasury::paths::OFFICE, treasury::load_office),
         (app::civil_registry::paths::VERIFY, civil_registry::load_verify),
         (app::civil_registry::paths::OFFICE, civil_registry::load_office),
+        (app::participation::paths::POLLS, participation::load_polls),
+        (app::participation::paths::VOTE, participation::load_vote),
+        (app::participation::paths::RESULTS, participation::load_results),
+        (app::participation::paths::OFFICE, participation::load_office),
     ])
 }
 
@@ -352,12 +360,14 @@ pub fn router(config: &PortalConfig, state: AppState) -> Router {
         .merge(tramites::routes(state.tramites.body_limit()))
         .merge(treasury::routes())
         .merge(civil_registry::routes())
+        .merge(participation::routes())
         .layer(request_log());
     // Submissions are merged outside the request log: when a report arrived is not written anywhere.
     Router::new()
         .merge(platform::routes(state.submissions.body_limit()))
         .merge(reporting::routes(&state.submissions))
         .merge(cases::follow_up_routes(state.submissions.body_limit()))
+        .merge(participation::vote_routes())
         .merge(pages)
         .layer(axum::middleware::from_fn(api_routing_problems))
         .layer(CompressionLayer::new().br(true).gzip(true))

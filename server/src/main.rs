@@ -36,6 +36,13 @@ enum Command {
     /// Central Alerta incident data for the transparency portal.
     #[command(subcommand)]
     Incidents(IncidentsCommand),
+    /// Checks a closed poll's published ballots (papeletas.json, from its results page): every token's
+    /// signature, no token used twice, no more ballots than tokens issued, and the recount. Needs no
+    /// database or configuration. Example: server verify-poll papeletas.json
+    VerifyPoll {
+        /// The poll's papeletas.json.
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -152,6 +159,16 @@ fn main() -> ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
     let args = Args::parse();
+    if let Some(Command::VerifyPoll { file }) = &args.command {
+        return match portal_server::participation::verify_file(file) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(1),
+            Err(error) => {
+                eprintln!("{error}");
+                ExitCode::from(2)
+            }
+        };
+    }
     if let Some(Command::Incidents(IncidentsCommand::Generate { seed, from, to, per_month, output })) = &args.command {
         return generate_incidents(
             statistics::generate::Plan { seed: *seed, from: *from, to: *to, per_month: *per_month },
@@ -213,7 +230,7 @@ fn main() -> ExitCode {
             Some(Command::Staff(command)) => staff_command(&config, command).await,
             Some(Command::Audit(AuditCommand::Verify)) => verify_audit(&config).await,
             Some(Command::Incidents(IncidentsCommand::Import { file })) => import_incidents(&config, &file).await,
-            Some(Command::Incidents(IncidentsCommand::Generate { .. })) => {
+            Some(Command::Incidents(IncidentsCommand::Generate { .. }) | Command::VerifyPoll { .. }) => {
                 unreachable!("handled before the configuration is read")
             }
             None => serve(config, demo_mode).await,
@@ -372,6 +389,7 @@ async fn serve(config: PortalConfig, demo_mode: bool) -> Result<(), String> {
     };
     tokio::spawn(restamper.keep_stamping());
     portal_server::treasury::settle::spawn_reconciliation(state.clone());
+    portal_server::participation::spawn_mixing(state.clone());
     let app = router(&config, state);
     let listener = tokio::net::TcpListener::bind(config.site.address)
         .await

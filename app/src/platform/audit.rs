@@ -23,6 +23,8 @@ pub enum Capability {
     Treasury,
     /// Civil registry: records imported, certificates requested, issued and revoked.
     CivilRegistry,
+    /// Participation: census imports, polls created and questions added (never a token or a ballot).
+    Participation,
 }
 
 impl Capability {
@@ -35,6 +37,7 @@ impl Capability {
             Capability::Tramites => "tramites",
             Capability::Treasury => "treasury",
             Capability::CivilRegistry => "civil_registry",
+            Capability::Participation => "participation",
         }
     }
 }

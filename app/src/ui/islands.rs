@@ -14,16 +14,19 @@ pub enum Bundle {
     ReportForm,
     /// `/denuncia/seguimiento`: receipt keys, decryption of replies, messages.
     FollowUp,
+    /// `/participacion/votar`: blinding and unblinding the voter's token, the ballot.
+    Participation,
 }
 
 impl Bundle {
-    pub const ALL: [Bundle; 2] = [Bundle::ReportForm, Bundle::FollowUp];
+    pub const ALL: [Bundle; 3] = [Bundle::ReportForm, Bundle::FollowUp, Bundle::Participation];
 
     /// The bundle's name: its `frontend` feature and its files' names (`scripts/lib/build.sh`).
     pub fn name(self) -> &'static str {
         match self {
             Bundle::ReportForm => "report-form",
             Bundle::FollowUp => "follow-up",
+            Bundle::Participation => "participation",
         }
     }
 }

@@ -9,3 +9,10 @@ pub fn PageTitle(#[prop(into)] text: Signal<&'static str>) -> impl IntoView {
     let i18n = use_i18n();
     view! { <Title text=move || format!("{} · {}", text.get(), t_string!(i18n, common.site.name)) /> }
 }
+
+/// [`PageTitle`] for a title made at run time (a poll's, a session's).
+#[component]
+pub fn PageTitleText(text: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <Title text=move || format!("{} · {}", text, t_string!(i18n, common.site.name)) /> }
+}

@@ -72,6 +72,12 @@ impl Permission for CivilRegistry {
     const ROLE: Role = Role::CivilRegistry;
 }
 
+/// Neighbourhood votes: the census and polls (never who voted what: nothing stored can tell).
+pub struct Participation;
+impl Permission for Participation {
+    const ROLE: Role = Role::Participation;
+}
+
 /// Managing staff accounts.
 pub struct AccountAdmin;
 impl Permission for AccountAdmin {
