@@ -5,6 +5,7 @@ mod civil_registry;
 mod common;
 mod incidents;
 mod migrations;
+mod participation;
 mod storage;
 mod tramites;
 mod treasury;
