@@ -56,7 +56,13 @@ struct Signed {
 }
 
 /// The browser's blinding and the server's signing, as the island and `public::token` do them.
-async fn take(database: &Database, poll: &Poll, dni: &str, birth: &str, choices: &Choices) -> Result<Signed, VoteError> {
+async fn take(
+    database: &Database,
+    poll: &Poll,
+    dni: &str,
+    birth: &str,
+    choices: &Choices,
+) -> Result<Signed, VoteError> {
     let public = PublicKeySha384PSSRandomized::from_pem(&poll.public_key_pem).unwrap();
     let mut nonce = [0u8; NONCE_BYTES];
     getrandom::getrandom(&mut nonce).unwrap();
@@ -109,19 +115,16 @@ async fn dump(database: &Database) -> Vec<(String, Vec<String>, Vec<Vec<String>>
                 "SELECT column_name::text FROM information_schema.columns WHERE table_name = '{table}' ORDER BY ordinal_position"
             ),
         };
-        let columns: Vec<String> = sqlx::query(&query)
-        .fetch_all(database.pool())
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
+        let columns: Vec<String> =
+            sqlx::query(&query).fetch_all(database.pool()).await.unwrap().iter().map(|row| row.get(0)).collect();
         // Every value as text, whatever its type.
         let select = columns
             .iter()
             .map(|c| match database.backend() {
                 // Blobs (the migrations' checksums) as hex: they are not UTF-8.
-                Backend::Sqlite => format!("CASE WHEN typeof(\"{c}\") = 'blob' THEN hex(\"{c}\") ELSE CAST(\"{c}\" AS TEXT) END"),
+                Backend::Sqlite => {
+                    format!("CASE WHEN typeof(\"{c}\") = 'blob' THEN hex(\"{c}\") ELSE CAST(\"{c}\" AS TEXT) END")
+                }
                 Backend::Postgres => format!("CAST(\"{c}\" AS TEXT)"),
             })
             .collect::<Vec<_>>()
@@ -131,7 +134,9 @@ async fn dump(database: &Database) -> Vec<(String, Vec<String>, Vec<Vec<String>>
             .await
             .unwrap()
             .iter()
-            .map(|row| (0..columns.len()).map(|at| row.try_get::<Option<String>, _>(at).unwrap().unwrap_or_default()).collect())
+            .map(|row| {
+                (0..columns.len()).map(|at| row.try_get::<Option<String>, _>(at).unwrap().unwrap_or_default()).collect()
+            })
             .collect();
         out.push((table, columns, rows));
     }
@@ -164,7 +169,10 @@ async fn a_poll_is_voted_without_a_link_to_any_voter(database: Database) {
     let choices = [vec![vec![0u32]], vec![vec![1, 2]], vec![vec![1]]];
     // Not in the census, a wrong date, another zone: one refusal for all three.
     for (dni, birth) in [("49999999", "1980-04-12"), ("40000001", "1980-04-13"), ("40000004", "1966-06-06")] {
-        assert_eq!(refused(take(&database, &poll, dni, birth, &choices[0]).await.map(|_| ())), VoteProblem::NotInCensus);
+        assert_eq!(
+            refused(take(&database, &poll, dni, birth, &choices[0]).await.map(|_| ())),
+            VoteProblem::NotInCensus
+        );
     }
     let mut signed = Vec::new();
     for (resident, choices) in census.iter().zip(&choices) {
@@ -213,7 +221,9 @@ async fn a_poll_is_voted_without_a_link_to_any_voter(database: Database) {
     altered.tally = app::participation::tally(&altered.poll.questions, altered.ballots.iter().map(|b| &b.choices));
     assert!(!verify::check(&altered).is_valid(), "choices changed after signing");
     let mut copied = publication.clone();
-    copied.ballots.push(app::participation::PublishedBallot { code: "ZZZZ-ZZZZ-ZZZZ".into(), ..copied.ballots[0].clone() });
+    copied
+        .ballots
+        .push(app::participation::PublishedBallot { code: "ZZZZ-ZZZZ-ZZZZ".into(), ..copied.ballots[0].clone() });
     copied.tally = app::participation::tally(&copied.poll.questions, copied.ballots.iter().map(|b| &b.choices));
     let problems = verify::check(&copied).problems.join("\n");
     assert!(problems.contains("used by an earlier ballot") && problems.contains("only 3 tokens issued"), "{problems}");
@@ -234,9 +244,11 @@ async fn a_poll_is_voted_without_a_link_to_any_voter(database: Database) {
                 assert!(!rows.iter().flatten().any(|cell| cell.contains(value.as_str())), "a ballot's value in {name}");
             }
         }
-        for person in census.iter().map(|r| [&r.dni, &r.names, &r.birth_date]).chain(signed.iter().map(|s| {
-            [&s.blinded_hash, &s.blinded_hash, &s.blinded_hash]
-        })) {
+        for person in census
+            .iter()
+            .map(|r| [&r.dni, &r.names, &r.birth_date])
+            .chain(signed.iter().map(|s| [&s.blinded_hash, &s.blinded_hash, &s.blinded_hash]))
+        {
             for value in person {
                 assert!(!ballot.iter().any(|cell| cell.contains(value.as_str())), "a voter's value in a ballot");
             }
@@ -249,8 +261,13 @@ async fn a_poll_is_voted_without_a_link_to_any_voter(database: Database) {
                 let rowid = sqlx::query(&format!("SELECT rowid FROM {table}")).fetch_all(database.pool()).await;
                 assert!(rowid.is_err(), "{table} has a rowid");
             }
-            let stored: Vec<String> =
-                sqlx::query("SELECT code FROM ballots").fetch_all(database.pool()).await.unwrap().iter().map(|r| r.get(0)).collect();
+            let stored: Vec<String> = sqlx::query("SELECT code FROM ballots")
+                .fetch_all(database.pool())
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
             assert_eq!(stored, sorted, "stored in the order of the random codes");
         }
         Backend::Postgres => {
@@ -305,7 +322,10 @@ async fn questions_are_fixed_once_a_poll_opens(database: Database) {
         kind: QuestionKind::Single,
         max_choices: 1,
         budget_cents: 0,
-        options: vec![PollOption { label: "Mañana".into(), cost_cents: 0 }, PollOption { label: "Tarde".into(), cost_cents: 0 }],
+        options: vec![
+            PollOption { label: "Mañana".into(), cost_cents: 0 },
+            PollOption { label: "Tarde".into(), cost_cents: 0 },
+        ],
     };
     storage::add_question(&database, "participa", &id, &question).await.unwrap();
     let poll = storage::poll(&database, &id).await.unwrap().unwrap();

@@ -9,6 +9,7 @@ mod hostile;
 mod http_baseline;
 mod memory;
 mod officers;
+mod participation;
 mod request_log;
 mod startup;
 mod submissions;
