@@ -330,7 +330,7 @@ pub struct Results {
 
 /// Turnout in tenths of a percent (ballots against the census), for display without floats.
 pub fn turnout_permille(ballots: u64, census: u64) -> u64 {
-    if census == 0 { 0 } else { ballots * 1000 / census }
+    (ballots * 1000).checked_div(census).unwrap_or(0)
 }
 
 /// Base64url without padding, as tokens and signatures travel; padding is accepted when read.

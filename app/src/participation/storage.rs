@@ -227,7 +227,7 @@ pub async fn add_question(db: &Database, actor: &str, poll: &str, question: &Que
         subject: poll,
         detail: &question.text,
     };
-    audit::append_in(&mut tx, db.backend(), &action).await.map_err(StorageError::from)?;
+    audit::append_in(&mut tx, db.backend(), &action).await?;
     tx.commit().await?;
     Ok(())
 }
