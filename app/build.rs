@@ -27,6 +27,7 @@ fn main() {
                 "treasury",
                 "civil_registry",
                 "participation",
+                "council",
             ])
         })
         .expect("valid locale list")

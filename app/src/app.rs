@@ -9,6 +9,9 @@ use crate::civil_registry::paths::{
     FOLLOW as CERTIFICATE_FOLLOW, OFFICE as CIVIL_REGISTRY_OFFICE, REQUEST as CERTIFICATE_REQUEST, SERVICE_CERTIFICATE,
     VERIFY,
 };
+use crate::council::office::CouncilOfficePage;
+use crate::council::pages::{CouncillorPage, SessionPage, SessionsPage};
+use crate::council::paths::{COUNCILLOR, OFFICE as COUNCIL_OFFICE, SESSION, SESSIONS};
 use crate::i18n::Locale;
 use crate::locale::{DefaultLocale, split_path};
 use crate::participation::office::ParticipationOfficePage;
@@ -144,6 +147,10 @@ where
             <Route path=VOTE view=VotePage />
             <Route path=POLL_RESULTS view=ResultsPage />
             <Route path=PARTICIPATION_OFFICE view=ParticipationOfficePage />
+            <Route path=SESSIONS view=SessionsPage />
+            <Route path=SESSION view=SessionPage />
+            <Route path=COUNCILLOR view=CouncillorPage />
+            <Route path=COUNCIL_OFFICE view=CouncilOfficePage />
         </ParentRoute>
     }
     .into_inner()

@@ -11,6 +11,7 @@ mod app;
 // Capabilities: each holds its pages, wire types, storage (`ssr`) and browser code (`hydrate`).
 pub mod cases;
 pub mod civil_registry;
+pub mod council;
 pub mod participation;
 pub mod reporting;
 #[cfg(feature = "ssr")]

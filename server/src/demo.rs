@@ -194,6 +194,84 @@ pub async fn seed_demo_records(database: &app::platform::database::Database) -> 
     Ok(())
 }
 
+/// A resident on the demo census, who may vote in the demo poll: DNI and date of birth.
+pub const DEMO_RESIDENT: (&str, &str) = ("40123456", "1980-04-12");
+
+/// The demo census (four residents of two zones) and, if there is no poll yet, a poll open for 30 days.
+pub async fn seed_demo_participation(database: &app::platform::database::Database) -> Result<(), String> {
+    use app::participation::storage::{self, NewPoll, Resident};
+    use app::participation::{PollOption, Question, QuestionKind};
+    let resident = |dni: &str, names: &str, birth: &str, zone: &str| Resident {
+        dni: dni.into(),
+        names: names.into(),
+        birth_date: birth.into(),
+        zone: zone.into(),
+    };
+    let census = [
+        resident(DEMO_RESIDENT.0, "Ana Quispe Rojas", DEMO_RESIDENT.1, "Zona 4"),
+        resident("40234567", "Luis Paz Soldán", "1975-01-31", "Zona 4"),
+        resident("40345678", "Eva Sol Huamán", "1990-09-09", "Zona 7"),
+        resident("40456789", "Jorge Ríos Vega", "1968-06-06", "Zona 7"),
+    ];
+    storage::import_census(database, "system", &census).await.map_err(|e| e.to_string())?;
+    if !storage::polls(database).await.map_err(|e| e.to_string())?.is_empty() {
+        return Ok(());
+    }
+    let now = time::OffsetDateTime::now_utc();
+    let poll = NewPoll {
+        title: "Presupuesto participativo 2027".into(),
+        description: "Elige las obras de tu barrio que la Municipalidad hará en 2027 con S/ 300 000.".into(),
+        zone: None,
+        opens_at: storage::format_utc(now - time::Duration::hours(1)),
+        closes_at: storage::format_utc(now + time::Duration::days(30)),
+        question: Question {
+            text: "¿Qué obras prefieres?".into(),
+            kind: QuestionKind::Budget,
+            max_choices: 1,
+            budget_cents: 30_000_000,
+            options: vec![
+                PollOption { label: "Juegos infantiles en el parque Kennedy".into(), cost_cents: 12_000_000 },
+                PollOption { label: "Veredas accesibles en la calle Berlín".into(), cost_cents: 15_000_000 },
+                PollOption { label: "Iluminación LED en la bajada Balta".into(), cost_cents: 9_000_000 },
+                PollOption { label: "Ciclovía en la avenida Pardo".into(), cost_cents: 18_000_000 },
+            ],
+        },
+    };
+    let keys = crate::participation::new_keys().await?;
+    storage::create_poll(database, "system", &poll, &keys).await.map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// The demo council: the mayor and four councillors, and two sessions with their votes.
+pub async fn seed_demo_council(database: &app::platform::database::Database) -> Result<(), String> {
+    use app::council::{import, storage};
+    let members = "id,nombre,partido,cargo,inicio,fin\n\
+        carlos-canales,Carlos Canales Anchorena,Renovación Popular,alcalde,2023-01-01,\n\
+        maria-paz,María Paz Salazar,Renovación Popular,regidor,2023-01-01,\n\
+        jose-rios,José Ríos Castro,Renovación Popular,regidor,2023-01-01,\n\
+        ana-lucia-torres,Ana Lucía Torres Vega,Somos Perú,regidor,2023-01-01,\n\
+        pedro-huaman,Pedro Huamán Díaz,Fuerza Popular,regidor,2023-01-01,\n";
+    let members = import::parse_members(members).map_err(|e| format!("demo members: {e:?}"))?;
+    storage::import_members(database, "system", &members).await.map_err(|e| e.to_string())?;
+    let ids = members.into_iter().map(|m| m.id).collect();
+    let votes = "sesion,fecha,tipo,punto,asunto,tema,acuerdo,regidor,voto\n\
+        015-2026,2026-11-20,ordinaria,1,Presupuesto institucional de apertura 2027,presupuesto,Acuerdo de Concejo N.° 045-2026/MM,maria-paz,a-favor\n\
+        015-2026,2026-11-20,ordinaria,1,Presupuesto institucional de apertura 2027,presupuesto,Acuerdo de Concejo N.° 045-2026/MM,jose-rios,a-favor\n\
+        015-2026,2026-11-20,ordinaria,1,Presupuesto institucional de apertura 2027,presupuesto,Acuerdo de Concejo N.° 045-2026/MM,ana-lucia-torres,en-contra\n\
+        015-2026,2026-11-20,ordinaria,1,Presupuesto institucional de apertura 2027,presupuesto,Acuerdo de Concejo N.° 045-2026/MM,pedro-huaman,abstencion\n\
+        015-2026,2026-11-20,ordinaria,2,Ordenanza que regula el uso de parques y áreas verdes,parques,Ordenanza N.° 612/MM,maria-paz,a-favor\n\
+        015-2026,2026-11-20,ordinaria,2,Ordenanza que regula el uso de parques y áreas verdes,parques,Ordenanza N.° 612/MM,jose-rios,a-favor\n\
+        015-2026,2026-11-20,ordinaria,2,Ordenanza que regula el uso de parques y áreas verdes,parques,Ordenanza N.° 612/MM,ana-lucia-torres,a-favor\n\
+        015-2026,2026-11-20,ordinaria,2,Ordenanza que regula el uso de parques y áreas verdes,parques,Ordenanza N.° 612/MM,pedro-huaman,a-favor\n\
+        016-2026,2026-11-27,extraordinaria,1,Declaratoria de emergencia vial en la avenida Arequipa,vías,Acuerdo de Concejo N.° 046-2026/MM,maria-paz,a-favor\n\
+        016-2026,2026-11-27,extraordinaria,1,Declaratoria de emergencia vial en la avenida Arequipa,vías,Acuerdo de Concejo N.° 046-2026/MM,jose-rios,licencia\n\
+        016-2026,2026-11-27,extraordinaria,1,Declaratoria de emergencia vial en la avenida Arequipa,vías,Acuerdo de Concejo N.° 046-2026/MM,ana-lucia-torres,a-favor\n\
+        016-2026,2026-11-27,extraordinaria,1,Declaratoria de emergencia vial en la avenida Arequipa,vías,Acuerdo de Concejo N.° 046-2026/MM,pedro-huaman,ausente\n";
+    let lines = import::parse_votes(votes, &ids).map_err(|e| format!("demo votes: {e:?}"))?;
+    storage::import_votes(database, "system", &lines).await.map_err(|e| e.to_string())?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@
 // Capabilities: each exposes its routes, its page loaders, its open data and its commands.
 pub mod cases;
 pub mod civil_registry;
+pub mod council;
 pub mod participation;
 pub mod reporting;
 pub mod staff;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub treasury: Arc<treasury::Treasury>,
     /// The civil registry's signing key and what is published of it.
     pub civil_registry: Arc<civil_registry::CivilRegistry>,
+    /// The council's minutes store.
+    pub council: Arc<council::Council>,
     /// Participation's budget of wrong eligibility attempts and its settings.
     pub participation: Arc<participation::Participation>,
     /// The incident counts in memory, following imports.
@@ -85,6 +88,7 @@ impl AppState {
         };
         let site_url = config.site.public_url.trim_end_matches('/').to_string();
         let tramites = tramites::Tramites::open(config, &database).await?;
+        let council = council::Council::open(config, &database).await?;
         Ok(Self {
             leptos_options,
             database,
@@ -96,6 +100,7 @@ impl AppState {
             treasury: Arc::new(treasury::Treasury::new(config)),
             civil_registry: Arc::new(civil_registry::CivilRegistry::open(config)?),
             participation: Arc::new(participation::Participation::new(config)),
+            council: Arc::new(council),
             submissions: Arc::new(submissions),
             cubes: Arc::default(),
             site_url,
@@ -330,6 +335,10 @@ fn page_loaders() -> page_loaders::Loaders {
         (app::participation::paths::VOTE, participation::load_vote),
         (app::participation::paths::RESULTS, participation::load_results),
         (app::participation::paths::OFFICE, participation::load_office),
+        (app::council::paths::SESSIONS, council::load_sessions),
+        (app::council::paths::SESSION, council::load_session),
+        (app::council::paths::COUNCILLOR, council::load_councillor),
+        (app::council::paths::OFFICE, council::load_office),
     ])
 }
 
@@ -361,6 +370,7 @@ pub fn router(config: &PortalConfig, state: AppState) -> Router {
         .merge(treasury::routes())
         .merge(civil_registry::routes())
         .merge(participation::routes())
+        .merge(council::routes())
         .layer(request_log());
     // Submissions are merged outside the request log: when a report arrived is not written anywhere.
     Router::new()

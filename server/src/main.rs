@@ -377,6 +377,10 @@ async fn serve(config: PortalConfig, demo_mode: bool) -> Result<(), String> {
         println!(" Demo taxpayer: {taxpayer}, check value {check} (statement at /tributos)");
         demo::seed_demo_records(&state.database).await?;
         println!(" Demo civil record: birth A-1042 of 2019-05-04 (request a copy at /tramites/partidas)");
+        demo::seed_demo_participation(&state.database).await?;
+        let (dni, birth) = demo::DEMO_RESIDENT;
+        println!(" Demo resident: DNI {dni}, born {birth} (vote at /participacion)");
+        demo::seed_demo_council(&state.database).await?;
     }
     let database = state.database.clone();
     // Load the incident counts now, so no visitor waits for the first load (~0.1-0.4 s at 2.5 million).

@@ -123,6 +123,11 @@ pub fn PollsPage() -> impl IntoView {
         {items(Phase::Upcoming)}
         <h2 id="closed">{t!(i18n, participation.phase.closed)}</h2>
         {items(Phase::Closed)}
+        <h2 id="council">{t!(i18n, participation.list.council_title)}</h2>
+        <p>
+            {t!(i18n, participation.list.council_lead)} " "
+            <a href=format!("{prefix}{}", crate::council::paths::SESSIONS)>{t!(i18n, participation.list.council)}</a>
+        </p>
     }
 }
 

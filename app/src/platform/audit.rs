@@ -25,6 +25,8 @@ pub enum Capability {
     CivilRegistry,
     /// Participation: census imports, polls created and questions added (never a token or a ballot).
     Participation,
+    /// Council sessions: members, sessions, items and votes entered or imported.
+    Council,
 }
 
 impl Capability {
@@ -38,6 +40,7 @@ impl Capability {
             Capability::Treasury => "treasury",
             Capability::CivilRegistry => "civil_registry",
             Capability::Participation => "participation",
+            Capability::Council => "council",
         }
     }
 }

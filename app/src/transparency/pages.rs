@@ -645,6 +645,15 @@ pub fn OpenDataPage() -> impl IntoView {
                 " (CSV · " <a href="/datos/expedientes/tiempo-de-atencion.json" rel="external">"JSON"</a> ")"
             </li>
         </ul>
+        <h3>{t!(i18n, council.open_data.heading)}</h3>
+        <p>{t!(i18n, council.open_data.description)}</p>
+        <ul id="council-data">
+            <li><a href="/datos/concejo/sesiones.csv" rel="external" download="">{t!(i18n, council.open_data.sessions)}</a> " (CSV · " <a href="/datos/concejo/sesiones.json" rel="external">"JSON"</a> ")"</li>
+            <li><a href="/datos/concejo/puntos.csv" rel="external" download="">{t!(i18n, council.open_data.items)}</a> " (CSV · " <a href="/datos/concejo/puntos.json" rel="external">"JSON"</a> ")"</li>
+            <li><a href="/datos/concejo/votos.csv" rel="external" download="">{t!(i18n, council.open_data.votes)}</a> " (CSV · " <a href="/datos/concejo/votos.json" rel="external">"JSON"</a> ")"</li>
+            <li><a href="/datos/concejo/asistencia.csv" rel="external" download="">{t!(i18n, council.open_data.attendance)}</a> " (CSV · " <a href="/datos/concejo/asistencia.json" rel="external">"JSON"</a> ")"</li>
+            <li><a href="/datos/concejo/regidores.csv" rel="external" download="">{t!(i18n, council.open_data.members)}</a> " (CSV · " <a href="/datos/concejo/regidores.json" rel="external">"JSON"</a> ")"</li>
+        </ul>
         <h2>{t!(i18n, transparency.api_heading)}</h2>
         <p>{t!(i18n, transparency.api_lead)}</p>
         <h3>{t!(i18n, transparency.api_views)}</h3>

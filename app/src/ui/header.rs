@@ -51,6 +51,9 @@ fn MainNavigation() -> impl IntoView {
                         <PageLink page=CATALOGUE>{t!(i18n, common.nav.tramites)}</PageLink>
                     </li>
                     <li>
+                        <PageLink page=crate::participation::paths::POLLS>{t!(i18n, common.nav.participation)}</PageLink>
+                    </li>
+                    <li>
                         <PageLink page=STATISTICS>{t!(i18n, common.nav.transparency)}</PageLink>
                     </li>
                     <li>

@@ -3,6 +3,7 @@
 
 mod civil_registry;
 mod common;
+mod council;
 mod incidents;
 mod migrations;
 mod participation;

@@ -78,6 +78,12 @@ impl Permission for Participation {
     const ROLE: Role = Role::Participation;
 }
 
+/// Council sessions: members, sessions, agenda items, votes and minutes.
+pub struct CouncilSecretary;
+impl Permission for CouncilSecretary {
+    const ROLE: Role = Role::CouncilSecretary;
+}
+
 /// Managing staff accounts.
 pub struct AccountAdmin;
 impl Permission for AccountAdmin {

@@ -2,7 +2,7 @@
 //! verification code, the applicant's corrections, the document registry's pages and actions, the
 //! holiday calendar, the desk's CSV import, and the open data of expedientes.
 
-mod forms;
+pub(crate) mod forms;
 mod open_data;
 mod public;
 mod registry;

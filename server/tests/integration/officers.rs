@@ -788,12 +788,15 @@ async fn sign_in_leads_an_officer_to_the_cases_and_everyone_else_to_the_staff_ho
             && !page.contains("href=\"/oficina/casos\"")
     );
     // A role whose capability has no staff page yet says so.
-    let vecinal = staff_member(&portal, "vecinal2", &[Role::Participation]).await;
-    let (status, page) = get_page(&portal, "/oficina/inicio", &vecinal).await;
+    let editor = staff_member(&portal, "editor2", &[Role::TransparencyEditor]).await;
+    let (status, page) = get_page(&portal, "/oficina/inicio", &editor).await;
     assert!(
-        status == StatusCode::OK && page.contains("id=\"no-pages\"") && page.contains("Participación vecinal"),
+        status == StatusCode::OK && page.contains("id=\"no-pages\"") && page.contains("Transparencia (visitas"),
         "{page}"
     );
+    let vecinal = staff_member(&portal, "vecinal2", &[Role::Participation]).await;
+    let (_, page) = get_page(&portal, "/oficina/inicio", &vecinal).await;
+    assert!(page.contains("href=\"/oficina/participacion\"") && !page.contains("id=\"no-pages\""), "{page}");
     let admin = staff_member(&portal, "admin2", &[Role::AccountAdmin]).await;
     let (_, page) = get_page(&portal, "/oficina/inicio", &admin).await;
     assert!(page.contains("href=\"/oficina/cuentas\"") && !page.contains("href=\"/oficina/casos\""), "{page}");
