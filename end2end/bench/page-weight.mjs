@@ -28,6 +28,8 @@ const PAGES = [
   '/tramites/partidas',
   '/tramites/partidas/solicitud',
   '/verificar',
+  '/participacion',
+  '/concejo',
   '/en',
   '/en/denuncia/formulario',
   '/en/denuncia/seguimiento',
@@ -47,6 +49,11 @@ function brotliBytes(url) {
       .on('error', reject);
   });
 }
+
+// The voting page of the first open poll (the demo has one; its id is random).
+const polls = await (await fetch(new URL('/participacion', base))).text();
+const vote = polls.match(/href="(\/participacion\/votar\?consulta=[a-z0-9]+)"/);
+if (vote) PAGES.splice(PAGES.indexOf('/participacion') + 1, 0, vote[1]);
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

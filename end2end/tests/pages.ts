@@ -45,6 +45,13 @@ export const PAGES = [
   '/en/tramites/partidas',
   '/en/tramites/partidas/solicitud',
   '/en/verificar',
+  '/participacion',
+  '/concejo',
+  '/concejo/sesion?numero=015-2026',
+  '/concejo/regidor?id=maria-paz',
+  '/en/participacion',
+  '/en/concejo',
+  '/en/concejo/sesion?numero=016-2026',
   '/no-existe',
   '/en/no-existe',
 ];

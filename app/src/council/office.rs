@@ -180,10 +180,12 @@ pub fn CouncilOfficePage() -> impl IntoView {
             let id = format!("vote-{}", m.id);
             let chosen =
                 item.votes.iter().find(|(member, _)| *member == m.id).map(|(_, code)| code.clone()).unwrap_or_default();
+            // Nothing chosen by default: a councillor left unrecorded gets no row (and no attendance).
             let options = VoteOption::ALL
                 .into_iter()
                 .map(|o| view! { <option value=o.code() selected=chosen == o.code()>{o.label(locale)}</option> })
                 .collect_view();
+            let options = view! { <option value="">{td_string!(locale, council.office.unrecorded)}</option> {options} };
             view! {
                 <div class="form-group">
                     <label for=id.clone()>{m.name.clone()}</label>

@@ -252,9 +252,11 @@ pub async fn add_item(
     if typed.title.is_empty() {
         problems.push(CouncilProblem::Title);
     }
+    // A councillor left unrecorded (empty) gets no row; anything else must be a vote.
+    let chosen: Vec<&(String, String)> = typed.votes.iter().filter(|(_, code)| !code.is_empty()).collect();
     let votes: Vec<(String, VoteOption)> =
-        typed.votes.iter().filter_map(|(member, code)| Some((member.clone(), VoteOption::parse(code)?))).collect();
-    if votes.len() != typed.votes.len() || votes.is_empty() {
+        chosen.iter().filter_map(|(member, code)| Some((member.clone(), VoteOption::parse(code)?))).collect();
+    if votes.len() != chosen.len() || votes.is_empty() {
         problems.push(CouncilProblem::Votes);
     }
     let refuse = |problems: Vec<CouncilProblem>| CouncilOfficeView {

@@ -4,6 +4,7 @@
 
 mod civil_registry;
 mod common;
+mod council;
 mod crash;
 mod hostile;
 mod http_baseline;

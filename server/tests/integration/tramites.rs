@@ -2,7 +2,7 @@
 //! refused documents leaving nothing behind, a wrong code and an unknown number answered alike, the
 //! portal-wide budget of wrong lookups, and the open data with its datapackage entries.
 
-use crate::common::{Portal, get, portal_configured};
+use crate::common::{Portal, get, multipart, portal_configured};
 use http::StatusCode;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -12,30 +12,6 @@ const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<
 async fn portal_with(wrong_lookups_per_minute: u32) -> Portal {
     let budget = wrong_lookups_per_minute.to_string();
     portal_configured(|text| portal_server::config::set_key(&text, "tramites.wrong_lookups_per_minute", &budget)).await
-}
-
-/// A multipart body with `fields` and `files` (name, file name, bytes).
-fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
-    let boundary = "----portal-test-boundary";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
-        );
-    }
-    for (name, file_name, bytes) in files {
-        body.extend(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\n\
-                 Content-Type: application/pdf\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend(b"\r\n");
-    }
-    body.extend(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 async fn post(portal: &Portal, uri: &str, content_type: &str, body: Vec<u8>) -> (StatusCode, String) {
