@@ -42,30 +42,16 @@ impl RecordProblem {
 
 pub type ImportErrors = Vec<(usize, RecordProblem)>;
 
+impl crate::platform::csv_rows::ImportProblem for RecordProblem {
+    const HEADER: Self = RecordProblem::Header;
+    const COLUMNS: Self = RecordProblem::Columns;
+    const EMPTY: Self = RecordProblem::Empty;
+    const TOO_MANY_ROWS: Self = RecordProblem::TooManyRows;
+}
+
 pub fn parse(text: &str) -> Result<Vec<NewRecord>, ImportErrors> {
-    use crate::platform::csv_rows::{HeaderRefusal, rows_after_header};
-    let rows = match rows_after_header(text, CSV_HEADER) {
-        Ok(rows) => rows,
-        Err(HeaderRefusal::Empty) => return Err(vec![(1, RecordProblem::Empty)]),
-        Err(HeaderRefusal::Wrong(line)) => return Err(vec![(line, RecordProblem::Header)]),
-    };
-    let (mut records, mut errors): (Vec<NewRecord>, ImportErrors) = Default::default();
     let mut seen = std::collections::HashSet::new();
-    for row in rows {
-        let (line, fields) = match row {
-            Ok(row) => row,
-            Err(line) => {
-                errors.push((line, RecordProblem::Columns));
-                break;
-            }
-        };
-        if records.len() + errors.len() >= MAX_ROWS {
-            return Err(vec![(line, RecordProblem::TooManyRows)]);
-        }
-        if fields.len() != 5 {
-            errors.push((line, RecordProblem::Columns));
-            continue;
-        }
+    crate::platform::csv_rows::parse_import(text, CSV_HEADER, 5, MAX_ROWS, |fields| {
         let field = |index: usize| fields[index].trim().to_string();
         let mut problems = Vec::new();
         let kind = RecordKind::parse(&field(0));
@@ -100,18 +86,11 @@ pub fn parse(text: &str) -> Result<Vec<NewRecord>, ImportErrors> {
         }
         match (kind, reserve) {
             (Some(kind), Ok(reserve)) if problems.is_empty() => {
-                records.push(NewRecord { kind, number, event_date: date, names, reserve })
+                Ok(NewRecord { kind, number, event_date: date, names, reserve })
             }
-            _ => errors.extend(problems.into_iter().map(|problem| (line, problem))),
+            _ => Err(problems),
         }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    if records.is_empty() {
-        return Err(vec![(1, RecordProblem::Empty)]);
-    }
-    Ok(records)
+    })
 }
 
 #[cfg(test)]

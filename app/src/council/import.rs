@@ -3,7 +3,7 @@
 //! item). All lines or none, each refused line named with its number.
 
 use super::{MEMBERS_HEADER, Member, SessionKind, VOTES_HEADER, VoteOption};
-use crate::platform::csv_rows::{HeaderRefusal, Row, rows_after_header};
+use crate::platform::csv_rows::parse_import;
 use crate::tramites::calendar::parse_day;
 use std::collections::{HashMap, HashSet};
 
@@ -77,29 +77,16 @@ pub fn is_session_number(text: &str) -> bool {
     (1..=30).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'/')
 }
 
-fn rows(text: &str, header: &str) -> Result<Vec<Row>, ImportErrors> {
-    match rows_after_header(text, header) {
-        Ok(rows) => Ok(rows),
-        Err(HeaderRefusal::Empty) => Err(vec![(1, LineProblem::Empty)]),
-        Err(HeaderRefusal::Wrong(line)) => Err(vec![(line, LineProblem::Header)]),
-    }
+impl crate::platform::csv_rows::ImportProblem for LineProblem {
+    const HEADER: Self = LineProblem::Header;
+    const COLUMNS: Self = LineProblem::Columns;
+    const EMPTY: Self = LineProblem::Empty;
+    const TOO_MANY_ROWS: Self = LineProblem::TooManyRows;
 }
 
 pub fn parse_members(text: &str) -> Result<Vec<Member>, ImportErrors> {
-    let (mut members, mut errors): (Vec<Member>, ImportErrors) = Default::default();
     let mut seen = HashSet::new();
-    for row in rows(text, MEMBERS_HEADER)? {
-        let (line, fields) = match row {
-            Ok(row) => row,
-            Err(line) => {
-                errors.push((line, LineProblem::Columns));
-                break;
-            }
-        };
-        if fields.len() != 6 {
-            errors.push((line, LineProblem::Columns));
-            continue;
-        }
+    parse_import(text, MEMBERS_HEADER, 6, MAX_ROWS, |fields| {
         let field = |at: usize| fields[at].trim().to_string();
         let mut problems = Vec::new();
         let id = field(0);
@@ -128,26 +115,11 @@ pub fn parse_members(text: &str) -> Result<Vec<Member>, ImportErrors> {
         if !end.is_empty() && (parse_day(&end).is_none() || end <= start) {
             problems.push(LineProblem::EndDate);
         }
-        if problems.is_empty() {
-            members.push(Member {
-                id,
-                name,
-                party,
-                role,
-                start_date: start,
-                end_date: Some(end).filter(|e| !e.is_empty()),
-            });
-        } else {
-            errors.extend(problems.into_iter().map(|problem| (line, problem)));
+        if !problems.is_empty() {
+            return Err(problems);
         }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    if members.is_empty() {
-        return Err(vec![(1, LineProblem::Empty)]);
-    }
-    Ok(members)
+        Ok(Member { id, name, party, role, start_date: start, end_date: Some(end).filter(|e| !e.is_empty()) })
+    })
 }
 
 /// One row of the votes file.
@@ -166,25 +138,10 @@ pub struct VoteLine {
 
 /// Reads the votes file; `members` are the ids the council has (a councillor not among them is refused).
 pub fn parse_votes(text: &str, members: &HashSet<String>) -> Result<Vec<VoteLine>, ImportErrors> {
-    let (mut lines, mut errors): (Vec<VoteLine>, ImportErrors) = Default::default();
     let mut sessions: HashMap<String, (String, SessionKind)> = HashMap::new();
     let mut items: HashMap<(String, u32), (String, String, String)> = HashMap::new();
     let mut seen = HashSet::new();
-    for row in rows(text, VOTES_HEADER)? {
-        let (line, fields) = match row {
-            Ok(row) => row,
-            Err(line) => {
-                errors.push((line, LineProblem::Columns));
-                break;
-            }
-        };
-        if lines.len() + errors.len() >= MAX_ROWS {
-            return Err(vec![(line, LineProblem::TooManyRows)]);
-        }
-        if fields.len() != 9 {
-            errors.push((line, LineProblem::Columns));
-            continue;
-        }
+    parse_import(text, VOTES_HEADER, 9, MAX_ROWS, |fields| {
         let field = |at: usize| fields[at].trim().to_string();
         let mut problems = Vec::new();
         let session = field(0);
@@ -219,10 +176,9 @@ pub fn parse_votes(text: &str, members: &HashSet<String>) -> Result<Vec<VoteLine
             && problems.is_empty()
         {
             let same_session = sessions.entry(session.clone()).or_insert((date.clone(), kind));
-            let same_item =
-                items.entry((session.clone(), item)).or_insert((title.clone(), topic.clone(), agreement.clone()));
-            if *same_session != (date.clone(), kind) || *same_item != (title.clone(), topic.clone(), agreement.clone())
-            {
+            let texts = (title.clone(), topic.clone(), agreement.clone());
+            let same_item = items.entry((session.clone(), item)).or_insert(texts.clone());
+            if *same_session != (date.clone(), kind) || *same_item != texts {
                 problems.push(LineProblem::Inconsistent);
             } else if !seen.insert((session.clone(), item, member.clone())) {
                 problems.push(LineProblem::Repeated);
@@ -230,18 +186,11 @@ pub fn parse_votes(text: &str, members: &HashSet<String>) -> Result<Vec<VoteLine
         }
         match (kind, item, option) {
             (Some(kind), Some(item), Some(option)) if problems.is_empty() => {
-                lines.push(VoteLine { session, date, kind, item, title, topic, agreement, member, option })
+                Ok(VoteLine { session, date, kind, item, title, topic, agreement, member, option })
             }
-            _ => errors.extend(problems.into_iter().map(|problem| (line, problem))),
+            _ => Err(problems),
         }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    if lines.is_empty() {
-        return Err(vec![(1, LineProblem::Empty)]);
-    }
-    Ok(lines)
+    })
 }
 
 #[cfg(test)]

@@ -46,30 +46,16 @@ pub fn normalize_dni(text: &str) -> Option<String> {
     (dni.len() == 8 && dni.bytes().all(|b| b.is_ascii_digit())).then_some(dni)
 }
 
+impl crate::platform::csv_rows::ImportProblem for ResidentProblem {
+    const HEADER: Self = ResidentProblem::Header;
+    const COLUMNS: Self = ResidentProblem::Columns;
+    const EMPTY: Self = ResidentProblem::Empty;
+    const TOO_MANY_ROWS: Self = ResidentProblem::TooManyRows;
+}
+
 pub fn parse(text: &str) -> Result<Vec<Resident>, ImportErrors> {
-    use crate::platform::csv_rows::{HeaderRefusal, rows_after_header};
-    let rows = match rows_after_header(text, CSV_HEADER) {
-        Ok(rows) => rows,
-        Err(HeaderRefusal::Empty) => return Err(vec![(1, ResidentProblem::Empty)]),
-        Err(HeaderRefusal::Wrong(line)) => return Err(vec![(line, ResidentProblem::Header)]),
-    };
-    let (mut residents, mut errors): (Vec<Resident>, ImportErrors) = Default::default();
     let mut seen = std::collections::HashSet::new();
-    for row in rows {
-        let (line, fields) = match row {
-            Ok(row) => row,
-            Err(line) => {
-                errors.push((line, ResidentProblem::Columns));
-                break;
-            }
-        };
-        if residents.len() + errors.len() >= MAX_ROWS {
-            return Err(vec![(line, ResidentProblem::TooManyRows)]);
-        }
-        if fields.len() != 4 {
-            errors.push((line, ResidentProblem::Columns));
-            continue;
-        }
+    crate::platform::csv_rows::parse_import(text, CSV_HEADER, 4, MAX_ROWS, |fields| {
         let field = |index: usize| fields[index].trim().to_string();
         let mut problems = Vec::new();
         let dni = normalize_dni(&field(0));
@@ -95,17 +81,10 @@ pub fn parse(text: &str) -> Result<Vec<Resident>, ImportErrors> {
             problems.push(ResidentProblem::Repeated);
         }
         match dni {
-            Some(dni) if problems.is_empty() => residents.push(Resident { dni, names, birth_date, zone }),
-            _ => errors.extend(problems.into_iter().map(|problem| (line, problem))),
+            Some(dni) if problems.is_empty() => Ok(Resident { dni, names, birth_date, zone }),
+            _ => Err(problems),
         }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    if residents.is_empty() {
-        return Err(vec![(1, ResidentProblem::Empty)]);
-    }
-    Ok(residents)
+    })
 }
 
 #[cfg(test)]

@@ -421,9 +421,17 @@ pub async fn cast(
     .await?
     .rows_affected();
     if inserted != 1 {
-        // Another request with this token committed between the look and the insert (PostgreSQL), or
-        // the random code was taken (one chance in 2^60): the voter's retry settles it.
-        return Err(VoteError::Refused(VoteProblem::TokenUsed));
+        // Another request with this token committed between the look and the insert (PostgreSQL: this
+        // statement sees it), or the random code was taken (one chance in 2^60: the retry settles it).
+        let existing = sqlx::query("SELECT code, choices FROM ballots WHERE poll = $1 AND token = $2")
+            .bind(poll)
+            .bind(token)
+            .fetch_optional(&mut *tx)
+            .await?;
+        return match existing {
+            Some(row) if row.try_get::<String, _>(1)? == choices => Ok(row.try_get(0)?),
+            _ => Err(VoteError::Refused(VoteProblem::TokenUsed)),
+        };
     }
     tx.commit().await?;
     Ok(code)

@@ -64,3 +64,59 @@ pub fn rows(text: &str) -> Vec<Row> {
     }
     rows
 }
+
+/// The refusals every import has, whatever its columns.
+pub trait ImportProblem: Copy {
+    /// The first line is not the header.
+    const HEADER: Self;
+    /// A row has another number of columns, or the file stops being CSV.
+    const COLUMNS: Self;
+    /// No row after the header.
+    const EMPTY: Self;
+    /// More rows than an import takes.
+    const TOO_MANY_ROWS: Self;
+}
+
+/// Reads an import whose first line is `header`: each row of `columns` fields goes to `read`, which
+/// returns its value or the row's problems. All rows or none: every refused row is named with its line.
+pub fn parse_import<T, P: ImportProblem>(
+    text: &str,
+    header: &str,
+    columns: usize,
+    max_rows: usize,
+    mut read: impl FnMut(&[String]) -> Result<T, Vec<P>>,
+) -> Result<Vec<T>, Vec<(usize, P)>> {
+    let rows = match rows_after_header(text, header) {
+        Ok(rows) => rows,
+        Err(HeaderRefusal::Empty) => return Err(vec![(1, P::EMPTY)]),
+        Err(HeaderRefusal::Wrong(line)) => return Err(vec![(line, P::HEADER)]),
+    };
+    let (mut values, mut errors) = (Vec::new(), Vec::new());
+    for (read_rows, row) in rows.into_iter().enumerate() {
+        let (line, fields) = match row {
+            Ok(row) => row,
+            Err(line) => {
+                errors.push((line, P::COLUMNS));
+                break;
+            }
+        };
+        if read_rows >= max_rows {
+            return Err(vec![(line, P::TOO_MANY_ROWS)]);
+        }
+        if fields.len() != columns {
+            errors.push((line, P::COLUMNS));
+            continue;
+        }
+        match read(&fields) {
+            Ok(value) => values.push(value),
+            Err(problems) => errors.extend(problems.into_iter().map(|problem| (line, problem))),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if values.is_empty() {
+        return Err(vec![(1, P::EMPTY)]);
+    }
+    Ok(values)
+}

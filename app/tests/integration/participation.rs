@@ -194,6 +194,31 @@ async fn a_poll_is_voted_without_a_link_to_any_voter(database: Database) {
     // The same ballot again gets its code; the token with other choices is refused.
     assert_eq!(cast(&database, &poll, &signed[0], &choices[0]).await.unwrap(), codes[0]);
     assert_eq!(refused(cast(&database, &poll, &signed[0], &choices[1]).await), VoteProblem::TokenUsed);
+    // At once: ten requests for a token of one DNI with ten blinded messages get one token; ten casts
+    // of one ballot store it once and all get its code.
+    let fourth = resident("40000005", "Inés Vega", "1999-12-31", "Zona 4");
+    storage::import_census(&database, "participa", std::slice::from_ref(&fourth)).await.unwrap();
+    let audit_before = audit_before + 1; // the import's own entry
+    let mut attempts = tokio::task::JoinSet::new();
+    for n in 0..10 {
+        let (database, poll) = (database.clone(), poll.clone());
+        attempts.spawn(async move {
+            storage::take_token(&database, &poll, "40000005", "1999-12-31", &format!("{n:064x}")).await
+        });
+    }
+    let taken = attempts.join_all().await;
+    assert_eq!(taken.iter().filter(|t| matches!(t, Ok(Taken::First))).count(), 1, "{taken:?}");
+    assert!(taken.iter().all(|t| matches!(t, Ok(Taken::First) | Err(VoteError::Refused(VoteProblem::AlreadyTaken)))));
+    let mut casts = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let (database, poll, choices) = (database.clone(), poll.id.clone(), choices[2].clone());
+        let (token, randomizer, signature) =
+            (signed[2].token.clone(), signed[2].randomizer.clone(), signed[2].signature.clone());
+        casts.spawn(async move { storage::cast(&database, &poll, &token, &randomizer, &signature, &choices).await });
+    }
+    let cast_codes = casts.join_all().await;
+    assert!(cast_codes.iter().all(|c| c.as_ref().ok() == Some(&codes[2])), "{cast_codes:?}");
+
     // Nothing is published before the close.
     assert!(!storage::seal(&database, &poll).await.unwrap());
     assert!(storage::publication(&database, &poll).await.unwrap().is_none());
@@ -208,7 +233,8 @@ async fn a_poll_is_voted_without_a_link_to_any_voter(database: Database) {
     assert!(storage::seal(&database, &poll).await.unwrap());
     assert_eq!(refused(cast(&database, &poll, &signed[1], &choices[1]).await), VoteProblem::NotOpen, "sealed");
     let publication = storage::publication(&database, &poll).await.unwrap().unwrap();
-    assert_eq!((publication.census_size, publication.tokens_issued, publication.ballots.len()), (3, 3, 3));
+    // Four residents of the zone, four tokens (Inés took one and did not vote), three ballots.
+    assert_eq!((publication.census_size, publication.tokens_issued, publication.ballots.len()), (4, 4, 3));
     assert_eq!(publication.tally, vec![vec![1, 2, 1]]);
     let report = verify::check(&publication);
     assert!(report.is_valid(), "{:?}", report.problems);
@@ -221,12 +247,15 @@ async fn a_poll_is_voted_without_a_link_to_any_voter(database: Database) {
     altered.tally = app::participation::tally(&altered.poll.questions, altered.ballots.iter().map(|b| &b.choices));
     assert!(!verify::check(&altered).is_valid(), "choices changed after signing");
     let mut copied = publication.clone();
-    copied
-        .ballots
-        .push(app::participation::PublishedBallot { code: "ZZZZ-ZZZZ-ZZZZ".into(), ..copied.ballots[0].clone() });
+    for code in ["ZZZZ-ZZZZ-ZZZY", "ZZZZ-ZZZZ-ZZZZ"] {
+        copied.ballots.push(app::participation::PublishedBallot { code: code.into(), ..copied.ballots[0].clone() });
+    }
     copied.tally = app::participation::tally(&copied.poll.questions, copied.ballots.iter().map(|b| &b.choices));
     let problems = verify::check(&copied).problems.join("\n");
-    assert!(problems.contains("used by an earlier ballot") && problems.contains("only 3 tokens issued"), "{problems}");
+    assert!(
+        problems.contains("used by an earlier ballot") && problems.contains("5 ballots but only 4 tokens issued"),
+        "{problems}"
+    );
 
     // The dump: every table, every row.
     let dump = dump(&database).await;
@@ -235,7 +264,7 @@ async fn a_poll_is_voted_without_a_link_to_any_voter(database: Database) {
     assert_eq!(columns, ["code", "poll", "token", "randomizer", "signature", "choices"], "no time, no voter");
     let (_, columns, tokens) = table("poll_tokens");
     assert_eq!(columns, ["poll", "dni", "blinded_hash"], "no time, no token");
-    assert_eq!(tokens.len(), 3);
+    assert_eq!(tokens.len(), 4);
     // No value of a ballot appears in any other table, and no value of the census or the register
     // appears in a ballot.
     for ballot in &ballots {

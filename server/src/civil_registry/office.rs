@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::page_loaders::{self, Loaded, LoaderFuture, Request};
 use crate::platform::server_error;
-use crate::staff::web::prefix_of;
+use crate::staff::web::{prefix_of, staff_import, staff_page};
 use crate::staff::{CivilRegistry, WebStaff, form_staff_with, page_staff_with, private};
 use app::civil_registry::office::{CivilRegistryView, OfficeNotice};
 use app::civil_registry::paths::OFFICE;
@@ -16,7 +16,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use http::StatusCode;
 use leptos::nonce::Nonce;
-use leptos::prelude::provide_context;
 
 const RECENT: i64 = 300;
 
@@ -48,11 +47,7 @@ async fn answer(
         Ok(requests) => requests,
         Err(error) => return server_error("loading certificate requests failed", error),
     };
-    let page = format!("{prefix}{OFFICE}");
-    let provide = move || provide_context(view.clone());
-    let mut response = state.page_context.render_with(&page, nonce, status, provide).await;
-    response.headers_mut().insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
-    response
+    staff_page(state, OFFICE, prefix, nonce, status, view).await
 }
 
 #[derive(serde::Deserialize)]
@@ -116,12 +111,11 @@ pub async fn import(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let nonce = nonce.map(|Extension(nonce)| nonce);
-    let Ok(staff) = staff else { return Redirect::to(app::staff::paths::SIGN_IN.path()).into_response() };
-    let (prefix, file) = crate::staff::web::read_import(multipart).await;
-    let staff = match form_staff_with::<CivilRegistry>(&state, nonce.clone(), Ok(staff), prefix, OFFICE).await {
-        Ok(staff) => staff,
-        Err(response) => return response,
-    };
+    let (staff, prefix, file) =
+        match staff_import::<CivilRegistry>(&state, nonce.clone(), staff, multipart, OFFICE).await {
+            Ok(read) => read,
+            Err(response) => return response,
+        };
     let parsed = String::from_utf8(file)
         .map_err(|_| vec![(1, import::RecordProblem::Columns)])
         .and_then(|text| import::parse(&text));

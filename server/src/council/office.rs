@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::page_loaders::{self, Loaded, LoaderFuture, Request};
 use crate::platform::server_error;
-use crate::staff::web::prefix_of;
+use crate::staff::web::{prefix_of, staff_import, staff_page};
 use crate::staff::{CouncilSecretary, WebStaff, form_staff_with, page_staff_with, private};
 use crate::tramites::forms::{self, ReadFailure};
 use app::council::import::{self, LineProblem};
@@ -18,7 +18,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use http::StatusCode;
 use leptos::nonce::Nonce;
-use leptos::prelude::provide_context;
 
 async fn fill(state: &AppState, view: &mut CouncilOfficeView) -> Result<(), app::platform::database::StorageError> {
     view.members = storage::members(&state.database).await?;
@@ -50,11 +49,7 @@ async fn answer(
     if let Err(error) = fill(state, &mut view).await {
         return server_error("loading the council's sessions failed", error);
     }
-    let page = format!("{prefix}{OFFICE}");
-    let provide = move || provide_context(view.clone());
-    let mut response = state.page_context.render_with(&page, nonce, status, provide).await;
-    response.headers_mut().insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
-    response
+    staff_page(state, OFFICE, prefix, nonce, status, view).await
 }
 
 fn refused_import(username: String, field: &'static str, errors: Vec<(usize, LineProblem)>) -> CouncilOfficeView {
@@ -69,12 +64,11 @@ pub async fn import_members(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let nonce = nonce.map(|Extension(nonce)| nonce);
-    let Ok(staff) = staff else { return Redirect::to(app::staff::paths::SIGN_IN.path()).into_response() };
-    let (prefix, file) = crate::staff::web::read_import(multipart).await;
-    let staff = match form_staff_with::<CouncilSecretary>(&state, nonce.clone(), Ok(staff), prefix, OFFICE).await {
-        Ok(staff) => staff,
-        Err(response) => return response,
-    };
+    let (staff, prefix, file) =
+        match staff_import::<CouncilSecretary>(&state, nonce.clone(), staff, multipart, OFFICE).await {
+            Ok(read) => read,
+            Err(response) => return response,
+        };
     let parsed =
         String::from_utf8(file).map_err(|_| vec![(1, LineProblem::Columns)]).and_then(|t| import::parse_members(&t));
     let (status, view) = match parsed {
@@ -102,12 +96,11 @@ pub async fn import_votes(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let nonce = nonce.map(|Extension(nonce)| nonce);
-    let Ok(staff) = staff else { return Redirect::to(app::staff::paths::SIGN_IN.path()).into_response() };
-    let (prefix, file) = crate::staff::web::read_import(multipart).await;
-    let staff = match form_staff_with::<CouncilSecretary>(&state, nonce.clone(), Ok(staff), prefix, OFFICE).await {
-        Ok(staff) => staff,
-        Err(response) => return response,
-    };
+    let (staff, prefix, file) =
+        match staff_import::<CouncilSecretary>(&state, nonce.clone(), staff, multipart, OFFICE).await {
+            Ok(read) => read,
+            Err(response) => return response,
+        };
     let members = match storage::members(&state.database).await {
         Ok(members) => members.into_iter().map(|m| m.id).collect(),
         Err(error) => return server_error("reading council members failed", error),

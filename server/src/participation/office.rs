@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::page_loaders::{self, Loaded, LoaderFuture, Request};
 use crate::platform::server_error;
-use crate::staff::web::prefix_of;
+use crate::staff::web::{prefix_of, staff_import, staff_page};
 use crate::staff::{Participation, WebStaff, form_staff_with, page_staff_with, private};
 use app::participation::fields::{PollFields, PollProblem, QuestionFields};
 use app::participation::office::{OfficeDone, ParticipationView};
@@ -13,11 +13,10 @@ use app::participation::storage::{self, PollError};
 use app::participation::{import, storage::now};
 use axum::extract::State;
 use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use http::StatusCode;
 use leptos::nonce::Nonce;
-use leptos::prelude::provide_context;
 
 /// The page's data: the census, its zones and the polls.
 async fn fill(state: &AppState, view: &mut ParticipationView) -> Result<(), app::platform::database::StorageError> {
@@ -53,11 +52,7 @@ async fn answer(
     if let Err(error) = fill(state, &mut view).await {
         return server_error("loading polls failed", error);
     }
-    let page = format!("{prefix}{OFFICE}");
-    let provide = move || provide_context(view.clone());
-    let mut response = state.page_context.render_with(&page, nonce, status, provide).await;
-    response.headers_mut().insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
-    response
+    staff_page(state, OFFICE, prefix, nonce, status, view).await
 }
 
 /// `POST /oficina/participacion/padron` (multipart): `file` (CSV), `prefix`. All lines or none.
@@ -68,12 +63,11 @@ pub async fn import_census(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let nonce = nonce.map(|Extension(nonce)| nonce);
-    let Ok(staff) = staff else { return Redirect::to(app::staff::paths::SIGN_IN.path()).into_response() };
-    let (prefix, file) = crate::staff::web::read_import(multipart).await;
-    let staff = match form_staff_with::<Participation>(&state, nonce.clone(), Ok(staff), prefix, OFFICE).await {
-        Ok(staff) => staff,
-        Err(response) => return response,
-    };
+    let (staff, prefix, file) =
+        match staff_import::<Participation>(&state, nonce.clone(), staff, multipart, OFFICE).await {
+            Ok(read) => read,
+            Err(response) => return response,
+        };
     let parsed = String::from_utf8(file)
         .map_err(|_| vec![(1, import::ResidentProblem::Columns)])
         .and_then(|text| import::parse(&text));

@@ -104,3 +104,34 @@ pub struct LoginFormPrefix {
     #[serde(default)]
     prefix: String,
 }
+
+/// A staff page rendered again after a form (its data in `view`), never stored by a cache.
+pub(crate) async fn staff_page<T: Clone + Send + Sync + 'static>(
+    state: &AppState,
+    page: app::paths::Page,
+    prefix: &str,
+    nonce: Option<leptos::nonce::Nonce>,
+    status: http::StatusCode,
+    view: T,
+) -> Response {
+    let page = format!("{prefix}{page}");
+    let provide = move || leptos::prelude::provide_context(view.clone());
+    let mut response = state.page_context.render_with(&page, nonce, status, provide).await;
+    response.headers_mut().insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A staff import form (multipart) sent by someone holding `P`'s role on `page`: the account, the
+/// language prefix and the file's bytes; otherwise the answer (sign in first, or the page's 403).
+pub(crate) async fn staff_import<P: super::Permission>(
+    state: &AppState,
+    nonce: Option<leptos::nonce::Nonce>,
+    staff: Result<WebStaff, Response>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+    page: app::paths::Page,
+) -> Result<(super::Staff, &'static str, Vec<u8>), Response> {
+    let Ok(staff) = staff else { return Err(Redirect::to(SIGN_IN.path()).into_response()) };
+    let (prefix, file) = read_import(multipart).await;
+    let staff = super::form_staff_with::<P>(state, nonce, Ok(staff), prefix, page).await?;
+    Ok((staff, prefix, file))
+}
