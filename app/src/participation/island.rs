@@ -23,6 +23,9 @@ enum Step {
     /// The token is signed; the ballot leaves in this many seconds.
     Waiting(u32),
     Casting,
+    /// The ballot could not be sent (the network, after its retries): the signed token is kept for
+    /// another try, since this DNI cannot get a second one.
+    Failed,
     /// Cast: the ballot's code.
     Done(String),
 }
@@ -42,6 +45,9 @@ struct VoteState {
     problems: RwSignal<Vec<String>>,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     choices: RwSignal<super::Choices>,
+    /// The signed token once received, until its ballot is cast.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    signed: RwSignal<Option<SignedToken>>,
     summary: NodeRef<leptos::html::Div>,
 }
 
@@ -107,6 +113,7 @@ fn Vote(poll: Poll, delay: CastDelay) -> impl IntoView {
         step: RwSignal::new(Step::Choosing),
         problems: RwSignal::new(Vec::new()),
         choices: RwSignal::new(Vec::new()),
+        signed: RwSignal::new(None),
         summary: NodeRef::new(),
     };
     let poll = StoredValue::new(poll);
@@ -198,9 +205,14 @@ fn Vote(poll: Poll, delay: CastDelay) -> impl IntoView {
                     t_string!(i18n, participation.vote.waiting).replace("{seconds}", &seconds.to_string())
                 }
                 Step::Casting => t_string!(i18n, participation.vote.busy_cast).to_string(),
+                Step::Failed => t_string!(i18n, participation.vote.failed).to_string(),
                 _ => String::new(),
             }}
         </p>
+        <button type="button" class="button" id="send-again" hidden=move || step() != Step::Failed
+            on:click=move |_| start_send(state, poll, locale)>
+            {t!(i18n, participation.vote.send_again)}
+        </button>
         {move || match step() {
             Step::Done(code) => Some(view! {
                 <section aria-labelledby="step-3" class="receipt" id="ballot-cast">
@@ -405,27 +417,49 @@ fn start_token(
             }
         };
         state.problems.set(Vec::new());
+        state.signed.set(Some(signed));
         // The wait that keeps the ballot's arrival from following the token's request.
         let wait = browser::random_wait(delay);
         for left in (1..=wait).rev() {
             state.step.set(Step::Waiting(left));
             browser::sleep(1000).await;
         }
-        state.step.set(Step::Casting);
-        match browser::cast(locale, &poll, signed, choices).await {
-            Ok(code) => state.step.set(Step::Done(code)),
-            Err(problem) => {
-                // The token is spent or refused: the voter starts again (a retry of the same ballot
-                // was already made inside `cast`).
-                state.step.set(Step::Choosing);
-                browser::show(state, vec![problem]);
-            }
-        }
+        send(state, &poll, locale).await;
     });
+}
+
+/// Casts the ballot of the signed token kept in `state` (again, after a failure: the same ballot gets
+/// the same code).
+#[cfg(feature = "hydrate")]
+async fn send(state: VoteState, poll: &Poll, locale: Locale) {
+    let Some(signed) = state.signed.get_untracked() else { return };
+    state.problems.set(Vec::new());
+    state.step.set(Step::Casting);
+    match browser::cast(locale, poll, signed, state.choices.get_untracked()).await {
+        Ok(code) => {
+            state.problems.set(Vec::new());
+            state.signed.set(None);
+            state.step.set(Step::Done(code));
+        }
+        Err(problem) => {
+            state.step.set(Step::Failed);
+            browser::show(state, vec![problem]);
+        }
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn start_send(state: VoteState, poll: StoredValue<Poll>, locale: Locale) {
+    if state.step.get_untracked() != Step::Failed {
+        return;
+    }
+    leptos::task::spawn_local(async move { send(state, &poll.get_value(), locale).await });
 }
 
 // On the server nothing runs: a ballot needs the browser to blind its token.
 #[cfg(not(feature = "hydrate"))]
 fn start_choose(_: leptos::ev::SubmitEvent, _: VoteState, _: StoredValue<Poll>, _: Locale) {}
+#[cfg(not(feature = "hydrate"))]
+fn start_send(_: VoteState, _: StoredValue<Poll>, _: Locale) {}
 #[cfg(not(feature = "hydrate"))]
 fn start_token(_: leptos::ev::SubmitEvent, _: VoteState, _: StoredValue<Poll>, _: CastDelay, _: Locale) {}
