@@ -17,7 +17,12 @@ for (const path of PAGES) {
     const dir = join(SHOTS, testInfo.project.name);
     mkdirSync(dir, { recursive: true });
     const name = (path === '/' ? 'inicio' : path.slice(1).replaceAll('/', '_')) + '.png';
-    await page.screenshot({ path: join(dir, name), fullPage: true });
+    // The picture is for people to look at, not an assertion. Chromium once answered "Unable to capture
+    // screenshot" under load (a CI-like full run): one more try after a moment.
+    await page.screenshot({ path: join(dir, name), fullPage: true }).catch(async () => {
+      await page.waitForTimeout(1000);
+      await page.screenshot({ path: join(dir, name), fullPage: true });
+    });
 
     // One column: the portal's name, the page's heading and the footer's first line share a left edge.
     const left = async (selector: string) => (await page.locator(selector).first().boundingBox())!.x;
