@@ -28,6 +28,9 @@ fn main() {
                 "civil_registry",
                 "participation",
                 "council",
+                "integrity",
+                "visits",
+                "affidavits",
             ])
         })
         .expect("valid locale list")

@@ -1,6 +1,9 @@
 //! The document shell and the route tree, rendered by the server. The browser runs no router: pages
 //! are HTML, and only their islands hydrate (`ui::islands`).
 
+use crate::affidavits::office::AffidavitsOfficePage;
+use crate::affidavits::pages::{AffidavitPage, AffidavitsPage};
+use crate::affidavits::paths::{AFFIDAVIT, AFFIDAVITS, OFFICE as AFFIDAVITS_OFFICE};
 use crate::cases::pages::{follow_up::FollowUpPage, office::OfficeCasesPage};
 use crate::cases::paths::{FOLLOW_UP, OFFICE_CASES};
 use crate::civil_registry::office::CivilRegistryOfficePage;
@@ -13,6 +16,8 @@ use crate::council::office::CouncilOfficePage;
 use crate::council::pages::{CouncillorPage, SessionPage, SessionsPage};
 use crate::council::paths::{COUNCILLOR, OFFICE as COUNCIL_OFFICE, SESSION, SESSIONS};
 use crate::i18n::Locale;
+use crate::integrity::pages::{HubPage, IntegrityOfficePage};
+use crate::integrity::paths::{HUB as INTEGRITY_HUB, OFFICE as INTEGRITY_OFFICE};
 use crate::locale::{DefaultLocale, split_path};
 use crate::participation::office::ParticipationOfficePage;
 use crate::participation::pages::{PollsPage, ResultsPage, VotePage};
@@ -35,6 +40,9 @@ use crate::treasury::office::TreasuryOfficePage;
 use crate::treasury::pages::{PaymentPage, ReceiptPage, StatementPage};
 use crate::treasury::paths::{OFFICE as TREASURY_OFFICE, PAYMENT, RECEIPT, SERVICE_PAY, STATEMENT};
 use crate::ui::layout::Layout;
+use crate::visits::office::VisitsOfficePage;
+use crate::visits::pages::{AgendasPage, VisitsPage};
+use crate::visits::paths::{AGENDAS, OFFICE as VISITS_OFFICE, VISITS};
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
 // `MatchNestedRoutes` is only named when components are not type-erased (the WASM build erases them).
@@ -151,6 +159,14 @@ where
             <Route path=SESSION view=SessionPage />
             <Route path=COUNCILLOR view=CouncillorPage />
             <Route path=COUNCIL_OFFICE view=CouncilOfficePage />
+            <Route path=INTEGRITY_HUB view=HubPage />
+            <Route path=INTEGRITY_OFFICE view=IntegrityOfficePage />
+            <Route path=VISITS view=VisitsPage />
+            <Route path=AGENDAS view=AgendasPage />
+            <Route path=VISITS_OFFICE view=VisitsOfficePage />
+            <Route path=AFFIDAVITS view=AffidavitsPage />
+            <Route path=AFFIDAVIT view=AffidavitPage />
+            <Route path=AFFIDAVITS_OFFICE view=AffidavitsOfficePage />
         </ParentRoute>
     }
     .into_inner()

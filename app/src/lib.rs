@@ -9,9 +9,11 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 #[cfg(feature = "ssr")]
 mod app;
 // Capabilities: each holds its pages, wire types, storage (`ssr`) and browser code (`hydrate`).
+pub mod affidavits;
 pub mod cases;
 pub mod civil_registry;
 pub mod council;
+pub mod integrity;
 pub mod participation;
 pub mod reporting;
 #[cfg(feature = "ssr")]
@@ -20,6 +22,7 @@ pub mod staff;
 pub mod tramites;
 pub mod transparency;
 pub mod treasury;
+pub mod visits;
 // Neutral homes: mechanisms capabilities share, and the UI pieces.
 pub mod locale;
 pub mod paths;

@@ -2,15 +2,18 @@
 #![recursion_limit = "256"]
 
 // Capabilities: each exposes its routes, its page loaders, its open data and its commands.
+pub mod affidavits;
 pub mod cases;
 pub mod civil_registry;
 pub mod council;
+pub mod integrity;
 pub mod participation;
 pub mod reporting;
 pub mod staff;
 pub mod tramites;
 pub mod transparency;
 pub mod treasury;
+pub mod visits;
 // Neutral homes: configuration, security headers, rendering, and mechanisms capabilities share.
 pub mod config;
 pub mod demo;
@@ -339,6 +342,14 @@ fn page_loaders() -> page_loaders::Loaders {
         (app::council::paths::SESSION, council::load_session),
         (app::council::paths::COUNCILLOR, council::load_councillor),
         (app::council::paths::OFFICE, council::load_office),
+        (app::integrity::paths::HUB, integrity::load_hub),
+        (app::integrity::paths::OFFICE, integrity::load_office),
+        (app::visits::paths::VISITS, visits::load_visits),
+        (app::visits::paths::AGENDAS, visits::load_agendas),
+        (app::visits::paths::OFFICE, visits::load_office),
+        (app::affidavits::paths::AFFIDAVITS, affidavits::load_affidavits),
+        (app::affidavits::paths::AFFIDAVIT, affidavits::load_affidavit),
+        (app::affidavits::paths::OFFICE, affidavits::load_office),
     ])
 }
 
@@ -371,6 +382,9 @@ pub fn router(config: &PortalConfig, state: AppState) -> Router {
         .merge(civil_registry::routes())
         .merge(participation::routes())
         .merge(council::routes())
+        .merge(integrity::routes())
+        .merge(visits::routes())
+        .merge(affidavits::routes())
         .layer(request_log());
     // Submissions are merged outside the request log: when a report arrived is not written anywhere.
     Router::new()

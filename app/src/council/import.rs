@@ -4,6 +4,7 @@
 
 use super::{MEMBERS_HEADER, Member, SessionKind, VOTES_HEADER, VoteOption};
 use crate::platform::csv_rows::parse_import;
+use crate::platform::text::{is_slug, one_line};
 use crate::tramites::calendar::parse_day;
 use std::collections::{HashMap, HashSet};
 
@@ -64,14 +65,6 @@ impl LineProblem {
 }
 
 pub type ImportErrors = Vec<(usize, LineProblem)>;
-
-fn one_line(text: &str, most: usize) -> bool {
-    text.chars().count() <= most && !text.contains(['\n', '\r'])
-}
-
-pub fn is_slug(text: &str) -> bool {
-    (2..=60).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
 
 pub fn is_session_number(text: &str) -> bool {
     (1..=30).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'/')

@@ -4,6 +4,7 @@
 use super::paths::{COUNCILLOR, SESSION, SESSIONS, minutes_url};
 use super::{Attendance, Member, Session, VoteRow, approved};
 use crate::i18n::{Locale, t, td_string, use_i18n};
+use crate::platform::text::fold;
 use crate::staff::pages::language_prefix;
 use crate::ui::format::format_day;
 use crate::ui::page_title::{PageTitle, PageTitleText};
@@ -17,21 +18,6 @@ pub struct Search {
     pub to: String,
     pub topic: String,
     pub member: String,
-}
-
-/// Lowercase without Spanish accents, for matching typed topics.
-pub fn fold(text: &str) -> String {
-    text.to_lowercase()
-        .chars()
-        .map(|c| match c {
-            'á' => 'a',
-            'é' => 'e',
-            'í' => 'i',
-            'ó' => 'o',
-            'ú' | 'ü' => 'u',
-            other => other,
-        })
-        .collect()
 }
 
 impl Search {

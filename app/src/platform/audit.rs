@@ -27,6 +27,12 @@ pub enum Capability {
     Participation,
     /// Council sessions: members, sessions, items and votes entered or imported.
     Council,
+    /// The officials the integrity registers name.
+    Integrity,
+    /// The visits registry and official agendas.
+    Visits,
+    /// Interest affidavits.
+    Affidavits,
 }
 
 impl Capability {
@@ -41,6 +47,9 @@ impl Capability {
             Capability::CivilRegistry => "civil_registry",
             Capability::Participation => "participation",
             Capability::Council => "council",
+            Capability::Integrity => "integrity",
+            Capability::Visits => "visits",
+            Capability::Affidavits => "affidavits",
         }
     }
 }
@@ -76,6 +85,19 @@ pub async fn lock() -> tokio::sync::MutexGuard<'static, ()> {
 pub fn now_utc() -> String {
     let now = time::OffsetDateTime::now_utc().replace_nanosecond(0).expect("valid nanosecond");
     now.format(&time::format_description::well_known::Rfc3339).expect("formattable time")
+}
+
+/// Appends an entry for `capability` inside a write transaction (the caller holds [`lock`]).
+pub async fn record_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    database: &Database,
+    capability: Capability,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: &str,
+) -> Result<(), StorageError> {
+    append_in(tx, database.backend(), &Action { capability, actor, action, subject, detail }).await.map(drop)
 }
 
 /// Appends an entry inside `conn`'s transaction (the caller holds [`lock`]).

@@ -20,3 +20,5 @@ pub mod files;
 pub mod problem;
 #[cfg(feature = "hydrate")]
 pub mod sealed_upload;
+#[cfg(feature = "ssr")]
+pub mod text;

@@ -16,6 +16,11 @@ impl FieldProblems {
         self.0.iter().any(|(name, _)| *name == field)
     }
 
+    /// The field's first message.
+    pub fn message(&self, field: &str) -> Option<String> {
+        self.0.iter().find(|(name, _)| *name == field).map(|(_, text)| text.clone())
+    }
+
     /// The field's first message, with the id its input refers to.
     pub fn error_of(&self, field: &'static str) -> Option<impl IntoView + use<>> {
         self.0.iter().find(|(name, _)| *name == field).map(|(_, text)| {

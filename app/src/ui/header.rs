@@ -57,6 +57,9 @@ fn MainNavigation() -> impl IntoView {
                         <PageLink page=STATISTICS>{t!(i18n, common.nav.transparency)}</PageLink>
                     </li>
                     <li>
+                        <PageLink page=crate::integrity::paths::HUB>{t!(i18n, common.nav.integrity)}</PageLink>
+                    </li>
+                    <li>
                         <PageLink page=PRIVACY>{t!(i18n, common.nav.privacy)}</PageLink>
                     </li>
                 </ul>

@@ -5,6 +5,8 @@ pub mod chart;
 pub mod field_problems;
 #[cfg(feature = "ssr")]
 pub mod footer;
+#[cfg(feature = "ssr")]
+pub mod form_field;
 pub mod format;
 #[cfg(feature = "ssr")]
 pub mod header;

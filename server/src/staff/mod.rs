@@ -84,6 +84,12 @@ impl Permission for CouncilSecretary {
     const ROLE: Role = Role::CouncilSecretary;
 }
 
+/// The integrity registers: officials, visits, agendas and interest affidavits.
+pub struct TransparencyEditor;
+impl Permission for TransparencyEditor {
+    const ROLE: Role = Role::TransparencyEditor;
+}
+
 /// Managing staff accounts.
 pub struct AccountAdmin;
 impl Permission for AccountAdmin {

@@ -48,6 +48,26 @@ pub(crate) fn prefix_of(prefix: &str) -> &'static str {
     }
 }
 
+/// A staff form's fields as sent (`application/x-www-form-urlencoded`): the last value of a name,
+/// trimmed and cut to `most` characters (a longer value is refused by the form's own checks first).
+pub(crate) struct FormFields(pub Vec<(String, String)>);
+
+impl FormFields {
+    pub(crate) fn get(&self, name: &str, most: usize) -> String {
+        self.0
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.trim().chars().take(most).collect())
+            .unwrap_or_default()
+    }
+
+    /// The language prefix the form was sent from.
+    pub(crate) fn prefix(&self) -> &'static str {
+        prefix_of(&self.get("prefix", 4))
+    }
+}
+
 fn cookie(value: &str, max_age: i64, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
     format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")

@@ -420,6 +420,7 @@ async fn datapackage(State(state): State<AppState>) -> Response {
     }
     resources.extend(crate::tramites::open_data_resources(site));
     resources.extend(crate::council::open_data_resources(site));
+    resources.extend(crate::integrity::open_data_resources(site));
     axum::Json(serde_json::json!({
         "profile": "data-package",
         "name": "miraflores-transparencia",
