@@ -272,6 +272,79 @@ pub async fn seed_demo_council(database: &app::platform::database::Database) -> 
     Ok(())
 }
 
+/// The demo integrity registers: officials, a few visits and agenda acts, and two affidavits (one
+/// with a brother, kept private). Seeded once: a restart finds the visits there and adds nothing.
+pub async fn seed_demo_integrity(database: &app::platform::database::Database) -> Result<(), String> {
+    use app::{affidavits, integrity, visits};
+    let (found, _) =
+        visits::storage::search_visits(database, &visits::Search::default(), 1).await.map_err(|e| e.to_string())?;
+    if !found.is_empty() {
+        return Ok(());
+    }
+    let officials = "id,nombre,cargo,area,inicio,fin\n\
+        lucia-mendoza,Lucía Mendoza Arce,Gerente de Obras Públicas,Gerencia de Obras Públicas,2023-01-02,\n\
+        raul-quispe,Raúl Quispe Tello,Subgerente de Logística,Subgerencia de Logística,2023-01-02,\n\
+        elena-vargas,Elena Vargas Soto,Gerente de Administración y Finanzas,Gerencia de Administración y Finanzas,2023-01-02,\n";
+    let officials = integrity::import::parse_officials(officials).map_err(|e| format!("demo officials: {e:?}"))?;
+    integrity::storage::import_officials(database, "system", &officials).await.map_err(|e| e.to_string())?;
+    let ids = officials.into_iter().map(|o| o.id).collect();
+    let header = visits::VISITS_HEADER;
+    let rows = format!(
+        "{header}\n\
+        2026-11-16,2026-11-16,Jorge Salas Paredes,DNI 41234567,Constructora Los Andes SAC,20512345671,lucia-mendoza,,Despacho de Gerencia,10:00,10:45,Reunión sobre el mantenimiento de pistas,\n\
+        2026-11-18,2026-11-17,Carmen Ruiz Díaz,DNI 09876543,Asociación de Vecinos de Santa Cruz,,elena-vargas,,Sala de reuniones 2,15:30,16:10,Presupuesto participativo 2027,Registrada al día siguiente\n\
+        2026-11-20,2026-11-20,Miguel Torres León,DNI 45678901,Suministros Miraflores EIRL,20601112222,raul-quispe,,Subgerencia de Logística,09:15,09:40,Consulta sobre una cotización,\n"
+    );
+    let rows = visits::import::parse_visits(&rows, &ids, "2026-12-31").map_err(|e| format!("demo visits: {e:?}"))?;
+    visits::storage::add_visits(database, "system", &rows).await.map_err(|e| e.to_string())?;
+    let agenda = format!(
+        "{}\n\
+        lucia-mendoza,2026-11-16,10:00,Despacho de Gerencia,Mantenimiento de pistas en Santa Cruz,Jorge Salas Paredes,Constructora Los Andes SAC,si\n\
+        elena-vargas,2026-11-25,11:00,Sala de Concejo,Rendición de cuentas del tercer trimestre,Vecinos inscritos,Vecinos de Miraflores,no\n",
+        visits::AGENDA_HEADER
+    );
+    let agenda = visits::import::parse_agenda(&agenda, &ids).map_err(|e| format!("demo agenda: {e:?}"))?;
+    visits::storage::add_agenda(database, "system", &agenda).await.map_err(|e| e.to_string())?;
+    for (official, kind, date, sections) in [
+        (
+            "lucia-mendoza",
+            "inicio",
+            "2023-01-15",
+            [
+                "Inmobiliaria Costa Verde SAC; 20544332211; 15",
+                "",
+                "Universidad Nacional de Ingeniería; ; Docente; 2015-03-01; 2022-12-31",
+                "Colegio de Ingenieros del Perú; Miembro",
+                "",
+                "Andrés Mendoza Arce; hermano; Constructora Los Andes SAC; 20512345671",
+            ],
+        ),
+        (
+            "raul-quispe",
+            "anual",
+            "2026-06-30",
+            [
+                "",
+                "",
+                "",
+                "",
+                "Partido Demo; Afiliado",
+                "Rosa Tello Quispe; madre; Suministros Miraflores EIRL; 20601112222",
+            ],
+        ),
+    ] {
+        let fields = affidavits::fields::AffidavitFields {
+            official: official.into(),
+            kind: kind.into(),
+            presented_on: date.into(),
+            sections: sections.map(str::to_string),
+        };
+        let affidavit = fields.check(&ids, "2026-12-31").map_err(|e| format!("demo affidavit: {e:?}"))?;
+        affidavits::storage::add(database, "system", &affidavit).await.map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

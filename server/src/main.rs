@@ -381,6 +381,7 @@ async fn serve(config: PortalConfig, demo_mode: bool) -> Result<(), String> {
         let (dni, birth) = demo::DEMO_RESIDENT;
         println!(" Demo resident: DNI {dni}, born {birth} (vote at /participacion)");
         demo::seed_demo_council(&state.database).await?;
+        demo::seed_demo_integrity(&state.database).await?;
     }
     let database = state.database.clone();
     // Load the incident counts now, so no visitor waits for the first load (~0.1-0.4 s at 2.5 million).

@@ -5,6 +5,7 @@ mod civil_registry;
 mod common;
 mod council;
 mod incidents;
+mod integrity_registers;
 mod migrations;
 mod participation;
 mod storage;

@@ -130,3 +130,80 @@ pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (Str
     body.extend(format!("--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
+
+/// The rows of the table with this id: each row's cells as text.
+pub fn table_rows(page: &str, id: &str) -> Vec<Vec<String>> {
+    let table = page.split(&format!("id=\"{id}\"")).nth(1).unwrap().split("</table>").next().unwrap();
+    let body = table.split("<tbody>").nth(1).unwrap();
+    body.split("<tr")
+        .skip(1)
+        .map(|row| {
+            row.split("<t")
+                .skip(1)
+                .filter(|cell| cell.starts_with('d') || cell.starts_with('h'))
+                .map(|cell| {
+                    let inner = &cell[cell.find('>').unwrap() + 1..];
+                    let mut text = String::new();
+                    let mut in_tag = false;
+                    for c in inner.chars() {
+                        match c {
+                            '<' => in_tag = true,
+                            '>' => in_tag = false,
+                            _ if !in_tag => text.push(c),
+                            _ => {}
+                        }
+                    }
+                    text.trim().to_string()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A signed-in staff member's session cookie: a new account with these roles, signed in with its
+/// password and authenticator code.
+pub async fn staff_session(portal: &Portal, username: &str, roles: &[app::staff::Role]) -> String {
+    use http_body_util::BodyExt;
+    use portal_server::staff::accounts;
+    use tower::ServiceExt;
+    let password = "una clave de personal bastante larga";
+    let secret = accounts::add_account(&portal.state.database, username, password, roles, "system").await.unwrap();
+    let login = serde_json::json!({
+        "username": username, "password": password, "code": accounts::totp_code(&secret, accounts::unix_now())
+    });
+    let request = http::Request::post("/api/officer/session")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(login.to_string()))
+        .unwrap();
+    let response = portal.app.clone().oneshot(request).await.unwrap();
+    let body: serde_json::Value =
+        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    format!("portal_officer_session={}", body["token"].as_str().unwrap())
+}
+
+/// A form sent with a session cookie: the status and the page (without Leptos' markers).
+pub async fn post_as(
+    portal: &Portal,
+    uri: &str,
+    cookie: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> (http::StatusCode, String) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = http::Request::post(uri)
+        .header("content-type", content_type)
+        .header("cookie", cookie)
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let response = portal.app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&body).replace("<!>", ""))
+}
+
+/// A CSV import form sent with a session cookie.
+pub async fn import_as(portal: &Portal, cookie: &str, uri: &str, csv: &str) -> (http::StatusCode, String) {
+    let (content_type, body) = multipart(&[("prefix", "")], &[("file", "f.csv", csv.as_bytes())]);
+    post_as(portal, uri, cookie, &content_type, body).await
+}

@@ -3,79 +3,15 @@
 //! public search by date, topic and councillor; the session and councillor pages; the open data, whose
 //! votes rows equal the session page's table, listed in `datapackage.json`; the minutes download.
 
-use crate::common::{Portal, get, multipart, portal};
+use crate::common::{Portal, get, import_as as import, multipart, portal, post_as as post, staff_session, table_rows};
 use app::staff::Role;
 use http::StatusCode;
-use http_body_util::BodyExt;
-use portal_server::staff::accounts;
-use tower::ServiceExt;
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
 
 /// A signed-in council secretary's session cookie.
 async fn secretary(portal: &Portal) -> String {
-    let password = "una clave de la secretaría bastante larga";
-    let secret =
-        accounts::add_account(&portal.state.database, "secretaria", password, &[Role::CouncilSecretary], "system")
-            .await
-            .unwrap();
-    let login = serde_json::json!({
-        "username": "secretaria", "password": password, "code": accounts::totp_code(&secret, accounts::unix_now())
-    });
-    let request = http::Request::post("/api/officer/session")
-        .header("content-type", "application/json")
-        .body(axum::body::Body::from(login.to_string()))
-        .unwrap();
-    let response = portal.app.clone().oneshot(request).await.unwrap();
-    let body: serde_json::Value =
-        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
-    format!("portal_officer_session={}", body["token"].as_str().unwrap())
-}
-
-async fn post(portal: &Portal, uri: &str, cookie: &str, content_type: &str, body: Vec<u8>) -> (StatusCode, String) {
-    let request = http::Request::post(uri)
-        .header("content-type", content_type)
-        .header("cookie", cookie)
-        .body(axum::body::Body::from(body))
-        .unwrap();
-    let response = portal.app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&body).replace("<!>", ""))
-}
-
-async fn import(portal: &Portal, cookie: &str, uri: &str, csv: &str) -> (StatusCode, String) {
-    let (content_type, body) = multipart(&[("prefix", "")], &[("file", "f.csv", csv.as_bytes())]);
-    post(portal, uri, cookie, &content_type, body).await
-}
-
-/// The rows of the table with this id: each row's cells as text.
-fn table_rows(page: &str, id: &str) -> Vec<Vec<String>> {
-    let table = page.split(&format!("id=\"{id}\"")).nth(1).unwrap().split("</table>").next().unwrap();
-    let body = table.split("<tbody>").nth(1).unwrap();
-    body.split("<tr")
-        .skip(1)
-        .map(|row| {
-            row.split("<t")
-                .skip(1)
-                .filter(|cell| cell.starts_with('d') || cell.starts_with('h'))
-                .map(|cell| {
-                    let inner = &cell[cell.find('>').unwrap() + 1..];
-                    let mut text = String::new();
-                    let mut in_tag = false;
-                    for c in inner.chars() {
-                        match c {
-                            '<' => in_tag = true,
-                            '>' => in_tag = false,
-                            _ if !in_tag => text.push(c),
-                            _ => {}
-                        }
-                    }
-                    text.trim().to_string()
-                })
-                .collect()
-        })
-        .collect()
+    staff_session(portal, "secretaria", &[Role::CouncilSecretary]).await
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@ mod council;
 mod crash;
 mod hostile;
 mod http_baseline;
+mod integrity_registers;
 mod memory;
 mod officers;
 mod participation;
