@@ -30,6 +30,8 @@ const PAGES = [
   '/verificar',
   '/participacion',
   '/concejo',
+  '/integridad/visitas',
+  '/integridad/declaraciones',
   '/en',
   '/en/denuncia/formulario',
   '/en/denuncia/seguimiento',

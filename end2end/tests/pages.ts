@@ -52,6 +52,13 @@ export const PAGES = [
   '/en/participacion',
   '/en/concejo',
   '/en/concejo/sesion?numero=016-2026',
+  '/integridad',
+  '/integridad/visitas',
+  '/integridad/agendas',
+  '/integridad/declaraciones',
+  '/en/integridad',
+  '/en/integridad/visitas?q=pistas',
+  '/en/integridad/declaraciones',
   '/no-existe',
   '/en/no-existe',
 ];

@@ -40,7 +40,7 @@ pub fn Field(
     let has_error = error.is_some();
     let input = match control {
         Control::TextArea => view! {
-            <textarea id=id name=id class="textarea" rows="5" aria-describedby=described>{value}</textarea>
+            <textarea id=id name=id class="input" rows="5" aria-describedby=described>{value}</textarea>
         }
         .into_any(),
         other => {

@@ -32,6 +32,11 @@ pub const VISIT_COLUMNS: [&str; 14] = [
     "registro_tardio",
 ];
 
+/// The columns the page's table shows (indexes into [`VISIT_COLUMNS`]): fourteen do not fit a screen,
+/// so the date registered, the entity's RUC, the place and the remarks are in the downloads only (the
+/// page says so), and a late registration is the last column.
+pub const PAGE_VISIT_COLUMNS: [usize; 10] = [1, 2, 3, 4, 6, 7, 9, 10, 11, 13];
+
 /// A visit's cells, in [`VISIT_COLUMNS`]' order: the page and the files write the same text.
 pub fn visit_cells(visit: &Visit) -> [String; 14] {
     [
@@ -168,9 +173,13 @@ fn Found(total: u64, shown: usize, table: &'static str, search: Search) -> impl 
     }
 }
 
-fn table_rows<const N: usize>(rows: Vec<[String; N]>, late_column: Option<usize>) -> impl IntoView {
+/// Rows of cells; `shown` picks and orders the cells a row shows, `late_column` (of the shown ones)
+/// flags a row.
+fn table_rows<const N: usize>(rows: Vec<[String; N]>, shown: &[usize], late_column: Option<usize>) -> impl IntoView {
+    let shown = shown.to_vec();
     rows.into_iter()
-        .map(|cells| {
+        .map(move |cells| {
+            let cells: Vec<String> = shown.iter().map(|at| cells[*at].clone()).collect();
             let late = late_column.is_some_and(|at| cells[at] == "sí");
             let cells = cells.into_iter().map(|cell| view! { <td>{cell}</td> }).collect_view();
             view! { <tr class:row--flagged=late>{cells}</tr> }
@@ -185,10 +194,12 @@ pub fn VisitsPage() -> impl IntoView {
     let locale = i18n.get_locale_untracked();
     let VisitsView { visits, total, officials, search } = use_context::<VisitsView>().unwrap_or_default();
     let prefix = language_prefix(locale);
-    let headings =
-        VISIT_COLUMNS.iter().map(|key| view! { <th scope="col">{column_heading(locale, key)}</th> }).collect_view();
+    let headings = PAGE_VISIT_COLUMNS
+        .iter()
+        .map(|at| view! { <th scope="col">{column_heading(locale, VISIT_COLUMNS[*at])}</th> })
+        .collect_view();
     let shown = visits.len();
-    let rows = table_rows(visits.iter().map(visit_cells).collect(), Some(13));
+    let rows = table_rows(visits.iter().map(visit_cells).collect(), &PAGE_VISIT_COLUMNS, Some(9));
     view! {
         <PageTitle text=move || td_string!(locale, visits.registry.title) />
         <h1>{t!(i18n, visits.registry.title)}</h1>
@@ -197,6 +208,7 @@ pub fn VisitsPage() -> impl IntoView {
         <p>{t!(i18n, visits.registry.late_rule)}</p>
         <SearchForm action=format!("{prefix}{VISITS}") search=search.clone() officials />
         <Found total shown table="visitas" search />
+        <p class="hint" id="more-columns">{t!(i18n, visits.registry.more_columns)}</p>
         <TableScroll label=td_string!(locale, visits.registry.title)>
             <table class="data-table" id="visits-table">
                 <thead><tr>{headings}</tr></thead>
@@ -217,7 +229,7 @@ pub fn AgendasPage() -> impl IntoView {
     let headings =
         AGENDA_COLUMNS.iter().map(|key| view! { <th scope="col">{column_heading(locale, key)}</th> }).collect_view();
     let shown = entries.len();
-    let rows = table_rows(entries.iter().map(agenda_cells).collect(), None);
+    let rows = table_rows(entries.iter().map(agenda_cells).collect(), &[0, 1, 2, 3, 4, 5, 6, 7], None);
     view! {
         <PageTitle text=move || td_string!(locale, visits.agendas.title) />
         <h1>{t!(i18n, visits.agendas.title)}</h1>

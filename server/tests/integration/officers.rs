@@ -788,12 +788,19 @@ async fn sign_in_leads_an_officer_to_the_cases_and_everyone_else_to_the_staff_ho
             && !page.contains("href=\"/oficina/casos\"")
     );
     // A role whose capability has no staff page yet says so.
-    let editor = staff_member(&portal, "editor2", &[Role::TransparencyEditor]).await;
-    let (status, page) = get_page(&portal, "/oficina/inicio", &editor).await;
+    let committee = staff_member(&portal, "comite2", &[Role::ProcurementCommittee]).await;
+    let (status, page) = get_page(&portal, "/oficina/inicio", &committee).await;
     assert!(
-        status == StatusCode::OK && page.contains("id=\"no-pages\"") && page.contains("Transparencia (visitas"),
+        status == StatusCode::OK && page.contains("id=\"no-pages\"") && page.contains("Comité de contrataciones"),
         "{page}"
     );
+    // The transparency editor has the registers' three pages, and nothing of the other departments.
+    let editor = staff_member(&portal, "editor2", &[Role::TransparencyEditor]).await;
+    let (_, page) = get_page(&portal, "/oficina/inicio", &editor).await;
+    for page_path in ["/oficina/integridad", "/oficina/visitas", "/oficina/declaraciones"] {
+        assert!(page.contains(&format!("href=\"{page_path}\"")), "{page_path}: {page}");
+    }
+    assert!(!page.contains("href=\"/oficina/tributos\"") && !page.contains("id=\"no-pages\""));
     let vecinal = staff_member(&portal, "vecinal2", &[Role::Participation]).await;
     let (_, page) = get_page(&portal, "/oficina/inicio", &vecinal).await;
     assert!(page.contains("href=\"/oficina/participacion\"") && !page.contains("id=\"no-pages\""), "{page}");
