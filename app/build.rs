@@ -31,6 +31,7 @@ fn main() {
                 "integrity",
                 "visits",
                 "affidavits",
+                "procurement",
             ])
         })
         .expect("valid locale list")

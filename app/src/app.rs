@@ -22,6 +22,9 @@ use crate::locale::{DefaultLocale, split_path};
 use crate::participation::office::ParticipationOfficePage;
 use crate::participation::pages::{PollsPage, ResultsPage, VotePage};
 use crate::participation::paths::{OFFICE as PARTICIPATION_OFFICE, POLLS, RESULTS as POLL_RESULTS, VOTE};
+use crate::procurement::office::ProcurementOfficePage;
+use crate::procurement::pages::{BidPage, TenderPage, TendersPage};
+use crate::procurement::paths::{BID, OFFICE as PROCUREMENT_OFFICE, TENDER, TENDERS};
 use crate::reporting::pages::{form::ReportFormPage, intro::ReportPage};
 use crate::reporting::paths::{REPORT, REPORT_FORM};
 use crate::site::paths::{HOME, PRIVACY};
@@ -167,6 +170,10 @@ where
             <Route path=AFFIDAVITS view=AffidavitsPage />
             <Route path=AFFIDAVIT view=AffidavitPage />
             <Route path=AFFIDAVITS_OFFICE view=AffidavitsOfficePage />
+            <Route path=TENDERS view=TendersPage />
+            <Route path=TENDER view=TenderPage />
+            <Route path=BID view=BidPage />
+            <Route path=PROCUREMENT_OFFICE view=ProcurementOfficePage />
         </ParentRoute>
     }
     .into_inner()

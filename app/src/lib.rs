@@ -15,6 +15,7 @@ pub mod civil_registry;
 pub mod council;
 pub mod integrity;
 pub mod participation;
+pub mod procurement;
 pub mod reporting;
 #[cfg(feature = "ssr")]
 pub mod site;

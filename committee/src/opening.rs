@@ -3,7 +3,7 @@
 //! comparison table written. A bid not on the list is not opened; a listed one that is missing or
 //! altered stops the opening, named.
 
-use crate::bid::{BidDocument, soles};
+use envelope::bid::{BidDocument, soles};
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::Path;

@@ -56,9 +56,11 @@ export const PAGES = [
   '/integridad/visitas',
   '/integridad/agendas',
   '/integridad/declaraciones',
+  '/integridad/cotizaciones',
   '/en/integridad',
   '/en/integridad/visitas?q=pistas',
   '/en/integridad/declaraciones',
+  '/en/integridad/cotizaciones',
   '/no-existe',
   '/en/no-existe',
 ];

@@ -23,11 +23,12 @@ export function totp(secret: string, at = Date.now()): string {
 }
 
 /** A staff account made as a deployer makes one, with the server's command line; its TOTP secret. */
-export function addStaff(username: string, password: string, role: string): string {
+export function addStaff(username: string, password: string, role: string | string[]): string {
   // The binary and the configuration the e2e server runs with (scripts/test starts it from the repository).
   const repository = join(process.cwd(), '..');
   const server = process.env.SERVER_BIN ?? join(repository, 'target', 'debug', 'server');
-  const added = execFileSync(server, ['--demo', 'staff', 'add', username, '--role', role], {
+  const roles = (Array.isArray(role) ? role : [role]).flatMap((r) => ['--role', r]);
+  const added = execFileSync(server, ['--demo', 'staff', 'add', username, ...roles], {
     cwd: repository,
     encoding: 'utf8',
     env: {

@@ -16,6 +16,7 @@
 pub mod age;
 pub mod attachment;
 pub mod audit;
+pub mod bid;
 pub mod inspect;
 pub mod keys;
 pub mod message;

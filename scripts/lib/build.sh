@@ -38,7 +38,7 @@ start_payment_sandbox() {
 FRONT_TARGET_DIR="$REPO_ROOT/target/front"
 # The page bundles: each is the `frontend` crate built with the feature of that name, holding only the
 # islands of its page (app/src/ui/islands.rs names them too).
-BUNDLES=(report-form follow-up participation)
+BUNDLES=(report-form follow-up participation procurement)
 # Where each bundle's WebAssembly is kept between its build and the site's assembly (every build of the
 # crate writes the same frontend.wasm).
 bundle_wasm() { echo "$FRONT_TARGET_DIR/bundles/$1.wasm"; }

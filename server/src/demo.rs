@@ -272,6 +272,53 @@ pub async fn seed_demo_council(database: &app::platform::database::Database) -> 
     Ok(())
 }
 
+/// The demo request for quotation, taking bids for 30 days. Its key is made here and written to the
+/// data directory (`demo-tender-key.txt`) instead of being split among a committee: the demo can show
+/// bidding and, with `age -d -i`, what a bid holds. Seeded once.
+pub async fn seed_demo_procurement(
+    database: &app::platform::database::Database,
+    data_dir: &std::path::Path,
+) -> Result<(), String> {
+    use app::procurement::{Item, fields::NewTender, storage};
+    if storage::tender(database, "SC-DEMO-001").await.map_err(|e| e.to_string())?.is_some() {
+        return Ok(());
+    }
+    let identity = envelope::Identity::generate();
+    let path = data_dir.join("demo-tender-key.txt");
+    std::fs::write(&path, format!("{}\n", identity.to_secret_string().as_str())).map_err(|e| e.to_string())?;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).map_err(|e| e.to_string())?;
+    let deadline = time::OffsetDateTime::now_utc() + time::Duration::days(30);
+    let deadline = app::participation::storage::format_utc(deadline);
+    let tender = NewTender {
+        number: "SC-DEMO-001".into(),
+        title: "Adquisición de conos de seguridad vial".into(),
+        area: "Subgerencia de Logística".into(),
+        estimated_cents: 1_500_000,
+        deadline,
+        recipient: identity.to_public().to_string(),
+        threshold: 2,
+        committee: vec!["elena-vargas".into(), "lucia-mendoza".into(), "raul-quispe".into()],
+        items: vec![
+            Item {
+                position: 1,
+                description: "Conos de seguridad de 70 cm".into(),
+                quantity: 100,
+                unit: "unidad".into(),
+                specification: "PVC naranja con dos cintas reflectivas".into(),
+            },
+            Item {
+                position: 2,
+                description: "Barreras plásticas".into(),
+                quantity: 20,
+                unit: "unidad".into(),
+                specification: "Polietileno, 1.8 m".into(),
+            },
+        ],
+    };
+    storage::create(database, "system", &tender).await.map_err(|e| e.to_string())
+}
+
 /// The demo integrity registers: officials, a few visits and agenda acts, and two affidavits (one
 /// with a brother, kept private). Seeded once: a restart finds the visits there and adds nothing.
 pub async fn seed_demo_integrity(database: &app::platform::database::Database) -> Result<(), String> {

@@ -8,6 +8,7 @@ pub mod civil_registry;
 pub mod council;
 pub mod integrity;
 pub mod participation;
+pub mod procurement;
 pub mod reporting;
 pub mod staff;
 pub mod tramites;
@@ -58,6 +59,8 @@ pub struct AppState {
     pub civil_registry: Arc<civil_registry::CivilRegistry>,
     /// The council's minutes store.
     pub council: Arc<council::Council>,
+    /// The sealed bids' store.
+    pub procurement: Arc<procurement::Procurement>,
     /// Participation's budget of wrong eligibility attempts and its settings.
     pub participation: Arc<participation::Participation>,
     /// The incident counts in memory, following imports.
@@ -92,6 +95,7 @@ impl AppState {
         let site_url = config.site.public_url.trim_end_matches('/').to_string();
         let tramites = tramites::Tramites::open(config, &database).await?;
         let council = council::Council::open(config, &database).await?;
+        let procurement = procurement::Procurement::open(config, &database).await?;
         Ok(Self {
             leptos_options,
             database,
@@ -104,6 +108,7 @@ impl AppState {
             civil_registry: Arc::new(civil_registry::CivilRegistry::open(config)?),
             participation: Arc::new(participation::Participation::new(config)),
             council: Arc::new(council),
+            procurement: Arc::new(procurement),
             submissions: Arc::new(submissions),
             cubes: Arc::default(),
             site_url,
@@ -350,6 +355,10 @@ fn page_loaders() -> page_loaders::Loaders {
         (app::affidavits::paths::AFFIDAVITS, affidavits::load_affidavits),
         (app::affidavits::paths::AFFIDAVIT, affidavits::load_affidavit),
         (app::affidavits::paths::OFFICE, affidavits::load_office),
+        (app::procurement::paths::TENDERS, procurement::load_tenders),
+        (app::procurement::paths::TENDER, procurement::load_tender),
+        (app::procurement::paths::BID, procurement::load_bid),
+        (app::procurement::paths::OFFICE, procurement::load_office),
     ])
 }
 
@@ -385,6 +394,7 @@ pub fn router(config: &PortalConfig, state: AppState) -> Router {
         .merge(integrity::routes())
         .merge(visits::routes())
         .merge(affidavits::routes())
+        .merge(procurement::routes())
         .layer(request_log());
     // Submissions are merged outside the request log: when a report arrived is not written anywhere.
     Router::new()
@@ -392,6 +402,7 @@ pub fn router(config: &PortalConfig, state: AppState) -> Router {
         .merge(reporting::routes(&state.submissions))
         .merge(cases::follow_up_routes(state.submissions.body_limit()))
         .merge(participation::vote_routes())
+        .merge(procurement::bid_routes())
         .merge(pages)
         .layer(axum::middleware::from_fn(api_routing_problems))
         .layer(CompressionLayer::new().br(true).gzip(true))

@@ -382,6 +382,7 @@ async fn serve(config: PortalConfig, demo_mode: bool) -> Result<(), String> {
         println!(" Demo resident: DNI {dni}, born {birth} (vote at /participacion)");
         demo::seed_demo_council(&state.database).await?;
         demo::seed_demo_integrity(&state.database).await?;
+        demo::seed_demo_procurement(&state.database, &config.site.data_dir).await?;
     }
     let database = state.database.clone();
     // Load the incident counts now, so no visitor waits for the first load (~0.1-0.4 s at 2.5 million).

@@ -48,6 +48,7 @@ pub fn HubPage() -> impl IntoView {
         <h1>{t!(i18n, integrity.hub.title)}</h1>
         <p class="lead">{t!(i18n, integrity.hub.lead)}</p>
         <ul>
+            <li><a href=format!("{prefix}{}", crate::procurement::paths::TENDERS)>{t!(i18n, procurement.list.title)}</a> " — " {t!(i18n, integrity.hub.tenders)}</li>
             <li><a href=format!("{prefix}{visits}")>{t!(i18n, visits.registry.title)}</a> " — " {t!(i18n, integrity.hub.visits)}</li>
             <li><a href=format!("{prefix}{agendas}")>{t!(i18n, visits.agendas.title)}</a> " — " {t!(i18n, integrity.hub.agendas)}</li>
             <li><a href=format!("{prefix}{affidavits}")>{t!(i18n, affidavits.list.title)}</a> " — " {t!(i18n, integrity.hub.affidavits)}</li>

@@ -33,6 +33,8 @@ pub enum Capability {
     Visits,
     /// Interest affidavits.
     Affidavits,
+    /// Requests for quotation: tenders published, openings (never a bid's contents).
+    Procurement,
 }
 
 impl Capability {
@@ -50,6 +52,7 @@ impl Capability {
             Capability::Integrity => "integrity",
             Capability::Visits => "visits",
             Capability::Affidavits => "affidavits",
+            Capability::Procurement => "procurement",
         }
     }
 }

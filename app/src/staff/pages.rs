@@ -126,7 +126,7 @@ pub fn import_outcome(
 
 /// The staff pages, each with the role that opens it: the staff home lists those the account's roles
 /// open. A capability with staff pages adds a line here.
-fn staff_pages(locale: crate::i18n::Locale) -> [(crate::paths::Page, Role, &'static str); 11] {
+fn staff_pages(locale: crate::i18n::Locale) -> [(crate::paths::Page, Role, &'static str); 12] {
     use crate::i18n::td_string;
     [
         (crate::cases::paths::OFFICE_CASES, Role::IntegrityOfficer, td_string!(locale, staff.home.page_cases)),
@@ -136,6 +136,7 @@ fn staff_pages(locale: crate::i18n::Locale) -> [(crate::paths::Page, Role, &'sta
         (crate::civil_registry::paths::OFFICE, Role::CivilRegistry, td_string!(locale, civil_registry.office.heading)),
         (crate::participation::paths::OFFICE, Role::Participation, td_string!(locale, participation.office.heading)),
         (crate::council::paths::OFFICE, Role::CouncilSecretary, td_string!(locale, council.office.heading)),
+        (crate::procurement::paths::OFFICE, Role::ProcurementCommittee, td_string!(locale, procurement.office.heading)),
         (crate::integrity::paths::OFFICE, Role::TransparencyEditor, td_string!(locale, integrity.office.heading)),
         (crate::visits::paths::OFFICE, Role::TransparencyEditor, td_string!(locale, visits.office.heading)),
         (crate::affidavits::paths::OFFICE, Role::TransparencyEditor, td_string!(locale, affidavits.office.heading)),

@@ -16,10 +16,12 @@ pub enum Bundle {
     FollowUp,
     /// `/participacion/votar`: blinding and unblinding the voter's token, the ballot.
     Participation,
+    /// `/integridad/cotizacion/ofertar`: a bid encrypted to the tender's key, proof of work.
+    Procurement,
 }
 
 impl Bundle {
-    pub const ALL: [Bundle; 3] = [Bundle::ReportForm, Bundle::FollowUp, Bundle::Participation];
+    pub const ALL: [Bundle; 4] = [Bundle::ReportForm, Bundle::FollowUp, Bundle::Participation, Bundle::Procurement];
 
     /// The bundle's name: its `frontend` feature and its files' names (`scripts/lib/build.sh`).
     pub fn name(self) -> &'static str {
@@ -27,6 +29,7 @@ impl Bundle {
             Bundle::ReportForm => "report-form",
             Bundle::FollowUp => "follow-up",
             Bundle::Participation => "participation",
+            Bundle::Procurement => "procurement",
         }
     }
 }

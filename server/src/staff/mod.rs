@@ -84,6 +84,12 @@ impl Permission for CouncilSecretary {
     const ROLE: Role = Role::CouncilSecretary;
 }
 
+/// Requests for quotation: publishing them and their openings.
+pub struct ProcurementCommittee;
+impl Permission for ProcurementCommittee {
+    const ROLE: Role = Role::ProcurementCommittee;
+}
+
 /// The integrity registers: officials, visits, agendas and interest affidavits.
 pub struct TransparencyEditor;
 impl Permission for TransparencyEditor {

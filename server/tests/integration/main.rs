@@ -12,6 +12,7 @@ mod integrity_registers;
 mod memory;
 mod officers;
 mod participation;
+mod procurement;
 mod request_log;
 mod startup;
 mod submissions;
