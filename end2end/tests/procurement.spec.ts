@@ -59,7 +59,7 @@ test('a sealed bid: encrypted in the browser, refused late, opened by two of thr
   await page.getByRole('button', { name: 'Importar' }).click();
   await page.goto('/oficina/cotizaciones');
   const deadline = limaMinute(75_000);
-  await page.getByLabel('Número', { exact: true }).fill(number);
+  await page.locator('#number').fill(number);
   await page.getByLabel('Objeto').fill(`Conos de seguridad ${tag}`);
   await page.getByLabel('Área usuaria').fill('Subgerencia de Logística');
   await page.getByLabel('Valor estimado').fill('15000');
@@ -77,7 +77,9 @@ test('a sealed bid: encrypted in the browser, refused late, opened by two of thr
 
   // A supplier bids through a recording proxy: nothing typed leaves the browser readable.
   const proxy = await recordingProxy(baseURL!);
-  const supplier = await browser.newPage();
+  // The supplier: another browser context (not signed in), its requests through the recording proxy.
+  const context = await browser.newContext();
+  const supplier = await context.newPage();
   const terms = `Garantía secreta ${tag} de dos años`;
   try {
     await supplier.goto(`${proxy.url}/integridad/cotizacion?numero=${number}`);
@@ -138,7 +140,7 @@ test('a sealed bid: encrypted in the browser, refused late, opened by two of thr
 
     // The committee publishes it; the page shows the award, the table and the key.
     await page.goto('/oficina/cotizaciones');
-    await page.getByLabel('Número', { exact: true }).last().selectOption(number);
+    await page.locator('#opening_tender').selectOption(number);
     await page.getByLabel('Llave de la solicitud (clave-….txt)').fill(key);
     await page.getByLabel('Cuadro comparativo (cuadro-comparativo.csv)').fill(table);
     await page.getByLabel('RUC del adjudicado').fill('20601112222');
@@ -162,15 +164,19 @@ test('a sealed bid: encrypted in the browser, refused late, opened by two of thr
     const ocds = await (await request.get(`/datos/cotizaciones/${number}.json`)).json();
     expect(ocds.releases.at(-1).awards[0].suppliers[0].id).toBe('PE-RUC-20601112222');
   } finally {
-    await supplier.close();
+    await context.close();
     await proxy.close();
   }
 });
 
-test('without JavaScript the bid page says why it needs it; the lists work', async ({ page }, testInfo) => {
+test('without JavaScript the bid page says why it needs it; the request and the list work', async ({ page }, testInfo) => {
   test.skip(jsEnabled(testInfo), 'the no-JavaScript project');
   await page.goto('/integridad/cotizaciones');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Solicitudes de cotización');
-  const first = page.locator('#tenders-table tbody a').first();
-  test.skip((await first.count()) === 0, 'no request published yet in this run');
+  await page.getByRole('link', { name: 'SC-DEMO-001' }).click();
+  await expect(page.locator('#items-table tbody tr')).toHaveCount(2);
+  await page.locator('#bid-link').click();
+  await expect(page.locator('#bid-needs-script')).toBeVisible();
+  await expect(page.locator('main')).toContainText('Esta página necesita JavaScript: su oferta se cifra en su navegador');
+  await expect(page.getByRole('button', { name: 'Cifrar y enviar la oferta' })).toBeDisabled();
 });

@@ -108,7 +108,7 @@ impl TenderFields {
                         && one_line(unit, 40)
                         && one_line(specification, 1000) =>
                 {
-                    quantity.parse::<u64>().ok().filter(|q| (1..=10_000_000).contains(q)).map(|quantity| Item {
+                    quantity.parse::<u64>().ok().filter(|q| (1..=10_000_000).contains(q)).map(|quantity| super::Item {
                         position: at as u32 + 1,
                         description: description.into(),
                         quantity,

@@ -207,7 +207,7 @@ pub fn TenderPage() -> impl IntoView {
             <h3 id="key">{t!(i18n, procurement.tender.key)}</h3>
             <p>{t!(i18n, procurement.tender.key_lead)}</p>
             <pre class="key-block" id="tender-key">{opening.secret_key.clone()}</pre>
-            <pre class="key-block">{format!("age -d -i clave.txt <sha256>.age")}</pre>
+            <pre class="key-block">"age -d -i clave.txt <sha256>.age"</pre>
         }
     });
     let title = format!("{} — {}", tender.number, tender.title);

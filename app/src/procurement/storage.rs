@@ -46,7 +46,7 @@ pub async fn create(db: &Database, actor: &str, tender: &NewTender) -> Result<()
         "INSERT INTO tenders (number, title, area, estimated_cents, published_at, deadline, recipient, threshold, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (number) DO NOTHING",
     )
-    .bind(&number)
+    .bind(number)
     .bind(&tender.title)
     .bind(&tender.area)
     .bind(tender.estimated_cents)
@@ -64,7 +64,7 @@ pub async fn create(db: &Database, actor: &str, tender: &NewTender) -> Result<()
         sqlx::query(
             "INSERT INTO tender_items (tender, position, description, quantity, unit, specification) VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(&number)
+        .bind(number)
         .bind(i64::from(item.position))
         .bind(&item.description)
         .bind(item.quantity as i64)
@@ -75,7 +75,7 @@ pub async fn create(db: &Database, actor: &str, tender: &NewTender) -> Result<()
     }
     for official in &tender.committee {
         sqlx::query("INSERT INTO tender_committee (tender, official) VALUES ($1, $2)")
-            .bind(&number)
+            .bind(number)
             .bind(official)
             .execute(&mut *tx)
             .await?;

@@ -51,7 +51,8 @@ pub fn server_command(config: &Path) -> std::process::Command {
 pub struct Portal {
     pub app: axum::Router,
     pub state: portal_server::AppState,
-    _dir: tempfile::TempDir,
+    /// The folder holding its configuration and data (`data/`).
+    pub dir: tempfile::TempDir,
 }
 
 pub async fn portal() -> Portal {
@@ -64,7 +65,7 @@ pub async fn portal_configured(edit: impl FnOnce(String) -> String) -> Portal {
     let path = write_config(dir.path(), &edit(valid_config(dir.path(), "127.0.0.1:0")));
     let config = portal_server::config::PortalConfig::load(&path).unwrap();
     let state = portal_server::AppState::open(&config).await.unwrap();
-    Portal { app: portal_server::router(&config, state.clone()), state, _dir: dir }
+    Portal { app: portal_server::router(&config, state.clone()), state, dir }
 }
 
 /// A GET through the router: status, headers and the body as text.
