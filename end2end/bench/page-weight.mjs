@@ -56,10 +56,11 @@ function brotliBytes(url) {
 const polls = await (await fetch(new URL('/participacion', base))).text();
 const vote = polls.match(/href="(\/participacion\/votar\?consulta=[a-z0-9]+)"/);
 if (vote) PAGES.splice(PAGES.indexOf('/participacion') + 1, 0, vote[1]);
-// The bid page of the first request still taking bids (the demo has one).
+// The bid page of a request still taking bids (the demo's, SC-DEMO-001; a closed one has no island).
 const tenders = await (await fetch(new URL('/integridad/cotizaciones', base))).text();
-const tender = tenders.match(/href="\/integridad\/cotizacion\?numero=([A-Za-z0-9._-]+)"/);
-if (tender) PAGES.splice(PAGES.indexOf('/integridad/visitas'), 0, `/integridad/cotizacion/ofertar?numero=${tender[1]}`);
+if (tenders.includes('numero=SC-DEMO-001')) {
+  PAGES.splice(PAGES.indexOf('/integridad/visitas'), 0, '/integridad/cotizacion/ofertar?numero=SC-DEMO-001');
+}
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
