@@ -20,5 +20,4 @@ pub mod files;
 pub mod problem;
 #[cfg(feature = "hydrate")]
 pub mod sealed_upload;
-#[cfg(feature = "ssr")]
 pub mod text;

@@ -1,4 +1,5 @@
-//! Small checks and foldings of typed text that several registers share.
+//! Small checks, foldings and encodings of text that several capabilities share, on the server and in
+//! the browser's bundles alike (plain `std`).
 
 /// Lowercase without Spanish accents, for matching what someone typed against stored text.
 pub fn fold(text: &str) -> String {
@@ -45,6 +46,16 @@ pub fn is_clock_time(text: &str) -> bool {
         && text[..2].parse::<u8>().is_ok_and(|h| h < 24)
         && text[3..].parse::<u8>().is_ok_and(|m| m < 60)
         && bytes[..2].iter().chain(&bytes[3..]).all(u8::is_ascii_digit)
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986): a query value, a `data:` URL.
+pub fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// The words of a search, folded: each must appear (in any order) for a row to match.

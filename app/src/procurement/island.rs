@@ -142,7 +142,7 @@ fn read_bid(
 ) -> Result<envelope::bid::BidDocument, Vec<String>> {
     let mut problems = Vec::new();
     let ruc = field("ruc").trim().to_string();
-    if !is_ruc(&ruc) {
+    if !crate::platform::text::is_ruc(&ruc) {
         problems.push(td_string!(locale, procurement.bid.problem_ruc).to_string());
     }
     let supplier = field("supplier").trim().to_string();
@@ -185,16 +185,6 @@ fn read_bid(
         }),
         _ => Err(problems),
     }
-}
-
-/// A RUC with its check digit (the same rule as the server's).
-fn is_ruc(text: &str) -> bool {
-    let digits: Vec<u32> = text.chars().filter_map(|c| c.to_digit(10)).collect();
-    if digits.len() != 11 || text.len() != 11 || !["10", "15", "16", "17", "20"].contains(&&text[..2]) {
-        return false;
-    }
-    let sum: u32 = digits.iter().zip([5, 4, 3, 2, 7, 6, 5, 4, 3, 2]).map(|(d, w)| d * w).sum();
-    (11 - sum % 11) % 10 == digits[10]
 }
 
 /// Soles typed as `1234.5` or `1234,50` → céntimos.

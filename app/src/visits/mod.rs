@@ -80,21 +80,10 @@ impl Search {
         let encoded: Vec<String> = pairs
             .iter()
             .filter(|(_, value)| !value.is_empty())
-            .map(|(key, value)| format!("{key}={}", urlencoding_lite(value)))
+            .map(|(key, value)| format!("{key}={}", crate::platform::text::percent_encode(value)))
             .collect();
         if encoded.is_empty() { String::new() } else { format!("?{}", encoded.join("&")) }
     }
-}
-
-/// Percent-encodes everything but unreserved characters (RFC 3986), for a query value.
-fn urlencoding_lite(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 /// What is wrong with a visit or an agenda act, as typed in the form or read from a file's line.

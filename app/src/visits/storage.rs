@@ -28,24 +28,19 @@ impl From<sqlx::Error> for VisitError {
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
-async fn official_names(tx: &mut Tx) -> Result<std::collections::HashMap<String, String>, sqlx::Error> {
-    let rows = sqlx::query("SELECT id, name FROM officials").fetch_all(&mut **tx).await?;
-    rows.iter().map(|row| Ok((row.try_get(0)?, row.try_get(1)?))).collect()
+/// Each official's (name, position) by id, read once for a batch.
+type Officials = std::collections::HashMap<String, (String, String)>;
+
+async fn officials(tx: &mut Tx) -> Result<Officials, sqlx::Error> {
+    let rows = sqlx::query("SELECT id, name, position FROM officials").fetch_all(&mut **tx).await?;
+    rows.iter().map(|row| Ok((row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?)))).collect()
 }
 
-async fn insert_visit(
-    tx: &mut Tx,
-    names: &std::collections::HashMap<String, String>,
-    positions: &std::collections::HashMap<String, String>,
-    visit: &NewVisit,
-) -> Result<String, sqlx::Error> {
+async fn insert_visit(tx: &mut Tx, officials: &Officials, visit: &NewVisit) -> Result<String, sqlx::Error> {
     let id = random_id();
-    let position = if visit.position.is_empty() {
-        positions.get(&visit.official).cloned().unwrap_or_default()
-    } else {
-        visit.position.clone()
-    };
-    let name = names.get(&visit.official).map(String::as_str).unwrap_or_default();
+    let (name, registered_position) =
+        officials.get(&visit.official).map(|(n, p)| (n.as_str(), p.as_str())).unwrap_or_default();
+    let position = if visit.position.is_empty() { registered_position.to_string() } else { visit.position.clone() };
     let words = [
         visit.visitor.as_str(),
         &visit.document,
@@ -86,19 +81,14 @@ async fn insert_visit(
     Ok(id)
 }
 
-async fn positions(tx: &mut Tx) -> Result<std::collections::HashMap<String, String>, sqlx::Error> {
-    let rows = sqlx::query("SELECT id, position FROM officials").fetch_all(&mut **tx).await?;
-    rows.iter().map(|row| Ok((row.try_get(0)?, row.try_get(1)?))).collect()
-}
-
 /// Stores visits (checked, with known officials), all or none. Returns their ids in order.
 pub async fn add_visits(db: &Database, actor: &str, visits: &[NewVisit]) -> Result<Vec<String>, StorageError> {
     let _guard = audit::lock().await;
     let mut tx = db.begin_write().await?;
-    let (names, positions) = (official_names(&mut tx).await?, positions(&mut tx).await?);
+    let officials = officials(&mut tx).await?;
     let mut ids = Vec::with_capacity(visits.len());
     for visit in visits {
-        ids.push(insert_visit(&mut tx, &names, &positions, visit).await?);
+        ids.push(insert_visit(&mut tx, &officials, visit).await?);
     }
     let (action, subject) = if visits.len() == 1 { ("visit", ids[0].as_str()) } else { ("import", "visits") };
     let detail = format!("{} visits", visits.len());
@@ -107,16 +97,16 @@ pub async fn add_visits(db: &Database, actor: &str, visits: &[NewVisit]) -> Resu
     Ok(ids)
 }
 
-/// Registers a visitor's exit, once, after their entry.
-pub async fn set_exit(db: &Database, actor: &str, id: &str, exit_time: &str) -> Result<(), VisitError> {
+/// Registers a visitor's exit, once, after their entry. Returns the visitor's name.
+pub async fn set_exit(db: &Database, actor: &str, id: &str, exit_time: &str) -> Result<String, VisitError> {
     let _guard = audit::lock().await;
     let mut tx = db.begin_write().await?;
-    let row = sqlx::query("SELECT entry_time, exit_time FROM visits WHERE id = $1")
+    let row = sqlx::query("SELECT entry_time, exit_time, visitor FROM visits WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(VisitError::NoVisit)?;
-    let (entry, exit): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+    let (entry, exit, visitor): (String, String, String) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
     if !exit.is_empty() {
         return Err(VisitError::ExitSet);
     }
@@ -130,16 +120,16 @@ pub async fn set_exit(db: &Database, actor: &str, id: &str, exit_time: &str) -> 
         .await?;
     audit::record_in(&mut tx, db, Capability::Visits, actor, "exit", id, exit_time).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(visitor)
 }
 
 /// Stores agenda acts, all or none.
 pub async fn add_agenda(db: &Database, actor: &str, entries: &[NewAgendaEntry]) -> Result<usize, StorageError> {
     let _guard = audit::lock().await;
     let mut tx = db.begin_write().await?;
-    let names = official_names(&mut tx).await?;
+    let officials = officials(&mut tx).await?;
     for entry in entries {
-        let name = names.get(&entry.official).map(String::as_str).unwrap_or_default();
+        let name = officials.get(&entry.official).map(|(name, _)| name.as_str()).unwrap_or_default();
         let words =
             [name, &entry.official, &entry.place, &entry.subject, &entry.participants, &entry.represents].join(" ");
         sqlx::query(

@@ -66,7 +66,7 @@ async fn registers_are_kept_and_searched(database: Database) {
     assert_eq!(open.len(), 1);
     let id = open[0].id.clone();
     assert!(matches!(storage::set_exit(&database, "editor", &id, "15:00").await, Err(VisitError::ExitBeforeEntry)));
-    storage::set_exit(&database, "editor", &id, "16:10").await.unwrap();
+    assert_eq!(storage::set_exit(&database, "editor", &id, "16:10").await.unwrap(), "Carmen Ruiz");
     assert!(matches!(storage::set_exit(&database, "editor", &id, "17:00").await, Err(VisitError::ExitSet)));
     assert!(matches!(storage::set_exit(&database, "editor", "nope", "17:00").await, Err(VisitError::NoVisit)));
     assert_eq!(storage::visit(&database, &id).await.unwrap().unwrap().exit_time, "16:10");

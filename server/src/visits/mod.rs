@@ -217,11 +217,7 @@ async fn set_exit(
         return answer(&state, prefix, nonce, StatusCode::UNPROCESSABLE_ENTITY, refuse(VisitProblem::ExitTime)).await;
     }
     match storage::set_exit(&state.database, &staff.username, &id, &time).await {
-        Ok(()) => {
-            let visitor = match storage::visit(&state.database, &id).await {
-                Ok(visit) => visit.map(|v| v.visitor).unwrap_or_default(),
-                Err(error) => return server_error("reading a visit failed", error),
-            };
+        Ok(visitor) => {
             let view = VisitsOfficeView {
                 username: staff.username,
                 done: Some(VisitsDone::Exit(visitor)),

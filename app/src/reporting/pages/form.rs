@@ -7,6 +7,7 @@
 //! message beside the field, and every typed value kept.
 
 use crate::i18n::{Locale, t, t_string, use_i18n};
+use crate::platform::text::percent_encode;
 use crate::reporting::form::{
     FORM_TICKET_FIELD, Field, FieldProblem, MAX_DESCRIPTION_CHARS, Problem, ReportFields, ReportSettings,
     SubmissionOutcome,
@@ -631,16 +632,6 @@ fn ReceiptPanel(receipted: Receipted) -> impl IntoView {
             </ul>
         </section>
     }
-}
-
-/// Percent-encodes everything but unreserved characters, for a `data:` URL.
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]
