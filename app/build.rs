@@ -32,6 +32,7 @@ fn main() {
                 "visits",
                 "affidavits",
                 "procurement",
+                "alerts",
             ])
         })
         .expect("valid locale list")

@@ -4,6 +4,9 @@
 use crate::affidavits::office::AffidavitsOfficePage;
 use crate::affidavits::pages::{AffidavitPage, AffidavitsPage};
 use crate::affidavits::paths::{AFFIDAVIT, AFFIDAVITS, OFFICE as AFFIDAVITS_OFFICE};
+use crate::alerts::office::AlertsOfficePage;
+use crate::alerts::pages::AlertsPage;
+use crate::alerts::paths::{ALERTS, OFFICE as ALERTS_OFFICE};
 use crate::cases::pages::{follow_up::FollowUpPage, office::OfficeCasesPage};
 use crate::cases::paths::{FOLLOW_UP, OFFICE_CASES};
 use crate::civil_registry::office::CivilRegistryOfficePage;
@@ -170,6 +173,8 @@ where
             <Route path=AFFIDAVITS view=AffidavitsPage />
             <Route path=AFFIDAVIT view=AffidavitPage />
             <Route path=AFFIDAVITS_OFFICE view=AffidavitsOfficePage />
+            <Route path=ALERTS view=AlertsPage />
+            <Route path=ALERTS_OFFICE view=AlertsOfficePage />
             <Route path=TENDERS view=TendersPage />
             <Route path=TENDER view=TenderPage />
             <Route path=BID view=BidPage />

@@ -10,6 +10,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 mod app;
 // Capabilities: each holds its pages, wire types, storage (`ssr`) and browser code (`hydrate`).
 pub mod affidavits;
+pub mod alerts;
 pub mod cases;
 pub mod civil_registry;
 pub mod council;

@@ -123,9 +123,20 @@ fn open(args: (&str, &str, &[PathBuf], &Path, &Path, &Path)) -> Result<(), Strin
     new_folder(out)?;
     for bid in &opened {
         if let Ok(document) = &bid.outcome {
-            let json = serde_json::to_string_pretty(document).expect("a document serialises");
-            let name = format!("{}.json", bid.file.trim_end_matches(".age"));
-            std::fs::write(out.join(name), json).map_err(|e| format!("cannot write: {e}"))?;
+            let stem = bid.file.trim_end_matches(".age");
+            // The files are written as files; the document keeps their names, sizes and SHA-256.
+            let mut listed = document.clone();
+            listed.attachments.iter_mut().for_each(|attachment| attachment.content.clear());
+            let json = serde_json::to_string_pretty(&listed).expect("a document serialises");
+            std::fs::write(out.join(format!("{stem}.json")), json).map_err(|e| format!("cannot write: {e}"))?;
+            let files = opening::attachment_files(document);
+            if !files.is_empty() {
+                let folder = out.join(format!("{stem}-archivos"));
+                std::fs::create_dir(&folder).map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
+                for (name, bytes) in files {
+                    std::fs::write(folder.join(name), bytes).map_err(|e| format!("cannot write: {e}"))?;
+                }
+            }
         }
     }
     std::fs::write(out.join("cuadro-comparativo.csv"), opening::comparison_csv(&opened))
@@ -142,7 +153,10 @@ fn open(args: (&str, &str, &[PathBuf], &Path, &Path, &Path)) -> Result<(), Strin
     for bid in opened.iter().filter(|bid| bid.outcome.is_err()) {
         println!("  {}: {}", bid.file, bid.outcome.as_ref().err().cloned().unwrap_or_default());
     }
-    println!("Written to {}: each bid, cuadro-comparativo.csv, clave-{tender}.txt.", out.display());
+    println!(
+        "Written to {}: each bid (its files in <bid>-archivos/), cuadro-comparativo.csv, clave-{tender}.txt.",
+        out.display()
+    );
     Ok(())
 }
 

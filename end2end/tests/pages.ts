@@ -57,10 +57,12 @@ export const PAGES = [
   '/integridad/agendas',
   '/integridad/declaraciones',
   '/integridad/cotizaciones',
+  '/integridad/alertas',
   '/en/integridad',
   '/en/integridad/visitas?q=pistas',
   '/en/integridad/declaraciones',
   '/en/integridad/cotizaciones',
+  '/en/integridad/alertas',
   '/no-existe',
   '/en/no-existe',
 ];

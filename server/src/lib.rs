@@ -3,6 +3,7 @@
 
 // Capabilities: each exposes its routes, its page loaders, its open data and its commands.
 pub mod affidavits;
+pub mod alerts;
 pub mod cases;
 pub mod civil_registry;
 pub mod council;
@@ -359,6 +360,8 @@ fn page_loaders() -> page_loaders::Loaders {
         (app::procurement::paths::TENDER, procurement::load_tender),
         (app::procurement::paths::BID, procurement::load_bid),
         (app::procurement::paths::OFFICE, procurement::load_office),
+        (app::alerts::paths::ALERTS, alerts::load_alerts),
+        (app::alerts::paths::OFFICE, alerts::load_office),
     ])
 }
 
@@ -395,6 +398,7 @@ pub fn router(config: &PortalConfig, state: AppState) -> Router {
         .merge(visits::routes())
         .merge(affidavits::routes())
         .merge(procurement::routes())
+        .merge(alerts::routes())
         .layer(request_log());
     // Submissions are merged outside the request log: when a report arrived is not written anywhere.
     Router::new()

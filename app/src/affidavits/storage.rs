@@ -179,28 +179,31 @@ pub struct DeclaredLink {
     pub section: Section,
     /// The company's or employer's name as declared.
     pub name: String,
+    /// False for the employer of a relative who is not published.
+    pub public: bool,
 }
 
-/// The RUCs in each official's latest affidavit.
+/// The RUCs in each official's latest affidavit: the published entries first, each by official and place.
 pub async fn declared_links(db: &Database) -> Result<Vec<DeclaredLink>, StorageError> {
     let latest = "SELECT a.id, a.official FROM affidavits a WHERE a.version = \
                   (SELECT MAX(b.version) FROM affidavits b WHERE b.official = a.official)";
     let public = sqlx::query(&format!(
         "SELECT l.official, l.id, e.ruc, e.section, CASE WHEN e.section = 'parientes' THEN e.detail ELSE e.name END \
-         FROM ({latest}) l JOIN affidavit_entries e ON e.affidavit = l.id WHERE e.ruc <> ''"
+         FROM ({latest}) l JOIN affidavit_entries e ON e.affidavit = l.id WHERE e.ruc <> '' \
+         ORDER BY l.official, e.position"
     ))
     .fetch_all(db.pool())
     .await?;
     let private = sqlx::query(&format!(
         "SELECT l.official, l.id, p.employer_ruc, 'parientes', p.employer \
-         FROM ({latest}) l JOIN affidavit_private_relatives p ON p.affidavit = l.id WHERE p.employer_ruc <> ''"
+         FROM ({latest}) l JOIN affidavit_private_relatives p ON p.affidavit = l.id WHERE p.employer_ruc <> '' \
+         ORDER BY l.official, p.position"
     ))
     .fetch_all(db.pool())
     .await?;
-    public
-        .iter()
-        .chain(&private)
-        .map(|row| {
+    let flagged = public.iter().map(|row| (row, true)).chain(private.iter().map(|row| (row, false)));
+    flagged
+        .map(|(row, public)| {
             let section: String = row.try_get(3)?;
             Ok(DeclaredLink {
                 official: row.try_get(0)?,
@@ -208,6 +211,7 @@ pub async fn declared_links(db: &Database) -> Result<Vec<DeclaredLink>, StorageE
                 ruc: row.try_get(2)?,
                 section: Section::parse(&section).unwrap_or(Section::Relatives),
                 name: row.try_get(4)?,
+                public,
             })
         })
         .collect::<Result<_, sqlx::Error>>()

@@ -52,6 +52,7 @@ pub fn HubPage() -> impl IntoView {
             <li><a href=format!("{prefix}{visits}")>{t!(i18n, visits.registry.title)}</a> " — " {t!(i18n, integrity.hub.visits)}</li>
             <li><a href=format!("{prefix}{agendas}")>{t!(i18n, visits.agendas.title)}</a> " — " {t!(i18n, integrity.hub.agendas)}</li>
             <li><a href=format!("{prefix}{affidavits}")>{t!(i18n, affidavits.list.title)}</a> " — " {t!(i18n, integrity.hub.affidavits)}</li>
+            <li><a href=format!("{prefix}{}", crate::alerts::paths::ALERTS)>{t!(i18n, alerts.title)}</a> " — " {t!(i18n, integrity.hub.alerts)}</li>
         </ul>
         <h2 id="officials">{t!(i18n, integrity.hub.officials)}</h2>
         <TableScroll label=td_string!(locale, integrity.hub.officials)>

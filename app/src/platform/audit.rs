@@ -35,6 +35,8 @@ pub enum Capability {
     Affidavits,
     /// Requests for quotation: tenders published, openings (never a bid's contents).
     Procurement,
+    /// Alerts that join the registers: the integrity office's reviews.
+    Alerts,
 }
 
 impl Capability {
@@ -53,6 +55,7 @@ impl Capability {
             Capability::Visits => "visits",
             Capability::Affidavits => "affidavits",
             Capability::Procurement => "procurement",
+            Capability::Alerts => "alerts",
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The bid island (compiled into the `procurement` bundle, and rendered by the server): the supplier
-//! types their RUC, name and a unit price for each item; their browser writes the bid document
-//! (`envelope::bid`), pads it, encrypts it to the tender's recipient, pays the proof of work and posts
-//! the ciphertext. The answer is the SHA-256 of the stored ciphertext, which the page shows as the
+//! types their RUC, name and a unit price for each item, and may add files; their browser writes the
+//! bid document (`envelope::bid`, the files inside it), pads it, encrypts it to the tender's
+//! recipient, pays the proof of work and posts the ciphertext. The answer is the SHA-256 of the stored ciphertext, which the page shows as the
 //! receipt and which the portal publishes in the tender's list at the deadline. The plaintext never
 //! leaves the page.
 
@@ -106,6 +106,11 @@ fn BidForm(settings: BidSettings) -> impl IntoView {
                 <label for="terms">{t!(i18n, procurement.bid.terms)}</label>
                 <textarea id="terms" name="terms" class="input" rows="4"></textarea>
             </div>
+            <div class="form-group">
+                <label for="files">{t!(i18n, procurement.bid.files)}</label>
+                <p class="hint" id="files-hint">{t!(i18n, procurement.bid.files_hint)}</p>
+                <input type="file" id="files" name="files" multiple aria-describedby="files-hint" />
+            </div>
             <button type="submit" class="button" disabled=move || !interactive.get() || busy()>
                 {t!(i18n, procurement.bid.submit)}
             </button>
@@ -187,6 +192,17 @@ fn read_bid(
     }
 }
 
+/// What is wrong with the chosen files' sizes, if anything: too many, or too much in all.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn files_problems(locale: Locale, sizes: &[u64]) -> Option<String> {
+    use envelope::bid::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS};
+    if sizes.len() > MAX_ATTACHMENTS {
+        return Some(td_string!(locale, procurement.bid.problem_files).to_string());
+    }
+    (sizes.iter().sum::<u64>() > MAX_ATTACHMENT_BYTES)
+        .then(|| td_string!(locale, procurement.bid.problem_files_size).to_string())
+}
+
 /// Soles typed as `1234.5` or `1234,50` → céntimos.
 fn parse_cents(text: &str) -> Option<i64> {
     let text = text.trim().replace(',', ".");
@@ -211,13 +227,32 @@ fn start(event: leptos::ev::SubmitEvent, state: BidState, settings: StoredValue<
     let Some(form) = event.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else { return };
     let Ok(data) = web_sys::FormData::new_with_form(&form) else { return };
     let field = |name: &str| data.get(name).as_string().unwrap_or_default();
-    let document = match settings.with_value(|s| read_bid(locale, s, field)) {
-        Ok(document) => document,
-        Err(problems) => return show(state, problems),
+    // An empty file input still sends one nameless, empty file.
+    let files: Vec<web_sys::File> = data
+        .get_all("files")
+        .iter()
+        .filter_map(|value| value.dyn_into::<web_sys::File>().ok())
+        .filter(|file| !file.name().is_empty())
+        .collect();
+    let sizes: Vec<u64> = files.iter().map(|file| file.size() as u64).collect();
+    let document = match (settings.with_value(|s| read_bid(locale, s, field)), files_problems(locale, &sizes)) {
+        (Ok(document), None) => document,
+        (Ok(_), Some(problem)) => return show(state, vec![problem]),
+        (Err(mut problems), files) => {
+            problems.extend(files);
+            return show(state, problems);
+        }
     };
     state.problems.set(Vec::new());
     state.step.set(Step::Encrypting);
     leptos::task::spawn_local(async move {
+        let document = match attach(document, &files, locale).await {
+            Ok(document) => document,
+            Err(problems) => {
+                state.step.set(Step::Typing);
+                return show(state, problems);
+            }
+        };
         match send(state, settings.get_value(), document, locale).await {
             Ok((sha256, received_at)) => state.step.set(Step::Done(sha256, received_at)),
             Err(problems) => {
@@ -234,6 +269,22 @@ fn show(state: BidState, problems: Vec<String>) {
     if let Some(summary) = state.summary.get_untracked() {
         let _ = summary.focus();
     }
+}
+
+/// Reads the chosen files into the document (they are encrypted with it).
+#[cfg(feature = "hydrate")]
+async fn attach(
+    mut document: envelope::bid::BidDocument,
+    files: &[web_sys::File],
+    locale: Locale,
+) -> Result<envelope::bid::BidDocument, Vec<String>> {
+    for file in files {
+        let unreadable = || vec![td_string!(locale, procurement.bid.problem_file_read).replace("{name}", &file.name())];
+        let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.map_err(|_| unreadable())?;
+        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+        document.attachments.push(envelope::bid::Attachment::new(&file.name(), &file.type_(), &bytes));
+    }
+    Ok(document)
 }
 
 #[cfg(feature = "hydrate")]
@@ -287,3 +338,17 @@ async fn send(
 // On the server nothing runs: a bid needs the browser to encrypt it.
 #[cfg(not(feature = "hydrate"))]
 fn start(_: leptos::ev::SubmitEvent, _: BidState, _: StoredValue<BidSettings>, _: Locale) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_limited_in_number_and_in_total_size() {
+        let locale = Locale::es_PE;
+        assert_eq!(files_problems(locale, &[]), None);
+        assert_eq!(files_problems(locale, &[1_000_000; 6]), None);
+        assert!(files_problems(locale, &[1; 11]).unwrap().contains("10 archivos"));
+        assert!(files_problems(locale, &[4 * 1024 * 1024, 3 * 1024 * 1024]).unwrap().contains("6 MB"));
+    }
+}

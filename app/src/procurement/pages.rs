@@ -239,6 +239,9 @@ pub fn TenderPage() -> impl IntoView {
         <pre class="key-block" id="recipient">{tender.recipient.clone()}</pre>
         {hashes}
         {opening}
+        {(stage != Stage::Open).then(|| view! {
+            <p><a id="tender-alerts" href=format!("{prefix}{}?cotizacion={number}", crate::alerts::paths::ALERTS)>{t!(i18n, procurement.tender.alerts)}</a></p>
+        })}
         <p><a href=format!("{FILES}/{}.json", tender.number) rel="external">{t!(i18n, procurement.tender.ocds)}</a></p>
     }
     .into_any()

@@ -126,10 +126,11 @@ pub fn import_outcome(
 
 /// The staff pages, each with the role that opens it: the staff home lists those the account's roles
 /// open. A capability with staff pages adds a line here.
-fn staff_pages(locale: crate::i18n::Locale) -> [(crate::paths::Page, Role, &'static str); 12] {
+fn staff_pages(locale: crate::i18n::Locale) -> [(crate::paths::Page, Role, &'static str); 13] {
     use crate::i18n::td_string;
     [
         (crate::cases::paths::OFFICE_CASES, Role::IntegrityOfficer, td_string!(locale, staff.home.page_cases)),
+        (crate::alerts::paths::OFFICE, Role::IntegrityOfficer, td_string!(locale, alerts.office.heading)),
         (crate::tramites::paths::REGISTRY, Role::DocumentRegistry, td_string!(locale, tramites.registry.heading)),
         (crate::tramites::paths::HOLIDAYS, Role::DocumentRegistry, td_string!(locale, tramites.holidays.heading)),
         (crate::treasury::paths::OFFICE, Role::Treasury, td_string!(locale, treasury.office.heading)),

@@ -246,6 +246,16 @@ pub async fn open_visits(db: &Database, day: &str) -> Result<Vec<Visit>, Storage
     Ok(rows.iter().map(visit_from).collect::<Result<_, _>>()?)
 }
 
+/// Every visit by someone representing an entity with a RUC: what the alerts join on.
+pub async fn visits_of_entities(db: &Database) -> Result<Vec<Visit>, StorageError> {
+    let sql = format!(
+        "SELECT {VISIT_COLUMNS} FROM visits r JOIN officials o ON o.id = r.official WHERE r.entity_ruc <> '' \
+         ORDER BY r.visit_date, r.entry_time, r.id"
+    );
+    let rows = sqlx::query(&sql).fetch_all(db.pool()).await?;
+    Ok(rows.iter().map(visit_from).collect::<Result<_, _>>()?)
+}
+
 /// One visit.
 pub async fn visit(db: &Database, id: &str) -> Result<Option<Visit>, StorageError> {
     let sql = format!("SELECT {VISIT_COLUMNS} FROM visits r JOIN officials o ON o.id = r.official WHERE r.id = $1");

@@ -122,7 +122,7 @@ async fn registers_are_kept_and_searched(database: Database) {
     // The alerts see the brother's employer, and only from the latest version.
     let links = affidavits::declared_links(&database).await.unwrap();
     assert!(links.iter().all(|link| link.affidavit == second_id));
-    assert!(links.iter().any(|link| link.ruc == "20512345671" && link.section == Section::Relatives));
+    assert!(links.iter().any(|link| link.ruc == "20512345671" && link.section == Section::Relatives && !link.public));
     assert!(links.iter().all(|link| link.ruc != "20544332211"), "the company left with version 2");
 
     let entries = app::platform::audit::entries_after(&database, 0).await.unwrap();

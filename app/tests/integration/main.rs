@@ -1,6 +1,7 @@
 //! The app crate's integration tests (storage on SQLite and PostgreSQL), one module per subject, in one
 //! test binary: each binary links the whole crate and its dependencies again.
 
+mod alerts;
 mod civil_registry;
 mod common;
 mod council;

@@ -84,8 +84,9 @@ pub(crate) fn text_row<const N: usize>(cells: [String; N]) -> Vec<Value> {
     cells.into_iter().map(Value::Text).collect()
 }
 
-/// `GET /datos/integridad/{table}.{csv|json}`: the officials, and each register's table (the visits
-/// and agendas honour the page's search: `?q=&desde=&hasta=&funcionario=`).
+/// `GET /datos/integridad/{table}.{csv|json}`: the officials, each register's table (the visits and
+/// agendas honour the page's search: `?q=&desde=&hasta=&funcionario=`) and the alerts
+/// (`?cotizacion=`).
 async fn table(State(state): State<AppState>, Path(file): Path<String>, uri: http::Uri) -> Response {
     let Some((name, format)) = split_file(&file) else { return not_found(&file) };
     let table = match name {
@@ -107,6 +108,10 @@ async fn table(State(state): State<AppState>, Path(file): Path<String>, uri: htt
         "declaraciones" => match crate::affidavits::open_data(&state).await {
             Ok(table) => table,
             Err(error) => return open_data_error("reading affidavits failed", error),
+        },
+        "alertas" => match crate::alerts::open_data(&state, &uri).await {
+            Ok(table) => table,
+            Err(error) => return open_data_error("computing alerts failed", error),
         },
         _ => return not_found(&file),
     };
@@ -130,6 +135,7 @@ pub fn open_data_resources(site: &str) -> Vec<serde_json::Value> {
         resource("visitas", &app::visits::pages::VISIT_COLUMNS),
         resource("agendas", &app::visits::pages::AGENDA_COLUMNS),
         resource("declaraciones", &crate::affidavits::OPEN_DATA_COLUMNS),
+        resource("alertas", &crate::alerts::OPEN_DATA_COLUMNS),
     ]
 }
 

@@ -21,8 +21,10 @@ use axum::routing::{get, post};
 use http::StatusCode;
 pub use office::load_office;
 
-/// The most a bid's ciphertext may be: its padded document is a few 4 KiB blocks.
-pub const MAX_BID_BYTES: u64 = 256 * 1024;
+/// The most a bid's ciphertext may be: the document with its files (at most
+/// `envelope::bid::MAX_ATTACHMENT_BYTES`, a third more in base64), padded, plus age's 16 bytes a
+/// 64 KiB chunk.
+pub const MAX_BID_BYTES: u64 = 9 * 1024 * 1024;
 
 /// Procurement's own state: where the bids' ciphertexts are kept.
 pub struct Procurement {

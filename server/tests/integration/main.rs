@@ -2,6 +2,7 @@
 //! compiled the dependencies' generic code again and linked the whole server again.
 //! One subject alone: `cargo test -p server --features app/ssr --test integration crash::`.
 
+mod alerts;
 mod civil_registry;
 mod common;
 mod council;

@@ -50,7 +50,7 @@ async fn send_bid(portal: &Portal, tender: &str, ruc: &str, name: &str, cipherte
     (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
 }
 
-fn bid_document(tender: &str, ruc: &str, name: &str, price: i64, terms: &str) -> Vec<u8> {
+fn bid_document(tender: &str, ruc: &str, name: &str, price: i64, terms: &str, files: &[(&str, &[u8])]) -> Vec<u8> {
     envelope::bid::BidDocument {
         format: 1,
         tender: tender.into(),
@@ -60,7 +60,10 @@ fn bid_document(tender: &str, ruc: &str, name: &str, price: i64, terms: &str) ->
         delivery_days: 10,
         validity_days: 30,
         terms: terms.into(),
-        attachments: Vec::new(),
+        attachments: files
+            .iter()
+            .map(|(name, bytes)| envelope::bid::Attachment::new(name, "application/pdf", bytes))
+            .collect(),
     }
     .to_padded_json()
 }
@@ -179,6 +182,14 @@ async fn sealed_bids_are_taken_until_the_deadline_opened_by_two_of_three_and_pub
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains(&recipient) && page.contains("id=\"bid-link\"") && !page.contains("id=\"bids-table\""));
 
+    // A bid with a file of 4 MB (the file travels inside the one ciphertext), encrypted before the
+    // two-second tender opens: encrypting it takes longer than that in a debug build.
+    let sheet: Vec<u8> = (0..4_000_000u32).map(|i| (i % 241) as u8).collect();
+    let second = envelope::encrypt(
+        &[recipient.parse().unwrap()],
+        &bid_document("SC-2026-002", "20601112222", "Suministros EIRL", 11_000, "", &[("ficha.pdf", &sheet)]),
+    )
+    .unwrap();
     // A second tender closing in two seconds (the form only takes future deadlines; storage is called
     // directly so the test need not wait for 2099).
     let deadline = time::OffsetDateTime::now_utc() + time::Duration::seconds(2);
@@ -211,18 +222,13 @@ async fn sealed_bids_are_taken_until_the_deadline_opened_by_two_of_three_and_pub
     let marker = "TÉRMINOS-SECRETOS-7f3a";
     let first = envelope::encrypt(
         &[recipient.parse().unwrap()],
-        &bid_document(&number, "20512345671", "Andes SAC", 12_000, marker),
+        &bid_document(&number, "20512345671", "Andes SAC", 12_000, marker, &[]),
     )
     .unwrap();
     let (status, answer) = send_bid(&portal, &number, "20512345671", "Andes SAC", &first).await;
     assert_eq!(status, StatusCode::CREATED, "{answer}");
     let receipt = format!("{:x}", Sha256::digest(&first));
     assert_eq!(answer["sha256"], receipt.as_str());
-    let second = envelope::encrypt(
-        &[recipient.parse().unwrap()],
-        &bid_document(&number, "20601112222", "Suministros EIRL", 11_000, ""),
-    )
-    .unwrap();
     assert_eq!(send_bid(&portal, &number, "20601112222", "Suministros EIRL", &second).await.0, StatusCode::CREATED);
     let (status, answer) = send_bid(&portal, &number, "20512345671", "Andes SAC", &first).await;
     assert_eq!((status, answer["error"].as_str()), (StatusCode::CONFLICT, Some("already_bid")));
@@ -277,6 +283,8 @@ async fn sealed_bids_are_taken_until_the_deadline_opened_by_two_of_three_and_pub
     let opened = committee::opening::open_bids(downloads.path(), &listed, &identity, &number).unwrap();
     let table = committee::opening::comparison_csv(&opened);
     assert!(table.lines().nth(1).unwrap().contains("Suministros EIRL,11000.00"), "{table}");
+    let with_file = opened.iter().find_map(|bid| bid.outcome.as_ref().ok().filter(|d| d.supplier_ruc == "20601112222"));
+    assert_eq!(committee::opening::attachment_files(with_file.unwrap()), vec![("1-ficha.pdf".to_string(), sheet)]);
     use age::secrecy::ExposeSecret;
     let key = identity.to_string().expose_secret().to_string();
 
