@@ -179,7 +179,7 @@ mod tests {
         assert_eq!(bid.attachments[0].file_name(), "ficha_t_cnica.pdf");
         assert_eq!(bid.attachment_bytes(), 200_000);
         let padded = bid.to_padded_json();
-        assert!(padded.len() > 266_000 && padded.len() % PAD == 0, "{}", padded.len());
+        assert!(padded.len() > 266_000 && padded.len().is_multiple_of(PAD), "{}", padded.len());
         assert_eq!(padded.len() as u64, crate::attachment::padme(padded.len() as u64), "a Padmé length");
         let read: BidDocument = serde_json::from_slice(&padded).unwrap();
         assert_eq!(read.attachments[0].bytes().unwrap(), file);
