@@ -64,7 +64,7 @@ test('visits and agendas are registered, searched and downloaded as the page sho
   // The door: a wrong document is refused with the summary, and nothing typed is lost.
   await page.goto('/oficina/visitas');
   const visitor = `Jorge Visitante ${tag}`;
-  await page.getByLabel('Visitante').fill(visitor);
+  await page.getByLabel('Visitante', { exact: true }).fill(visitor);
   await page.getByLabel('Documento de identidad').fill('DNI 123');
   await page.getByLabel('Entidad que representa').fill(`Constructora ${tag} SAC`);
   await page.getByLabel('RUC de la entidad').fill('20512345671');
@@ -74,7 +74,7 @@ test('visits and agendas are registered, searched and downloaded as the page sho
   await page.getByLabel('Motivo').fill(`Pistas ${tag}`);
   await page.getByRole('button', { name: 'Registrar la visita' }).click();
   await expect(page.locator('#visits-errors')).toContainText('Escriba el documento como DNI');
-  await expect(page.getByLabel('Visitante')).toHaveValue(visitor);
+  await expect(page.getByLabel('Visitante', { exact: true })).toHaveValue(visitor);
   await expect(page.getByLabel('RUC de la entidad')).toHaveValue('20512345671');
   if (withJavaScript) await expectNoAxeViolations(page);
   await page.getByLabel('Documento de identidad').fill('DNI 41234567');
@@ -83,7 +83,11 @@ test('visits and agendas are registered, searched and downloaded as the page sho
 
   // Its exit, from the list of today's open visits.
   await page.getByLabel(`Hora de salida de ${visitor}`).fill('23:58');
-  await page.getByRole('button', { name: 'Registrar salida' }).first().click();
+  // The exit button of this visitor's own line: other tests' visitors of today are on the list too.
+  await page
+    .locator('form', { has: page.getByLabel(`Hora de salida de ${visitor}`) })
+    .getByRole('button', { name: 'Registrar salida' })
+    .click();
   await expect(page.locator('#action-done')).toHaveText(`Salida de ${visitor} registrada.`);
 
   // An agenda act of interest management, and a visits file.

@@ -222,7 +222,7 @@ test('a sealed bid: encrypted in the browser, refused late, opened by two of thr
     await page.getByRole('button', { name: 'Registrar la declaración' }).click();
     await expect(page.locator('#action-done')).toContainText(`Declaración de Miembro ${ids[0]} registrada como versión 1.`);
     await page.goto('/oficina/visitas');
-    await page.getByLabel('Visitante').fill(`Gerente ${tag}`);
+    await page.getByLabel('Visitante', { exact: true }).fill(`Gerente ${tag}`);
     await page.getByLabel('Documento de identidad').fill('DNI 41234567');
     await page.getByLabel('Entidad que representa').fill(`Suministros ${tag} EIRL`);
     await page.getByLabel('RUC de la entidad').fill('20601112222');
