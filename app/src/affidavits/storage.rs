@@ -177,7 +177,8 @@ pub struct DeclaredLink {
     pub ruc: String,
     /// The entry's section; relatives (public or not) are `Section::Relatives`.
     pub section: Section,
-    /// The company's or employer's name as declared.
+    /// The company's or employer's name as declared; empty for an unpublished relative, whose employer
+    /// text is never read here (the alerts name the supplier instead).
     pub name: String,
     /// False for the employer of a relative who is not published.
     pub public: bool,
@@ -195,7 +196,7 @@ pub async fn declared_links(db: &Database) -> Result<Vec<DeclaredLink>, StorageE
     .fetch_all(db.pool())
     .await?;
     let private = sqlx::query(&format!(
-        "SELECT l.official, l.id, p.employer_ruc, 'parientes', p.employer \
+        "SELECT l.official, l.id, p.employer_ruc, 'parientes', '' \
          FROM ({latest}) l JOIN affidavit_private_relatives p ON p.affidavit = l.id WHERE p.employer_ruc <> '' \
          ORDER BY l.official, p.position"
     ))

@@ -33,7 +33,7 @@ fn lima_day(utc: &str) -> String {
 }
 
 /// Reads what the rules join, as of `now` (UTC, RFC 3339). The bids of a request still open are not
-/// read at all.
+/// handed to the rules.
 pub async fn registers(db: &Database, now: &str) -> Result<Registers, StorageError> {
     let tenders = crate::procurement::storage::tenders(db).await?;
     let mut committees: HashMap<String, Vec<String>> = HashMap::new();
@@ -43,18 +43,19 @@ pub async fn registers(db: &Database, now: &str) -> Result<Registers, StorageErr
     {
         committees.entry(row.try_get(0)?).or_default().push(row.try_get(1)?);
     }
+    // Every bid in one query (not one a request: the page reads this on every load); those of a
+    // request still open are dropped below, unread by the rules.
+    let mut bids: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for row in sqlx::query("SELECT tender, supplier_ruc, supplier_name FROM bids ORDER BY received_at, id")
+        .fetch_all(db.pool())
+        .await?
+    {
+        bids.entry(row.try_get(0)?).or_default().push((row.try_get(1)?, row.try_get(2)?));
+    }
     let mut facts = Vec::with_capacity(tenders.len());
     for tender in tenders {
         let closed = tender.stage(now) != Stage::Open;
-        let bidders = if closed {
-            crate::procurement::storage::bids(db, &tender.number)
-                .await?
-                .into_iter()
-                .map(|(bid, _)| (bid.supplier_ruc, bid.supplier_name))
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let bidders = if closed { bids.remove(&tender.number).unwrap_or_default() } else { Vec::new() };
         let award = tender
             .opening
             .as_ref()
